@@ -1,0 +1,39 @@
+package io.oscope.scope;
+
+/**
+ * The rule for cloud names and service types: both travel in HTTP headers and JSON, so both must
+ * be non-empty RFC 7230 tokens of at most {@value #MAX_LENGTH} characters.
+ */
+public final class Names {
+  /** Longest accepted cloud name or service type. */
+  public static final int MAX_LENGTH = 64;
+
+  private static final boolean[] TCHAR = new boolean[128];
+
+  static {
+    for (char c = '0'; c <= '9'; c++) TCHAR[c] = true;
+    for (char c = 'a'; c <= 'z'; c++) TCHAR[c] = true;
+    for (char c = 'A'; c <= 'Z'; c++) TCHAR[c] = true;
+    for (char c : "!#$%&'*+-.^_`|~".toCharArray()) TCHAR[c] = true;
+  }
+
+  private Names() {}
+
+  /** Whether {@code name} is a valid cloud name or service type. */
+  public static boolean isValid(CharSequence name) {
+    int length = name.length();
+    if (length == 0 || length > MAX_LENGTH) return false;
+    for (int i = 0; i < length; i++) {
+      char c = name.charAt(i);
+      if (c >= 128 || !TCHAR[c]) return false;
+    }
+    return true;
+  }
+
+  /** Why {@code name} is invalid, for error messages; call only when {@link #isValid} is false. */
+  static String whyInvalid(CharSequence name) {
+    if (name.length() == 0) return "is empty";
+    if (name.length() > MAX_LENGTH) return "is longer than " + MAX_LENGTH + " characters";
+    return "may only contain letters, digits and !#$%&'*+-.^_`|~";
+  }
+}

@@ -1,0 +1,58 @@
+package io.oscope.scope;
+
+/**
+ * A Keystone token with a scope piggybacked on it, as the scope plugin sends it in
+ * {@code X-Auth-Token}: {@code <token>!SCOPE!<scope json>}. The scope travels wherever the token
+ * does, which is how it follows a workflow across services without changing them.
+ *
+ * <p>{@link #toString()} never shows the token.
+ *
+ * <pre>{@code
+ * ScopedToken t = ScopedToken.split(request.header("X-Auth-Token"));
+ * t.token();     // what Keystone issued
+ * t.scopeJson(); // the suffix, or null
+ * }</pre>
+ *
+ * @param token the token as Keystone issued it
+ * @param scopeJson the scope's JSON text after the separator, or {@code null} when there is none
+ */
+public record ScopedToken(String token, String scopeJson) {
+  /** What separates the token from its scope. */
+  public static final String SEPARATOR = "!SCOPE!";
+
+  public ScopedToken {
+    if (token == null) throw new IllegalArgumentException("token is null");
+  }
+
+  /** Splits a header value at the first separator; no separator means no scope. */
+  public static ScopedToken split(String headerValue) {
+    int at = headerValue.indexOf(SEPARATOR);
+    return at < 0
+        ? new ScopedToken(headerValue, null)
+        : new ScopedToken(headerValue.substring(0, at), headerValue.substring(at + SEPARATOR.length()));
+  }
+
+  /** The index of the separator in {@code headerValue}, or -1; lets callers avoid a split. */
+  public static int separatorIndex(CharSequence headerValue) {
+    return headerValue.toString().indexOf(SEPARATOR);
+  }
+
+  /** {@code token} with {@code scope} appended, ready for {@code X-Auth-Token}. */
+  public static String join(String token, Scope scope) {
+    return token + SEPARATOR + scope.toJson();
+  }
+
+  public boolean hasScope() {
+    return scopeJson != null;
+  }
+
+  /** The decoded scope, or the empty scope when there is none. */
+  public Scope scope() {
+    return scopeJson == null ? Scope.empty() : Scope.parse(scopeJson);
+  }
+
+  @Override
+  public String toString() {
+    return "ScopedToken[token=<redacted>, scope=" + scopeJson + "]";
+  }
+}
