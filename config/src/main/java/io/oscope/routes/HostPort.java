@@ -7,12 +7,12 @@ import java.util.Locale;
  * brackets. {@link #toString()} is the normalised {@code host:port} form used as a lookup key.
  *
  * @param host a host name or IP literal (IPv6 with brackets)
- * @param port 1 to 65535
+ * @param port 1 to 65535, or 0 for a listening address that lets the system choose
  */
 public record HostPort(String host, int port) {
   public HostPort {
     if (host == null || host.isEmpty()) throw new IllegalArgumentException("host is empty");
-    if (port < 1 || port > 65535) throw new IllegalArgumentException("port " + port + " is not in 1..65535");
+    if (port < 0 || port > 65535) throw new IllegalArgumentException("port " + port + " is not in 1..65535");
     host = host.toLowerCase(Locale.ROOT);
   }
 

@@ -81,9 +81,13 @@ public final class RouteFile {
       iface = Interface.parse(ifaceText);
       if (iface == null) fields.problem(INTERFACE, ifaceText, "must be public, internal or admin");
     }
-    ServiceUrl url = fields.parsed(URL, true, ServiceUrl::parse);
-    HostPort frontend = fields.parsed(FRONTEND, true, HostPort::parse);
-    HostPort backend = fields.parsed(BACKEND, false, HostPort::parse);
+    ServiceUrl url = fields.parsed(URL, true, text -> {
+      ServiceUrl parsed = ServiceUrl.parse(text);
+      routable(parsed.address());
+      return parsed;
+    });
+    HostPort frontend = fields.parsed(FRONTEND, true, text -> routable(HostPort.parse(text)));
+    HostPort backend = fields.parsed(BACKEND, false, text -> routable(HostPort.parse(text)));
     int before = problems.size();
     if (node.path("Enabled").isBoolean() && !node.get("Enabled").asBoolean()) {
       fields.problem("Enabled", "false", "disabled endpoints do not belong in a route file");
@@ -92,6 +96,11 @@ public final class RouteFile {
       return null;
     }
     return new ServiceEntry(index, type, iface, url, cloud, frontend, backend);
+  }
+
+  private static HostPort routable(HostPort address) {
+    if (address.port() == 0) throw new IllegalArgumentException("port 0 is not in 1..65535");
+    return address;
   }
 
   /** Field access for one entry that records problems instead of throwing. */

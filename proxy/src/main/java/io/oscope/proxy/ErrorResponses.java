@@ -1,0 +1,40 @@
+package io.oscope.proxy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.nio.charset.StandardCharsets;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * Turns a {@link ProxyError} into a response: its status and an OpenStack-style body,
+ * {@code {"error": {"code": 400, "title": "Bad Request", "message": "…"}}}.
+ */
+final class ErrorResponses {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private ErrorResponses() {}
+
+  /** The JSON body for {@code error}. */
+  static byte[] body(ProxyError error) {
+    ObjectNode root = JSON.createObjectNode();
+    ObjectNode body = root.putObject("error");
+    body.put("code", error.status());
+    body.put("title", HttpResponseStatus.valueOf(error.status()).reasonPhrase());
+    body.put("message", error.message());
+    return root.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Sends {@code error} on {@code response}, which must not have sent its headers yet. */
+  static Publisher<Void> send(HttpServerResponse response, ProxyError error, String via) {
+    byte[] body = body(error);
+    return response.status(error.status())
+        .header(HttpHeaderNames.CONTENT_TYPE, "application/json")
+        .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length))
+        .header(HttpHeaderNames.VIA, via)
+        .sendByteArray(Mono.just(body));
+  }
+}

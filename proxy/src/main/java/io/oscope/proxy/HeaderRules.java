@@ -1,0 +1,133 @@
+package io.oscope.proxy;
+
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
+import io.oscope.routes.RouteTable;
+import io.oscope.routes.ServiceUrl;
+import io.oscope.scope.ScopedToken;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The seed's header rules, plus what any HTTP proxy owes: strip the scope suffix from
+ * {@code X-Subject-Token} always and from {@code X-Auth-Token} for identity; send the complete scope
+ * in {@code X-Scope} and the identity cloud in {@code X-Identity-Cloud}/{@code -Url}; add {@code Via}
+ * and {@code X-Forwarded-*}; drop hop-by-hop headers.
+ */
+final class HeaderRules {
+  static final AsciiString X_SCOPE = AsciiString.cached("x-scope");
+  static final AsciiString X_AUTH_TOKEN = AsciiString.cached("x-auth-token");
+  static final AsciiString X_SUBJECT_TOKEN = AsciiString.cached("x-subject-token");
+  static final AsciiString X_IDENTITY_CLOUD = AsciiString.cached("x-identity-cloud");
+  static final AsciiString X_IDENTITY_URL = AsciiString.cached("x-identity-url");
+  static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+  static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+  static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+  private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
+  private static final String IDENTITY = "identity";
+
+  /** RFC 9110 7.6.1 hop-by-hop headers, plus the non-standard Proxy-Connection. */
+  private static final List<AsciiString> HOP_BY_HOP = List.of(
+      HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_AUTHENTICATE,
+      HttpHeaderNames.PROXY_AUTHORIZATION, HttpHeaderNames.TE, HttpHeaderNames.TRAILER,
+      HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE, PROXY_CONNECTION);
+
+  private final String viaName;
+  private final String viaEntry;
+
+  HeaderRules(String viaName) {
+    this.viaName = viaName;
+    this.viaEntry = "1.1 " + viaName;
+  }
+
+  /** This proxy's {@code Via} entry, e.g. {@code 1.1 oscope-CloudOne}. */
+  String viaEntry() {
+    return viaEntry;
+  }
+
+  /** Whether the request already passed through this proxy. */
+  boolean isLoop(HttpHeaders request) {
+    for (String via : request.getAll(HttpHeaderNames.VIA)) {
+      for (String element : via.split(",")) {
+        String[] parts = element.strip().split("[ \t]+");
+        if (parts.length >= 2 && parts[1].equals(viaName)) return true;
+      }
+    }
+    return false;
+  }
+
+  /** Both Content-Length and Transfer-Encoding: RFC 9112 6.3 says a proxy must not forward it. */
+  static boolean hasAmbiguousFraming(HttpHeaders request) {
+    return request.contains(HttpHeaderNames.CONTENT_LENGTH) && request.contains(HttpHeaderNames.TRANSFER_ENCODING);
+  }
+
+  /** The headers to send upstream for {@code request} along {@code route}. */
+  HttpHeaders upstreamRequest(HttpHeaders request, Route route, RouteTable table, String clientAddress) {
+    HttpHeaders out = withoutHopByHop(request);
+    out.remove(HttpHeaderNames.EXPECT); // this proxy answers 100-continue itself, once upstream is reached
+    out.set(HttpHeaderNames.HOST, route.host());
+    if (!route.passThrough()) {
+      stripScope(out, X_SUBJECT_TOKEN);
+      if (IDENTITY.equals(route.serviceType())) stripScope(out, X_AUTH_TOKEN);
+      out.set(X_SCOPE, route.scope().toJson());
+      String identityCloud = route.scope().cloudOf(IDENTITY);
+      ServiceUrl identity = identityCloud == null ? null : table.identityOf(identityCloud);
+      if (identity != null) {
+        out.set(X_IDENTITY_CLOUD, identityCloud);
+        out.set(X_IDENTITY_URL, identity.toString());
+      } else {
+        out.remove(X_IDENTITY_CLOUD);
+        out.remove(X_IDENTITY_URL);
+      }
+    }
+    appendVia(out);
+    String forwardedFor = out.get(X_FORWARDED_FOR);
+    out.set(X_FORWARDED_FOR, forwardedFor == null ? clientAddress : forwardedFor + ", " + clientAddress);
+    if (!out.contains(X_FORWARDED_PROTO)) out.set(X_FORWARDED_PROTO, "http");
+    String host = request.get(HttpHeaderNames.HOST);
+    if (!out.contains(X_FORWARDED_HOST) && host != null) out.set(X_FORWARDED_HOST, host);
+    return out;
+  }
+
+  /** Copies an upstream response's headers for the client, without hop-by-hop ones, with Via. */
+  HttpHeaders downstreamResponse(HttpHeaders response) {
+    HttpHeaders out = withoutHopByHop(response);
+    appendVia(out);
+    return out;
+  }
+
+  private void appendVia(HttpHeaders out) {
+    String via = out.get(HttpHeaderNames.VIA);
+    out.set(HttpHeaderNames.VIA, via == null ? viaEntry : via + ", " + viaEntry);
+  }
+
+  private static HttpHeaders withoutHopByHop(HttpHeaders in) {
+    HttpHeaders out = new DefaultHttpHeaders();
+    for (Map.Entry<CharSequence, CharSequence> header : (Iterable<Map.Entry<CharSequence, CharSequence>>) in::iteratorCharSequence) {
+      if (!isHopByHop(header.getKey())) out.add(header.getKey(), header.getValue());
+    }
+    for (String connection : in.getAll(HttpHeaderNames.CONNECTION)) {
+      for (String named : connection.split(",")) {
+        String name = named.strip();
+        if (!name.isEmpty()) out.remove(name);
+      }
+    }
+    return out;
+  }
+
+  private static boolean isHopByHop(CharSequence name) {
+    for (AsciiString hop : HOP_BY_HOP) {
+      if (hop.contentEqualsIgnoreCase(name)) return true;
+    }
+    return false;
+  }
+
+  private static void stripScope(HttpHeaders headers, AsciiString name) {
+    String value = headers.get(name);
+    if (value == null) return;
+    int at = value.indexOf(ScopedToken.SEPARATOR);
+    if (at >= 0) headers.set(name, value.substring(0, at));
+  }
+}

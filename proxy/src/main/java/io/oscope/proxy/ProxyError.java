@@ -1,0 +1,86 @@
+package io.oscope.proxy;
+
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * Every error the proxy itself answers with. {@link ErrorResponses} turns each into a status and an
+ * OpenStack-style JSON body; nothing else formats error responses.
+ */
+public sealed interface ProxyError {
+
+  /** The HTTP status code. */
+  int status();
+
+  /** What went wrong, for the body's {@code message}: names the problem, never a token. */
+  String message();
+
+  /** The scope could not be decoded. */
+  record MalformedScope(String source, String problem) implements ProxyError {
+    public int status() { return 400; }
+    public String message() { return "Malformed scope in " + source + ": " + problem; }
+  }
+
+  /** The scope names a cloud that is not in the route table. */
+  record UnknownCloud(String serviceType, String cloud, Set<String> known) implements ProxyError {
+    public int status() { return 400; }
+    public String message() {
+      return "The scope sends service type '" + serviceType + "' to unknown cloud '" + cloud
+          + "'; known clouds: " + String.join(", ", known);
+    }
+  }
+
+  /** The scope sends a service to a cloud that does not offer it on that interface. */
+  record ServiceNotInCloud(String serviceType, String iface, String cloud) implements ProxyError {
+    public int status() { return 400; }
+    public String message() {
+      return "Cloud '" + cloud + "' has no " + serviceType + " service on the " + iface + " interface";
+    }
+  }
+
+  /** A request framed with both Content-Length and Transfer-Encoding (a smuggling vector). */
+  record AmbiguousFraming() implements ProxyError {
+    public int status() { return 400; }
+    public String message() { return "A request may not carry both Content-Length and Transfer-Encoding"; }
+  }
+
+  /** A request addressed to this proxy at a path where no service is published. */
+  record NoService(String authority, String path) implements ProxyError {
+    public int status() { return 404; }
+    public String message() { return "No service is published at " + authority + path; }
+  }
+
+  /** A request for a destination that is neither in the route table nor allowed. */
+  record ForbiddenDestination(String authority) implements ProxyError {
+    public int status() { return 403; }
+    public String message() {
+      return "Destination " + authority + " is neither a service of the route table nor allowed with --allow";
+    }
+  }
+
+  /** CONNECT tunnels are not offered to destinations outside the allowed list. */
+  record ConnectNotAllowed(String target) implements ProxyError {
+    public int status() { return 405; }
+    public String message() { return "CONNECT to " + target + " is not allowed"; }
+  }
+
+  /** The request already passed through this proxy. */
+  record Loop(String via) implements ProxyError {
+    public int status() { return 508; }
+    public String message() { return "Request loop: this proxy (" + via + ") is already in the request's Via header"; }
+  }
+
+  /** The upstream refused the connection or closed it before answering. */
+  record UpstreamUnavailable(String upstream, String why) implements ProxyError {
+    public int status() { return 502; }
+    public String message() { return "Upstream " + upstream + " is unavailable: " + why; }
+  }
+
+  /** The upstream did not connect or answer in time. */
+  record UpstreamTimeout(String upstream, String phase, Duration limit) implements ProxyError {
+    public int status() { return 504; }
+    public String message() {
+      return "Upstream " + upstream + " did not " + phase + " within " + limit.toMillis() + " ms";
+    }
+  }
+}

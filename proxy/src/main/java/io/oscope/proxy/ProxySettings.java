@@ -1,0 +1,57 @@
+package io.oscope.proxy;
+
+import io.oscope.routes.HostPort;
+import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * How one proxy runs, apart from its route table.
+ *
+ * @param cloud the proxy's own cloud: services the scope does not name are served here
+ * @param listen the address to listen on (port 0 picks a free one)
+ * @param allowed extra {@code host:port} destinations a request matching no service may go to
+ * @param connectTimeout how long to wait for an upstream connection
+ * @param responseTimeout how long to wait for upstream response headers, and between reads after
+ * @param maxIdle how long an upstream connection may stay idle in the pool
+ * @param viaName this proxy's name in {@code Via} headers; also how it recognises loops
+ */
+public record ProxySettings(
+    String cloud,
+    HostPort listen,
+    Set<String> allowed,
+    Duration connectTimeout,
+    Duration responseTimeout,
+    Duration maxIdle,
+    String viaName) {
+
+  public ProxySettings {
+    allowed = Set.copyOf(new TreeSet<>(allowed));
+    requirePositive("connect timeout", connectTimeout);
+    requirePositive("response timeout", responseTimeout);
+    requirePositive("idle time", maxIdle);
+    if (viaName == null || viaName.isBlank() || viaName.contains(" ") || viaName.contains(",")) {
+      throw new IllegalArgumentException("Via name '" + viaName + "' must be one token");
+    }
+  }
+
+  /** Defaults: 10 s to connect, 60 s for response headers, 30 s idle, Via name {@code oscope-<cloud>}. */
+  public static ProxySettings of(String cloud, HostPort listen) {
+    return new ProxySettings(cloud, listen, Set.of(), Duration.ofSeconds(10), Duration.ofSeconds(60),
+        Duration.ofSeconds(30), "oscope-" + cloud);
+  }
+
+  public ProxySettings withAllowed(Set<String> allowed) {
+    return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName);
+  }
+
+  public ProxySettings withTimeouts(Duration connect, Duration response) {
+    return new ProxySettings(cloud, listen, allowed, connect, response, maxIdle, viaName);
+  }
+
+  private static void requirePositive(String what, Duration value) {
+    if (value == null || value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(what + " must be positive, got " + value);
+    }
+  }
+}

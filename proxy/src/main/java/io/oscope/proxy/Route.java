@@ -1,0 +1,39 @@
+package io.oscope.proxy;
+
+import io.oscope.routes.HostPort;
+import io.oscope.scope.Scope;
+
+/**
+ * The decision for one request, taken before any byte is forwarded.
+ *
+ * @param serviceType the targeted service, or {@code null} for a request passed through as-is
+ * @param cloud the cloud that serves it, or {@code null} when passed through
+ * @param upstream where to connect: a local backend, a peer's proxy, or a pass-through target
+ * @param pathAndQuery the origin-form request target to send
+ * @param host the {@code Host} header to send
+ * @param absoluteUri for a peer proxy, the absolute-form request target; otherwise {@code null}
+ * @param scope the complete scope to send on, or {@code null} when passed through
+ */
+record Route(
+    String serviceType,
+    String cloud,
+    HostPort upstream,
+    String pathAndQuery,
+    String host,
+    String absoluteUri,
+    Scope scope) {
+
+  boolean passThrough() {
+    return serviceType == null;
+  }
+
+  boolean toPeer() {
+    return absoluteUri != null;
+  }
+
+  /** Names the upstream in messages and logs. */
+  String describeUpstream() {
+    if (passThrough()) return upstream.toString();
+    return (toPeer() ? cloud + " proxy " : cloud + " " + serviceType + " backend ") + upstream;
+  }
+}

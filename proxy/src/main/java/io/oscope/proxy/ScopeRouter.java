@@ -1,0 +1,114 @@
+package io.oscope.proxy;
+
+import io.netty.handler.codec.http.HttpHeaders;
+import io.oscope.routes.Destination;
+import io.oscope.routes.HostPort;
+import io.oscope.routes.RouteTable;
+import io.oscope.routes.ServiceMatch;
+import io.oscope.scope.MalformedScopeException;
+import io.oscope.scope.Scope;
+import io.oscope.scope.ScopedToken;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Decides where a request goes: finds its service in the route table, reads its scope, and picks
+ * the local backend or the scope's cloud. Pure: no I/O, so it is tested without sockets.
+ */
+final class ScopeRouter {
+  private final RouteTable table;
+  private final Set<String> allowed;
+  private final Set<String> self;
+
+  /**
+   * @param allowed normalised {@code host:port} destinations allowed besides the route table's
+   * @param self normalised {@code host:port} addresses of this proxy itself
+   */
+  ScopeRouter(RouteTable table, Set<String> allowed, Set<String> self) {
+    this.table = table;
+    this.allowed = Set.copyOf(allowed);
+    this.self = Set.copyOf(self);
+  }
+
+  RouteTable table() {
+    return table;
+  }
+
+  /** The route of a request, or a {@link ProxyException} naming why there is none. */
+  Route route(RequestTarget target, HttpHeaders headers) {
+    ServiceMatch match = table.match(target.authority(), target.pathAndQuery());
+    if (match == null) return passThrough(target, headers);
+
+    String type = match.serviceType();
+    Scope scope = scopeOf(headers);
+    String cloud = scope.cloudOf(type, table.localCloud());
+    for (Map.Entry<String, String> entry : scope.asMap().entrySet()) {
+      if (!table.hasCloud(entry.getValue())) {
+        throw new ProxyException(new ProxyError.UnknownCloud(entry.getKey(), entry.getValue(), table.clouds()));
+      }
+    }
+    Scope complete = scope.withDefault(table.serviceTypes(), table.localCloud());
+    Destination destination = match.destinationIn(cloud);
+    if (destination == null) {
+      throw new ProxyException(new ProxyError.ServiceNotInCloud(type, match.iface().label(), cloud));
+    }
+    if (destination instanceof Destination.Local local) {
+      String host = headers.get("Host");
+      return new Route(type, cloud, local.backend(), target.pathAndQuery(),
+          host != null ? host : target.authority(), null, complete);
+    }
+    Destination.Remote remote = (Destination.Remote) destination;
+    String path = remote.url().path() + match.remainder(target.pathAndQuery());
+    if (path.isEmpty() || path.charAt(0) == '?') path = "/" + path;
+    String authority = remote.url().address().toString();
+    return new Route(type, cloud, remote.frontend(), path, authority,
+        remote.url().scheme() + "://" + authority + path, complete);
+  }
+
+  private Route passThrough(RequestTarget target, HttpHeaders headers) {
+    HostPort address;
+    try {
+      address = HostPort.parseAuthority(target.authority(), 80);
+    } catch (IllegalArgumentException e) {
+      throw new ProxyException(new ProxyError.ForbiddenDestination(target.authority()));
+    }
+    String key = address.toString();
+    if (self.contains(key) || !target.absoluteForm() && key.equals(String.valueOf(table.frontendOf(table.localCloud())))) {
+      throw new ProxyException(new ProxyError.NoService(target.authority(), pathOnly(target.pathAndQuery())));
+    }
+    if (!table.isDestination(key) && !allowed.contains(key)) {
+      throw new ProxyException(new ProxyError.ForbiddenDestination(target.authority()));
+    }
+    String host = headers.get("Host");
+    return new Route(null, null, address, target.pathAndQuery(), host != null ? host : target.authority(), null, null);
+  }
+
+  /** The scope of a request: X-Scope, else the suffix of X-Auth-Token, else of X-Subject-Token. */
+  static Scope scopeOf(HttpHeaders headers) {
+    String scope = headers.get(HeaderRules.X_SCOPE);
+    if (scope != null) return decode("the X-Scope header", scope);
+    String source = "X-Auth-Token";
+    String token = headers.get(HeaderRules.X_AUTH_TOKEN);
+    int at = token == null ? -1 : token.indexOf(ScopedToken.SEPARATOR);
+    if (at < 0) {
+      source = "X-Subject-Token";
+      token = headers.get(HeaderRules.X_SUBJECT_TOKEN);
+      at = token == null ? -1 : token.indexOf(ScopedToken.SEPARATOR);
+    }
+    if (at < 0) return Scope.empty();
+    return decode("the " + source + " suffix", token.substring(at + ScopedToken.SEPARATOR.length()));
+  }
+
+  private static Scope decode(String source, String json) {
+    try {
+      return Scope.parse(json);
+    } catch (MalformedScopeException e) {
+      throw new ProxyException(new ProxyError.MalformedScope(source, e.getMessage()));
+    }
+  }
+
+  static String pathOnly(String pathAndQuery) {
+    int query = pathAndQuery.indexOf('?');
+    return query < 0 ? pathAndQuery : pathAndQuery.substring(0, query);
+  }
+}
