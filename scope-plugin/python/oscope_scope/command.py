@@ -6,8 +6,7 @@ from oscope_scope import keystone
 
 
 class ShowScope(command.Lister):
-    _description = ('Show the scope sent with every request: the cloud of'
-                    ' each service type (see --os-scope)')
+    _description = 'Show the scope sent with every request (--os-scope)'
 
     # Nothing to ask any service: works without credentials.
     auth_required = False

@@ -78,7 +78,7 @@ def build_option_parser(parser, environ=None):
               ' serve them, e.g. \'{"compute": "CloudOne", "image":'
               ' "CloudTwo"}\'. Service types it leaves out default to'
               ' OS_SCOPE_<TYPE> (e.g. OS_SCOPE_IMAGE), then to the region'
-              ' name (the own cloud). Sent with every request in X-Scope'
+              ' name (your own cloud). Sent with every request in X-Scope'
               ' and after the token (Env: OS_SCOPE)'),
     )
     return parser

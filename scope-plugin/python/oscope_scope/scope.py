@@ -50,8 +50,15 @@ MAX_NAME_LENGTH = 64
 _TOKEN_RE = re.compile(
     r"[!#$%&'*+\-.^_`|~0-9A-Za-z]{1," + str(MAX_NAME_LENGTH) + "}")
 
-_NAME_RULE = ("1 to %d characters among letters, digits and "
-              "!#$%%&'*+-.^_`|~" % MAX_NAME_LENGTH)
+_ALLOWED = "letters, digits and !#$%&'*+-.^_`|~"
+
+
+def _why_invalid(value):
+    if value == '':
+        return 'it is empty'
+    if len(value) > MAX_NAME_LENGTH:
+        return 'it is longer than %d characters' % MAX_NAME_LENGTH
+    return 'it may only contain ' + _ALLOWED
 
 
 class ScopeError(ValueError):
@@ -91,8 +98,9 @@ def _json_type(value):
 
 def check_service_type(service_type, source):
     if not is_valid_name(service_type):
-        raise ScopeError('%s: invalid service type %s (expected %s)'
-                         % (source, _show(service_type), _NAME_RULE))
+        raise ScopeError('%s: invalid service type %s: %s'
+                         % (source, _show(service_type),
+                            _why_invalid(service_type)))
 
 
 def check_cloud_name(cloud, service_type, source):
@@ -101,9 +109,9 @@ def check_cloud_name(cloud, service_type, source):
                          ' not %s' % (source, _show(service_type),
                                       _json_type(cloud)))
     if not is_valid_name(cloud):
-        raise ScopeError('%s: invalid cloud name %s for service type %s'
-                         ' (expected %s)' % (source, _show(cloud),
-                                             _show(service_type), _NAME_RULE))
+        raise ScopeError('%s: invalid cloud name %s for service type %s: %s'
+                         % (source, _show(cloud), _show(service_type),
+                            _why_invalid(cloud)))
 
 
 def _reject_duplicates(pairs, source):
@@ -203,8 +211,8 @@ def complete(given, region_name):
             if not is_valid_name(region_name):
                 raise ScopeError(
                     'region name %s (--os-region-name/OS_REGION_NAME) cannot'
-                    ' be the default cloud of the scope (expected %s)'
-                    % (_show(region_name), _NAME_RULE))
+                    ' be the default cloud of the scope: %s'
+                    % (_show(region_name), _why_invalid(region_name)))
             for service_type in missing:
                 scope[service_type] = region_name
     return scope
