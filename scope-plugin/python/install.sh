@@ -65,8 +65,10 @@ env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL PIP_CONFIG_FILE=/d
 # the plugin at once (the cache also notices new files by itself).
 rm -rf "${XDG_CACHE_HOME:-$HOME/.cache}/python-entrypoints"
 if [ -n "${SUDO_USER:-}" ]; then
-    user_home=$(getent passwd "$SUDO_USER" | cut -d: -f6)
-    [ -n "$user_home" ] && rm -rf "$user_home/.cache/python-entrypoints"
+    user_home=$(getent passwd "$SUDO_USER" | cut -d: -f6 || true)
+    if [ -n "$user_home" ]; then
+        rm -rf "$user_home/.cache/python-entrypoints"
+    fi
 fi
 
 # Check that the installed plugin is the one the CLI will load.
