@@ -10,6 +10,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -25,6 +26,7 @@ public final class StandInService implements AutoCloseable {
   private final String cloud;
   private final String service;
   private final DisposableServer server;
+  private final AtomicLong received = new AtomicLong();
 
   private StandInService(String cloud, String service, HostPort listen) {
     this.cloud = cloud;
@@ -33,6 +35,7 @@ public final class StandInService implements AutoCloseable {
         .host(listen.host())
         .port(listen.port())
         .handle((request, response) -> {
+          received.incrementAndGet();
           MessageDigest digest = sha256();
           long[] size = {0};
           return request.receive()
@@ -68,6 +71,11 @@ public final class StandInService implements AutoCloseable {
   public HostPort address() {
     InetSocketAddress address = (InetSocketAddress) server.address();
     return new HostPort(address.getAddress().getHostAddress(), address.getPort());
+  }
+
+  /** How many requests this service has received. */
+  public long received() {
+    return received.get();
   }
 
   public String cloud() {

@@ -23,15 +23,20 @@ final class ErrorResponses {
     ObjectNode root = JSON.createObjectNode();
     ObjectNode body = root.putObject("error");
     body.put("code", error.status());
-    body.put("title", HttpResponseStatus.valueOf(error.status()).reasonPhrase());
+    body.put("title", title(error.status()));
     body.put("message", error.message());
     return root.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The status's reason phrase; Netty has none for 508. */
+  static String title(int status) {
+    return status == 508 ? "Loop Detected" : HttpResponseStatus.valueOf(status).reasonPhrase();
   }
 
   /** Sends {@code error} on {@code response}, which must not have sent its headers yet. */
   static Publisher<Void> send(HttpServerResponse response, ProxyError error, String via) {
     byte[] body = body(error);
-    return response.status(error.status())
+    return response.status(HttpResponseStatus.valueOf(error.status(), title(error.status())))
         .header(HttpHeaderNames.CONTENT_TYPE, "application/json")
         .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length))
         .header(HttpHeaderNames.VIA, via)

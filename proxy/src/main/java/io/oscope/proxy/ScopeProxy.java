@@ -3,8 +3,10 @@ package io.oscope.proxy;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.RouteTable;
@@ -173,7 +175,12 @@ public final class ScopeProxy implements AutoCloseable {
           exchange.responseStarted = true;
           exchange.status = upstreamResponse.status().code();
           response.status(upstreamResponse.status());
-          response.headers(rules.downstreamResponse(upstreamResponse.responseHeaders()));
+          HttpHeaders headers = rules.downstreamResponse(upstreamResponse.responseHeaders());
+          if (mustChunk(request, upstreamResponse.status().code(), headers)) {
+            // Explicit chunking: a body cut short then lacks its last chunk, and the client knows.
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+          }
+          response.headers(headers);
           return response.send(body.retain().doOnNext(chunk -> exchange.bytes += chunk.readableBytes()));
         })
         .then();
@@ -187,10 +194,23 @@ public final class ScopeProxy implements AutoCloseable {
         LOG.warn("upstream {} failed mid-response after {} bytes ({}); closing the client connection",
             route.describeUpstream(), exchange.bytes, describe(error));
         response.withConnection(connection -> connection.channel().close());
-        return Mono.empty();
+        // Propagating the error also stops reactor-netty from finishing the response cleanly.
+        return Mono.error(error);
       }
       return Mono.from(fail(response, exchange, upstreamError(error, route)));
     });
+  }
+
+  /**
+   * Whether a response must be sent chunked: it has a body of unknown length and the client speaks
+   * HTTP/1.1. Left to itself, reactor-netty would delimit such a body by closing the connection,
+   * and a truncated body would then look complete.
+   */
+  private static boolean mustChunk(HttpServerRequest request, int status, HttpHeaders headers) {
+    return !headers.contains(HttpHeaderNames.CONTENT_LENGTH)
+        && request.version().equals(HttpVersion.HTTP_1_1)
+        && !request.method().equals(HttpMethod.HEAD)
+        && status >= 200 && status != 204 && status != 304;
   }
 
   private static boolean hasBody(HttpHeaders headers) {

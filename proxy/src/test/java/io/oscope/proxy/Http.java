@@ -50,6 +50,10 @@ final class Http {
   /** A response with its body as text; {@link #json()} parses it. */
   record Reply(int status, Map<String, java.util.List<String>> headers, String body) {
     JsonNode json() {
+      return parse(body);
+    }
+
+    static JsonNode parse(String body) {
       try {
         return JSON.readTree(body);
       } catch (IOException e) {

@@ -1,0 +1,128 @@
+package io.oscope.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every error the proxy answers itself: status, OpenStack-style body, and nothing forwarded. */
+class ProxyErrorsTest {
+  private static TwoClouds clouds;
+  private static final Http http = Http.direct();
+
+  @BeforeAll
+  static void start() throws Exception {
+    clouds = new TwoClouds();
+  }
+
+  @AfterAll
+  static void stop() {
+    clouds.close();
+  }
+
+  @Test
+  void aMalformedScopeIsA400NamingTheProblemAndReachesNoService() {
+    long before = clouds.oneImage.received() + clouds.twoImage.received();
+
+    Http.Reply reply = http.get(clouds.oneUrl("/image/v2/images"), Map.of("X-Scope", "{\"image\": CloudTwo}"));
+
+    assertError(reply, 400, "Bad Request",
+        "Malformed scope in the X-Scope header: scope value for 'image' must be a string naming a cloud, got 'C' (not valid JSON)");
+    assertThat(clouds.oneImage.received() + clouds.twoImage.received()).isEqualTo(before);
+  }
+
+  @Test
+  void aMalformedTokenSuffixIsA400NamingItsSource() {
+    Http.Reply reply = http.get(clouds.oneUrl("/image/v2/images"), Map.of("X-Auth-Token", "tok!SCOPE![\"CloudTwo\"]"));
+
+    assertError(reply, 400, "Bad Request", "Malformed scope in the X-Auth-Token suffix: scope must be a JSON object"
+        + " mapping service types to cloud names, got an array");
+    assertThat(reply.body()).doesNotContain("tok!");
+  }
+
+  @Test
+  void anUnknownCloudIsA400AndNeverAnOpenRelay() {
+    Http.Reply reply = http.get(clouds.oneUrl("/image/v2/images"), Map.of("X-Scope", "{\"image\": \"CloudThree\"}"));
+
+    assertError(reply, 400, "Bad Request",
+        "The scope sends service type 'image' to unknown cloud 'CloudThree'; known clouds: CloudOne, CloudTwo");
+  }
+
+  @Test
+  void aCloudWithoutTheServiceIsA400() {
+    Http.Reply reply = http.get(clouds.oneUrl("/compute/v2.1/servers"), Map.of("X-Scope", "{\"compute\": \"CloudTwo\"}"));
+
+    assertError(reply, 400, "Bad Request", "Cloud 'CloudTwo' has no compute service on the public interface");
+  }
+
+  @Test
+  void aPathWithNoServiceOnThisProxyIsA404() {
+    assertError(http.get(clouds.oneUrl("/nothing/here?x=1"), Map.of()), 404, "Not Found",
+        "No service is published at " + clouds.oneFrontend + "/nothing/here");
+  }
+
+  @Test
+  void destinationsOutsideTheRouteFileAre403() {
+    Http viaOne = Http.through(new java.net.InetSocketAddress("127.0.0.1", clouds.oneFrontend.port()));
+
+    assertError(viaOne.get("http://127.0.0.1:9/", Map.of()), 403, "Forbidden",
+        "Destination 127.0.0.1:9 is neither a service of the route table nor allowed with --allow");
+  }
+
+  @Test
+  void aRequestThatAlreadyPassedThisProxyIsA508() {
+    Http.Reply reply = http.get(clouds.oneUrl("/image/v2/images"), Map.of("Via", "1.1 edge, 1.1 oscope-CloudOne (oscope)"));
+
+    assertError(reply, 508, "Loop Detected",
+        "Request loop: this proxy (oscope-CloudOne) is already in the request's Via header");
+  }
+
+  @Test
+  void connectIsA405() {
+    String response = RawHttp.exchange(clouds.oneFrontend.port(),
+        "CONNECT example.org:443 HTTP/1.1\r\nHost: example.org:443\r\nConnection: close\r\n\r\n");
+
+    assertThat(response).startsWith("HTTP/1.1 405 Method Not Allowed").contains("CONNECT to example.org:443 is not allowed");
+  }
+
+  @Test
+  void aRequestWithBothContentLengthAndTransferEncodingIsA400() {
+    long before = clouds.oneImage.received();
+
+    String response = RawHttp.exchange(clouds.oneFrontend.port(),
+        "POST /image/v2/images HTTP/1.1\r\nHost: " + clouds.oneFrontend + "\r\nContent-Length: 4\r\n"
+            + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n0\r\n\r\n");
+
+    // Netty's RFC 9112 decoder refuses this framing before the proxy's handler runs.
+    assertThat(response).startsWith("HTTP/1.1 400 Bad Request");
+    assertThat(clouds.oneImage.received()).isEqualTo(before);
+  }
+
+  @Test
+  void hopByHopHeadersAndThoseNamedInConnectionAreDropped() {
+    String response = RawHttp.exchange(clouds.oneFrontend.port(),
+        "GET /image/v2/images HTTP/1.1\r\nHost: " + clouds.oneFrontend + "\r\n"
+            + "Connection: close, X-Private\r\nX-Private: secret\r\nKeep-Alive: timeout=5\r\n"
+            + "Proxy-Authorization: Basic eDp5\r\nProxy-Connection: keep-alive\r\nTE: trailers\r\n"
+            + "Upgrade: websocket\r\nX-Kept: yes\r\n\r\n");
+
+    String body = response.substring(response.indexOf("\r\n\r\n") + 4);
+    JsonNode headers = Http.Reply.parse(body).path("headers");
+    assertThat(headers.path("x-kept").asText()).isEqualTo("yes");
+    for (String dropped : new String[] {"x-private", "keep-alive", "proxy-authorization", "proxy-connection", "te", "upgrade"}) {
+      assertThat(headers.has(dropped)).as(dropped).isFalse();
+    }
+  }
+
+  private static void assertError(Http.Reply reply, int status, String title, String messageStart) {
+    assertThat(reply.status()).isEqualTo(status);
+    assertThat(reply.headers().get("content-type")).containsExactly("application/json");
+    JsonNode error = reply.json().path("error");
+    assertThat(error.path("code").asInt()).isEqualTo(status);
+    assertThat(error.path("title").asText()).isEqualTo(title);
+    assertThat(error.path("message").asText()).startsWith(messageStart);
+  }
+}

@@ -1,0 +1,34 @@
+package io.oscope.proxy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+
+/** Sends bytes the JDK client would refuse to send (hop-by-hop headers, bad framing, CONNECT). */
+final class RawHttp {
+  private RawHttp() {}
+
+  /** Writes {@code request} to port {@code port} and returns everything read until the server closes. */
+  static String exchange(int port, String request) {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      ByteArrayOutputStream response = new ByteArrayOutputStream();
+      InputStream in = socket.getInputStream();
+      byte[] buffer = new byte[8192];
+      try {
+        for (int n; (n = in.read(buffer)) > 0; ) response.write(buffer, 0, n);
+      } catch (SocketTimeoutException e) {
+        throw new AssertionError("the server did not close the connection; got so far:\n" + response, e);
+      }
+      return response.toString(StandardCharsets.ISO_8859_1);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
