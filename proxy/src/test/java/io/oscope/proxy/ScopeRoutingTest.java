@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.InetSocketAddress;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -142,6 +146,45 @@ class ScopeRoutingTest {
     assertThat(reply.json().path("cloud").asText()).isEqualTo("CloudTwo");
     assertThat(reply.seen("x-scope").isMissingNode()).isTrue();
     assertThat(reply.seen("via").asText()).isEqualTo("1.1 oscope-CloudOne");
+  }
+
+  @Test
+  void noTokenEverReachesTheLogs() {
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+    root.addAppender(appender);
+    try {
+      http.get(clouds.oneUrl("/image/v2/images"), Map.of("X-Auth-Token", "SECRET-1!SCOPE!{\"image\":\"CloudTwo\"}"));
+      http.get(clouds.oneUrl("/identity/v3/auth/tokens"), Map.of("X-Auth-Token", "SECRET-2",
+          "X-Subject-Token", "SECRET-3!SCOPE!{\"identity\":\"CloudTwo\"}"));
+      http.get(clouds.oneUrl("/image/v2/images"), Map.of("X-Auth-Token", "SECRET-4!SCOPE!{bad"));
+      http.get(clouds.oneUrl("/image/v2/images?token=x"), Map.of("X-Auth-Token", "SECRET-5!SCOPE!{\"image\":\"Nowhere\"}"));
+    } finally {
+      root.detachAppender(appender);
+    }
+    assertThat(appender.list).extracting(ILoggingEvent::getLoggerName).contains("oscope.access");
+    assertThat(appender.list).allSatisfy(event -> assertThat(event.getFormattedMessage()).doesNotContain("SECRET"));
+  }
+
+  @Test
+  void expectContinueReachesTheServiceWithTheBody() throws Exception {
+    java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+        .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+    byte[] body = new byte[1 << 20];
+
+    java.net.http.HttpResponse<String> response = client.send(java.net.http.HttpRequest
+            .newBuilder(java.net.URI.create(clouds.oneUrl("/image/v2/images/1/file")))
+            .expectContinue(true)
+            .header("X-Scope", "{\"image\":\"CloudTwo\"}")
+            .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body))
+            .build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+
+    JsonNode echo = Http.Reply.parse(response.body());
+    assertThat(echo.path("cloud").asText()).isEqualTo("CloudTwo");
+    assertThat(echo.path("bodyBytes").asLong()).isEqualTo(body.length);
+    assertThat(echo.path("headers").has("expect")).isFalse();
   }
 
   @Test

@@ -1,0 +1,75 @@
+package io.oscope.cli;
+
+import io.oscope.routes.RouteFileException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code oscope} command line. With no subcommand it runs the demo.
+ *
+ * <pre>{@code
+ * oscope proxy --services services.json --cloud CloudOne --listen 0.0.0.0:8888
+ * oscope demo
+ * }</pre>
+ */
+@Command(
+    name = "oscope",
+    mixinStandardHelpOptions = true,
+    versionProvider = Oscope.Version.class,
+    description = "A scope-routing proxy for collaborating OpenStack clouds.",
+    subcommands = {ProxyCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+public final class Oscope implements Callable<Integer> {
+  /** Success. */
+  public static final int OK = 0;
+  /** A failure at run time: an address in use, an I/O error. */
+  public static final int FAILURE = 1;
+  /** Bad input: a bad option value or route file. */
+  public static final int BAD_INPUT = 2;
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with oscope's exit codes and error printing; tests call execute on it. */
+  public static CommandLine commandLine() {
+    CommandLine commandLine = new CommandLine(new Oscope());
+    commandLine.setExecutionExceptionHandler(Oscope::handle);
+    commandLine.setParameterExceptionHandler((e, args) -> {
+      e.getCommandLine().getErr().println("oscope: " + e.getMessage());
+      e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+      return BAD_INPUT;
+    });
+    return commandLine;
+  }
+
+  /** Maps exceptions to exit codes, in one place. */
+  private static int handle(Exception e, CommandLine commandLine, CommandLine.ParseResult parsed) {
+    PrintWriter err = commandLine.getErr();
+    if (e instanceof RouteFileException routes) {
+      err.println("oscope: the route file cannot be used: " + routes.getMessage());
+      return BAD_INPUT;
+    }
+    if (e instanceof IllegalArgumentException) {
+      err.println("oscope: " + e.getMessage());
+      return BAD_INPUT;
+    }
+    err.println("oscope: " + e.getMessage());
+    return FAILURE;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    return new DemoCommand().call();
+  }
+
+  /** The version from the jar's manifest, when there is one. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Oscope.class.getPackage().getImplementationVersion();
+      return new String[] {"oscope " + (version == null ? "(development build)" : version)};
+    }
+  }
+}

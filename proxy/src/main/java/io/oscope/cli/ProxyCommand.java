@@ -1,0 +1,68 @@
+package io.oscope.cli;
+
+import io.oscope.proxy.ProxySettings;
+import io.oscope.proxy.ScopeProxy;
+import io.oscope.routes.HostPort;
+import io.oscope.routes.RouteTable;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code oscope proxy}: runs one cloud's proxy until it is stopped. */
+@Command(name = "proxy", mixinStandardHelpOptions = true,
+    description = "Run the scope-routing proxy of one cloud.")
+final class ProxyCommand implements Callable<Integer> {
+
+  @Option(names = "--services", required = true, paramLabel = "FILE",
+      description = "Route file in the seed's services.json format.")
+  Path services;
+
+  @Option(names = "--cloud", required = true, paramLabel = "NAME",
+      description = "This proxy's cloud (a Region of the route file); services the scope does not name go here.")
+  String cloud;
+
+  @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:8888",
+      converter = HostPortConverter.class, description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+  HostPort listen;
+
+  @Option(names = "--allow", paramLabel = "HOST:PORT", converter = HostPortConverter.class,
+      description = "Extra destination that requests matching no service may be forwarded to; repeatable.")
+  List<HostPort> allow = new ArrayList<>();
+
+  @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "10s",
+      converter = DurationConverter.class, description = "Upstream connect timeout (default: ${DEFAULT-VALUE}).")
+  Duration connectTimeout;
+
+  @Option(names = "--response-timeout", paramLabel = "DURATION", defaultValue = "60s",
+      converter = DurationConverter.class,
+      description = "Wait for upstream response headers, and between reads after (default: ${DEFAULT-VALUE}).")
+  Duration responseTimeout;
+
+  @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "30s",
+      converter = DurationConverter.class,
+      description = "Close pooled upstream connections idle this long (default: ${DEFAULT-VALUE}).")
+  Duration idleTimeout;
+
+  @Option(names = "--via-name", paramLabel = "NAME",
+      description = "This proxy's name in Via headers, used to detect loops (default: oscope-<cloud>).")
+  String viaName;
+
+  @Override
+  public Integer call() throws Exception {
+    RouteTable table = RouteTable.load(services, cloud);
+    Set<String> allowed = new TreeSet<>();
+    allow.forEach(address -> allowed.add(address.toString()));
+    ProxySettings settings = new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout,
+        idleTimeout, viaName != null ? viaName : "oscope-" + cloud);
+    ScopeProxy proxy = ScopeProxy.start(table, settings);
+    Runtime.getRuntime().addShutdownHook(new Thread(proxy::close, "oscope-shutdown"));
+    proxy.onDispose().block();
+    return Oscope.OK;
+  }
+}
