@@ -1,0 +1,41 @@
+package io.oscope.catalog;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.List;
+
+/** Reads the generator's JSON inputs: duplicate keys are an error, every failure a finding. */
+final class Json {
+  static final ObjectMapper MAPPER = new ObjectMapper()
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+  private Json() {}
+
+  /** The JSON tree of {@code content}, or {@code null} after adding a finding to {@code problems}. */
+  static JsonNode read(String source, byte[] content, List<Finding> problems) {
+    try {
+      JsonNode root = MAPPER.readTree(content);
+      if (root == null || root.isMissingNode()) {
+        problems.add(Finding.of(source, "is empty; expected JSON"));
+        return null;
+      }
+      return root;
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null ? ""
+          : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+      problems.add(Finding.of(source, "not valid JSON: " + e.getOriginalMessage() + where));
+    } catch (IOException e) {
+      problems.add(Finding.of(source, "cannot read: " + e.getMessage()));
+    }
+    return null;
+  }
+
+  /** {@code node} as JSON text, shortened for messages. */
+  static String shown(JsonNode node) {
+    String text = node.isTextual() ? node.asText() : node.toString();
+    return text.length() > 200 ? text.substring(0, 200) + "…" : text;
+  }
+}
