@@ -1,7 +1,10 @@
 package io.oscope.cli;
 
+import io.oscope.admin.AdminServer;
 import io.oscope.proxy.ProxySettings;
 import io.oscope.proxy.ScopeProxy;
+import io.oscope.reload.Hangup;
+import io.oscope.reload.RouteReloader;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.RouteTable;
 import java.nio.file.Path;
@@ -12,12 +15,15 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /** {@code oscope proxy}: runs one cloud's proxy until it is stopped. */
 @Command(name = "proxy", mixinStandardHelpOptions = true,
     description = "Run the scope-routing proxy of one cloud.")
 final class ProxyCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(ProxyCommand.class);
 
   @Option(names = "--services", required = true, paramLabel = "FILE",
       description = "Route file in the seed's services.json format.")
@@ -53,6 +59,17 @@ final class ProxyCommand implements Callable<Integer> {
       description = "This proxy's name in Via headers, used to detect loops (default: oscope-<cloud>).")
   String viaName;
 
+  @Option(names = "--admin", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:0",
+      converter = HostPortConverter.class,
+      description = "Admin listener (/healthz, /routes, POST /reload); port 0 picks a free one, logged at start"
+          + " (default: ${DEFAULT-VALUE}).")
+  HostPort admin;
+
+  @Option(names = "--watch", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Reload the route file when it changes on disk (default: on; --no-watch turns it off)."
+          + " It is also reloaded on SIGHUP and by POST /reload on the admin listener.")
+  boolean watch = true;
+
   @Override
   public Integer call() throws Exception {
     RouteTable table = RouteTable.load(services, cloud);
@@ -61,7 +78,19 @@ final class ProxyCommand implements Callable<Integer> {
     ProxySettings settings = new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout,
         idleTimeout, viaName != null ? viaName : "oscope-" + cloud);
     ScopeProxy proxy = ScopeProxy.start(table, settings);
-    Runtime.getRuntime().addShutdownHook(new Thread(proxy::close, "oscope-shutdown"));
+    RouteReloader reloader = RouteReloader.start(services, cloud, proxy::swap, table);
+    if (watch) reloader.watch();
+    Hangup.onSignal(reloader::reload);
+    AdminServer adminServer = AdminServer.start(admin, reloader);
+    LOG.info("admin listener on {} (GET /healthz, GET /routes, POST /reload)", adminServer.address());
+    if (!adminServer.address().getAddress().isLoopbackAddress()) {
+      LOG.warn("the admin listener is reachable beyond loopback and has no authentication");
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      adminServer.close();
+      reloader.close();
+      proxy.close();
+    }, "oscope-shutdown"));
     proxy.onDispose().block();
     return Oscope.OK;
   }

@@ -114,6 +114,20 @@ public final class ScopeProxy implements AutoCloseable {
     return router.table();
   }
 
+  /**
+   * Swaps in a new route table. Requests already started finish on the table they started with.
+   *
+   * @throws IllegalArgumentException if the table was compiled for another cloud
+   */
+  public synchronized void swap(RouteTable table) {
+    if (!table.localCloud().equals(settings.cloud())) {
+      throw new IllegalArgumentException("route table compiled for " + table.localCloud()
+          + ", proxy runs for " + settings.cloud());
+    }
+    ScopeRouter current = router;
+    router = new ScopeRouter(table, settings.allowed(), current.self());
+  }
+
   /** Completes when the proxy has stopped. */
   public Mono<Void> onDispose() {
     return server.onDispose();
@@ -127,9 +141,10 @@ public final class ScopeProxy implements AutoCloseable {
 
   private Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
     Exchange exchange = new Exchange(request.method().name(), ScopeRouter.pathOnly(request.uri()), System.nanoTime());
+    ScopeRouter router = this.router; // one table for the whole exchange, even across a reload
     Route route;
     try {
-      route = decide(request);
+      route = decide(router, request);
     } catch (ProxyException e) {
       return Mono.from(fail(response, exchange, e.error())).doFinally(s -> log(exchange));
     }
@@ -137,10 +152,10 @@ public final class ScopeProxy implements AutoCloseable {
       exchange.service = route.serviceType();
       exchange.cloud = route.cloud();
     }
-    return forward(request, response, route, exchange).doFinally(s -> log(exchange));
+    return forward(router, request, response, route, exchange).doFinally(s -> log(exchange));
   }
 
-  private Route decide(HttpServerRequest request) {
+  private Route decide(ScopeRouter router, HttpServerRequest request) {
     HttpHeaders headers = request.requestHeaders();
     if (rules.isLoop(headers)) throw new ProxyException(new ProxyError.Loop(settings.viaName()));
     if (request.method().equals(HttpMethod.CONNECT)) {
@@ -152,7 +167,7 @@ public final class ScopeProxy implements AutoCloseable {
     return router.route(target, headers);
   }
 
-  private Mono<Void> forward(HttpServerRequest request, HttpServerResponse response, Route route, Exchange exchange) {
+  private Mono<Void> forward(ScopeRouter router, HttpServerRequest request, HttpServerResponse response, Route route, Exchange exchange) {
     HttpHeaders upstreamHeaders = rules.upstreamRequest(
         request.requestHeaders(), route, router.table(), clientAddress(request.remoteAddress()));
     boolean hasBody = hasBody(request.requestHeaders());

@@ -34,6 +34,10 @@ final class ScopeRouter {
     return table;
   }
 
+  Set<String> self() {
+    return self;
+  }
+
   /** The route of a request, or a {@link ProxyException} naming why there is none. */
   Route route(RequestTarget target, HttpHeaders headers) {
     ServiceMatch match = table.match(target.authority(), target.pathAndQuery());

@@ -9,9 +9,6 @@ import io.oscope.demo.StandInService;
 import io.oscope.routes.HostPort;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,7 +19,6 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,7 +36,7 @@ class StreamingTest {
   private static final byte[] BLOCK = new byte[64 * 1024];
   private static StandInService upload;
   private static DisposableServer download;
-  private static Process proxy;
+  private static ProxyProcess proxy;
   private static int proxyPort;
 
   static {
@@ -69,21 +65,15 @@ class StreamingTest {
           {"Service Type": "object-store", "Interface": "public", "URL": "%1$s/up", "Region": "Big", "Frontend": "%1$s", "Backend": "%2$s"},
           {"Service Type": "image", "Interface": "public", "URL": "%1$s/down", "Region": "Big", "Frontend": "%1$s", "Backend": "127.0.0.1:%3$d"}
         ]}""".formatted(front, upload.address(), download.port()));
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    proxy = new ProcessBuilder(List.of(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
-            "io.oscope.cli.Oscope", "proxy", "--services", routes.toString(), "--cloud", "Big",
-            "--listen", front.toString()))
-        .redirectErrorStream(true)
-        .start();
-    awaitListening(proxy);
+    proxy = ProxyProcess.start(List.of("-Xmx64m"), "proxy", "--services", routes.toString(),
+        "--cloud", "Big", "--listen", front.toString());
+    proxy.awaitLine("proxy listening on");
+    proxy.drain();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (proxy != null) {
-      proxy.destroy();
-      proxy.waitFor(10, TimeUnit.SECONDS);
-    }
+    if (proxy != null) proxy.close();
     upload.close();
     download.disposeNow();
   }
@@ -148,19 +138,5 @@ class StreamingTest {
         .filter(line -> line.startsWith("VmHWM")).findFirst().orElse("VmHWM unknown").replaceAll("\\s+", " ");
   }
 
-  /** Reads the proxy's log until it says it listens, then keeps draining it to stdout. */
-  private static void awaitListening(Process process) throws IOException {
-    BufferedReader log = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    for (String line; (line = log.readLine()) != null; ) {
-      System.out.println("proxy: " + line);
-      if (line.contains("proxy listening on")) {
-        Thread drain = new Thread(() -> log.lines().forEach(l -> System.out.println("proxy: " + l)), "proxy-log");
-        drain.setDaemon(true);
-        drain.start();
-        return;
-      }
-    }
-    throw new IllegalStateException("the proxy exited before listening");
-  }
 
 }

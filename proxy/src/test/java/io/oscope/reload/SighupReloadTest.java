@@ -1,0 +1,58 @@
+package io.oscope.reload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.oscope.demo.StandInService;
+import io.oscope.proxy.ProxyProcess;
+import io.oscope.routes.HostPort;
+import io.oscope.routes.RouteTable;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code kill -HUP} makes a running {@code oscope proxy} reload its route file. */
+class SighupReloadTest {
+
+  @Test
+  void sighupReloadsARunningProxy(@TempDir Path dir) throws Exception {
+    HostPort front;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      front = new HostPort("127.0.0.1", socket.getLocalPort());
+    }
+    Path file = dir.resolve("services.json");
+    try (StandInService first = StandInService.start("Solo", "first", new HostPort("127.0.0.1", 0));
+        StandInService second = StandInService.start("Solo", "second", new HostPort("127.0.0.1", 0))) {
+      Files.writeString(file, routes(front, first.address()));
+      try (ProxyProcess process = ProxyProcess.start(List.of("-Xmx64m"), "proxy", "--services", file.toString(),
+          "--cloud", "Solo", "--listen", front.toString(), "--no-watch")) {
+        process.awaitLine("proxy listening on");
+        assertThat(get(front)).contains("\"service\" : \"first\"");
+        Files.writeString(file, routes(front, second.address()));
+
+        process.signal("HUP");
+
+        assertThat(process.awaitLine("route table reloaded"))
+            .contains("version " + RouteTable.load(file, "Solo").version());
+        process.drain();
+        assertThat(get(front)).contains("\"service\" : \"second\"");
+      }
+    }
+  }
+
+  private static String routes(HostPort front, HostPort backend) {
+    return String.format("{\"services\": [{\"Service Type\": \"image\", \"Interface\": \"public\", \"URL\": \"%s/image\","
+        + " \"Region\": \"Solo\", \"Frontend\": \"%s\", \"Backend\": \"%s\"}]}", front, front, backend);
+  }
+
+  private static String get(HostPort front) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + front + "/image/v2/images")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+  }
+}
