@@ -86,19 +86,17 @@ public record EndpointList(String source, List<Endpoint> endpoints, List<Finding
         problems.add(new Finding(source, entry(), null, null, "an endpoint must be a JSON object"));
         return null;
       }
+      int before = problems.size();
       JsonNode enabled = node.get(ENABLED);
       if (enabled != null && !enabled.isNull()) {
         if (!enabled.isBoolean()) {
           problem(ENABLED, Json.shown(enabled), "must be true or false");
-          return null;
-        }
-        if (!enabled.asBoolean()) {
+        } else if (!enabled.asBoolean()) {
           skipped.add(new Finding(source, entry(), ENABLED, "false", "skipped: the endpoint is disabled ("
               + String.join(" ", shown(REGION), shown(SERVICE_TYPE), shown(INTERFACE), shown(URL)) + ")"));
           return null;
         }
       }
-      int before = problems.size();
       String region = name(REGION, "cloud name: a scope names clouds in an HTTP header, so it must be");
       String type = name(SERVICE_TYPE, "service type: it must be");
       String ifaceText = text(INTERFACE);

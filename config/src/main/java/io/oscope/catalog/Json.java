@@ -6,11 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** Reads the generator's JSON inputs: duplicate keys are an error, every failure a finding. */
 final class Json {
   static final ObjectMapper MAPPER = new ObjectMapper()
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+  private static final Pattern START_MARKER =
+      Pattern.compile("\\s*\\(start marker at \\[Source: .*?line: (\\d+), column: (\\d+)\\]\\)");
 
   private Json() {}
 
@@ -26,11 +30,17 @@ final class Json {
     } catch (JsonProcessingException e) {
       String where = e.getLocation() == null ? ""
           : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-      problems.add(Finding.of(source, "not valid JSON: " + e.getOriginalMessage() + where));
+      problems.add(Finding.of(source, "not valid JSON: " + readable(e.getOriginalMessage()) + where));
     } catch (IOException e) {
       problems.add(Finding.of(source, "cannot read: " + e.getMessage()));
     }
     return null;
+  }
+
+  /** Jackson's message without its parser internals: "(start marker at [Source: …; line: 1, column: 2])". */
+  private static String readable(String message) {
+    String firstLine = message == null ? "" : message.lines().findFirst().orElse("");
+    return START_MARKER.matcher(firstLine).replaceAll(" (opened at line $1, column $2)");
   }
 
   /** {@code node} as JSON text, shortened for messages. */

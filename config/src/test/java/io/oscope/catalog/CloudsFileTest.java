@@ -1,0 +1,91 @@
+package io.oscope.catalog;
+
+import static io.oscope.catalog.RouteGeneratorTest.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.oscope.routes.HostPort;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CloudsFileTest {
+  @Test
+  void resolvesEndpointListsAgainstTheCloudsFilesFolder(@TempDir Path temp) throws Exception {
+    Path folder = Files.createDirectories(temp.resolve("site"));
+    Files.writeString(folder.resolve("clouds.json"), """
+        {"clouds": {"CloudTwo": {"frontend": "http://10.2.0.1:8888/", "endpoints": "lists/two.json"},
+                    "CloudOne": {"frontend": "10.1.0.1", "endpoints": "/abs/one.json",
+                                 "backends": {"image": "10.1.0.5:9292"}}}}""");
+
+    CloudsFile clouds = CloudsFile.read(folder.resolve("clouds.json"));
+
+    assertThat(clouds.clouds().keySet()).containsExactly("CloudOne", "CloudTwo");
+    assertThat(clouds.clouds().get("CloudOne")).isEqualTo(new CloudsFile.Cloud("CloudOne", HostPort.parse("10.1.0.1:80"),
+        Path.of("/abs/one.json"), Map.of("image", HostPort.parse("10.1.0.5:9292"))));
+    assertThat(clouds.clouds().get("CloudTwo").endpoints()).isEqualTo(folder.resolve("lists/two.json"));
+    assertThat(clouds.clouds().get("CloudTwo").frontend()).isEqualTo(HostPort.parse("10.2.0.1:8888"));
+  }
+
+  @Test
+  void reportsEveryProblemNamingCloudFieldAndValue() {
+    assertThat(problems("""
+        {"clouds": {
+          "Cloud One": {"frontend": "10.1.0.1:8888", "backend": {}},
+          "CloudTwo": {"frontend": "10.1.0.1:8888", "endpoints": 3,
+                       "backends": {"image": "10.2.0.5:0", "bad type": "10.2.0.6:1", "compute": "10.1.0.1:8888", "x": 1}},
+          "CloudThree": {"endpoints": ""},
+          "CloudFour": "10.4.0.1:8888",
+          "CloudFive": {"frontend": "h/x"}},
+         "services": []}""")).containsExactly(
+        "clouds.json: \"services\": unknown field; expected only \"clouds\"",
+        "clouds.json: clouds \"Cloud One\": is not a valid cloud name: a scope names clouds in an HTTP header, so it"
+            + " must be 1 to 64 letters, digits or !#$%&'*+-.^_`|~",
+        "clouds.json: clouds.Cloud One \"backend\": unknown field; expected frontend, endpoints or backends",
+        "clouds.json: clouds.CloudTwo \"endpoints\" = \"3\": must be a string",
+        "clouds.json: clouds.CloudTwo.backends \"image\" = \"10.2.0.5:0\": port 0 is not in 1..65535",
+        "clouds.json: clouds.CloudTwo.backends \"bad type\": is not a valid service type: it must be 1 to 64 letters,"
+            + " digits or !#$%&'*+-.^_`|~",
+        "clouds.json: clouds.CloudTwo.backends \"compute\" = \"10.1.0.1:8888\": is the frontend of CloudTwo: its"
+            + " proxy would send requests to itself",
+        "clouds.json: clouds.CloudTwo.backends \"x\" = \"1\": must be a host:port string",
+        "clouds.json: clouds.CloudThree \"frontend\": is missing",
+        "clouds.json: clouds.CloudThree \"endpoints\" = \"\": is empty",
+        "clouds.json: clouds.CloudFour = \"10.4.0.1:8888\": must be an object with \"frontend\", and optionally"
+            + " \"endpoints\" and \"backends\"",
+        "clouds.json: clouds.CloudFive \"frontend\" = \"h/x\": an address has no path");
+  }
+
+  @Test
+  void twoCloudsCannotShareAProxy() {
+    assertThat(problems("{\"clouds\": {\"A\": {\"frontend\": \"h:1\"}, \"B\": {\"frontend\": \"H:1\"}}}"))
+        .containsExactly("clouds.json: clouds.B \"frontend\" = \"h:1\": is also the frontend of A; each cloud has its own proxy");
+  }
+
+  @Test
+  void theFileMustNameClouds() {
+    assertThat(problems("[]")).containsExactly("clouds.json: expected an object: {\"clouds\": {\"NAME\": "
+        + "{\"frontend\": \"host:port\", \"endpoints\": \"FILE\", \"backends\": {\"TYPE\": \"host:port\"}}}}");
+    assertThat(problems("{}")).containsExactly("clouds.json: \"clouds\": must be an object of clouds by name");
+    assertThat(problems("{\"clouds\": {}}")).containsExactly("clouds.json: \"clouds\" = \"{}\": names no cloud");
+    assertThat(problems("{\"clouds\": [1]}")).containsExactly("clouds.json: \"clouds\" = \"[1]\": must be an object of clouds by name");
+  }
+
+  @Test
+  void anUnreadableFileIsAProblem(@TempDir Path temp) {
+    Path missing = temp.resolve("clouds.json");
+    CatalogException e = catchThrowableOfType(CatalogException.class, () -> CloudsFile.read(missing));
+
+    assertThat(e.problems()).extracting(Finding::toString)
+        .containsExactly(missing + ": cannot read: java.nio.file.NoSuchFileException: " + missing);
+  }
+
+  private static java.util.List<String> problems(String text) {
+    CatalogException e = catchThrowableOfType(CatalogException.class,
+        () -> CloudsFile.parse("clouds.json", json(text.replace('\'', '"')), Path.of("")));
+    assertThat(e).as("a CatalogException").isNotNull();
+    return e.problems().stream().map(Finding::toString).toList();
+  }
+}
