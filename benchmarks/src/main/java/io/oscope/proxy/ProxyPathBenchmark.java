@@ -1,0 +1,130 @@
+package io.oscope.proxy;
+
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.oscope.bench.Requests;
+import io.oscope.routes.RouteTable;
+import io.oscope.scope.ScopedToken;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * oscope's own work per proxied request, without sockets: the routing decision, the upstream request
+ * headers, the downstream response headers and the access-log line. In this package because
+ * {@link ScopeRouter}, {@link HeaderRules} and {@link Exchange} are package-private; everything Netty
+ * and Reactor do around them is measured by {@code bench/run}, not here.
+ *
+ * <pre>{@code java -jar benchmarks/target/benchmarks.jar ProxyPath -prof gc}</pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
+public class ProxyPathBenchmark {
+  /** local: the scope keeps image in CloudOne (backend); remote: it sends image to CloudTwo's proxy. */
+  @Param({"local", "remote"})
+  String to;
+
+  private RouteTable table;
+  private ScopeRouter router;
+  private HeaderRules rules;
+  private HttpHeaders request;
+  private HttpHeaders response;
+  private Route route;
+  private final String uri = "/image/v2/images?limit=20";
+
+  @Setup
+  public void setUp() {
+    table = Requests.table("CloudOne");
+    router = new ScopeRouter(table, Set.of(), Set.of("127.0.0.1:18001"));
+    rules = new HeaderRules("oscope-CloudOne");
+    String scope = Requests.pluginScope(to.equals("local") ? "CloudOne" : "CloudTwo");
+    // What openstacksdk sends with the scope plugin: the scope on the token and in X-Scope.
+    request = new DefaultHttpHeaders()
+        .add("Host", "127.0.0.1:18001")
+        .add("User-Agent", "openstacksdk/3.0.0 keystoneauth1/5.6.0 python-requests/2.31.0 CPython/3.11.2")
+        .add("Accept-Encoding", "gzip, deflate")
+        .add("Accept", "application/json")
+        .add("Connection", "keep-alive")
+        .add("X-Auth-Token", Requests.TOKEN + ScopedToken.SEPARATOR + scope)
+        .add("X-Scope", scope);
+    // What nginx answers for a static JSON file.
+    response = new DefaultHttpHeaders()
+        .add("Server", "nginx/1.22.1")
+        .add("Date", "Sat, 22 Nov 2025 01:00:00 GMT")
+        .add("Content-Type", "application/json")
+        .add("Content-Length", "1024")
+        .add("Last-Modified", "Sat, 22 Nov 2025 00:00:00 GMT")
+        .add("Connection", "keep-alive")
+        .add("ETag", "\"673fd000-400\"")
+        .add("Accept-Ranges", "bytes");
+    route = route();
+    if (route.passThrough() || route.toPeer() != to.equals("remote")) {
+      throw new IllegalStateException("unexpected route " + route.describeUpstream());
+    }
+  }
+
+  /** Request target, service, scope, checks, destination: {@code ScopeRouter.route}. */
+  @Benchmark
+  public Route route() {
+    return router.route(RequestTarget.of(uri, request.get("Host")), request);
+  }
+
+  /** The headers sent upstream: a filtered copy of the request's, plus the scope and forwarding headers. */
+  @Benchmark
+  public HttpHeaders upstreamHeaders() {
+    return rules.upstreamRequest(request, route, table, "127.0.0.1");
+  }
+
+  /** The headers sent back to the client: a filtered copy of the upstream's, plus Via. */
+  @Benchmark
+  public HttpHeaders downstreamHeaders() {
+    return rules.downstreamResponse(response);
+  }
+
+  /** Loop detection on every request. */
+  @Benchmark
+  public boolean isLoop() {
+    return rules.isLoop(request);
+  }
+
+  /** The access-log line (the logger itself is not included). */
+  @Benchmark
+  public String accessLogLine() {
+    Exchange exchange = new Exchange("GET", ScopeRouter.pathOnly(uri), 1_000_000L);
+    exchange.service = "image";
+    exchange.cloud = "CloudOne";
+    exchange.status = 200;
+    exchange.bytes = 1024;
+    return exchange.logLine(4_200_000L);
+  }
+
+  /** All of oscope's own per-request work above, together. */
+  @Benchmark
+  public void perRequest(Blackhole out) {
+    Exchange exchange = new Exchange("GET", ScopeRouter.pathOnly(uri), System.nanoTime());
+    out.consume(rules.isLoop(request));
+    Route decided = router.route(RequestTarget.of(uri, request.get("Host")), request);
+    out.consume(rules.upstreamRequest(request, decided, table, "127.0.0.1"));
+    out.consume(rules.downstreamResponse(response));
+    exchange.service = decided.serviceType();
+    exchange.cloud = decided.cloud();
+    exchange.status = 200;
+    exchange.bytes = 1024;
+    out.consume(exchange.logLine(System.nanoTime()));
+  }
+}
