@@ -1,12 +1,15 @@
 package io.oscope.cli;
 
 import io.oscope.admin.AdminServer;
+import io.oscope.exchange.PeerTrust;
+import io.oscope.exchange.ServiceCredentials;
 import io.oscope.proxy.ProxySettings;
 import io.oscope.proxy.ScopeProxy;
 import io.oscope.reload.Hangup;
 import io.oscope.reload.RouteReloader;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.RouteTable;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,13 +73,32 @@ final class ProxyCommand implements Callable<Integer> {
           + " It is also reloaded on SIGHUP and by POST /reload on the admin listener.")
   boolean watch = true;
 
+  @Option(names = "--peer-secret-file", paramLabel = "FILE",
+      description = "Secret shared by the peer proxies (at least 32 characters) that signs cross-cloud token"
+          + " validation calls. Without it, cross-cloud token validation is off.")
+  Path peerSecretFile;
+
+  @Option(names = "--service-credentials", paramLabel = "FILE",
+      description = "JSON file with this cloud's Keystone service account (auth_url, username, password,"
+          + " project_name, user_domain_name, project_domain_name), used to validate tokens for peers.")
+  Path serviceCredentials;
+
+  private PeerTrust peerTrust() throws java.io.IOException {
+    if (peerSecretFile == null) {
+      if (serviceCredentials != null) throw new IllegalArgumentException("--service-credentials needs --peer-secret-file");
+      return null;
+    }
+    String secret = Files.readString(peerSecretFile).strip();
+    return new PeerTrust(secret, serviceCredentials == null ? null : ServiceCredentials.read(serviceCredentials));
+  }
+
   @Override
   public Integer call() throws Exception {
     RouteTable table = RouteTable.load(services, cloud);
     Set<String> allowed = new TreeSet<>();
     allow.forEach(address -> allowed.add(address.toString()));
     ProxySettings settings = new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout,
-        idleTimeout, viaName != null ? viaName : "oscope-" + cloud);
+        idleTimeout, viaName != null ? viaName : "oscope-" + cloud, peerTrust());
     ScopeProxy proxy = ScopeProxy.start(table, settings);
     RouteReloader reloader = RouteReloader.start(services, cloud, proxy::swap, table);
     if (watch) reloader.watch();

@@ -6,16 +6,19 @@ package io.oscope.proxy;
 final class Exchange {
   final String method;
   final String path;
+  final String client;
   final long startNanos;
   String service = "-";
   String cloud = "-";
   int status;
   long bytes;
   boolean responseStarted;
+  boolean serviceTokenRenewed;
 
-  Exchange(String method, String path, long startNanos) {
+  Exchange(String method, String path, String client, long startNanos) {
     this.method = method;
     this.path = path;
+    this.client = client;
     this.startNanos = startNanos;
   }
 

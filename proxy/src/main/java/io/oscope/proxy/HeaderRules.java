@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
+import io.oscope.exchange.PeerSignature;
 import io.oscope.routes.RouteTable;
 import io.oscope.routes.ServiceUrl;
 import io.oscope.scope.ScopedToken;
@@ -67,6 +68,7 @@ final class HeaderRules {
   HttpHeaders upstreamRequest(HttpHeaders request, Route route, RouteTable table, String clientAddress) {
     HttpHeaders out = withoutHopByHop(request);
     out.remove(HttpHeaderNames.EXPECT); // this proxy answers 100-continue itself, once upstream is reached
+    out.remove(PeerSignature.HEADER); // a signature is for one hop; the forwarder signs afresh where due
     out.set(HttpHeaderNames.HOST, route.host());
     if (!route.passThrough()) {
       stripScope(out, X_SUBJECT_TOKEN);

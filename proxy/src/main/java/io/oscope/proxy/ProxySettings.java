@@ -1,5 +1,6 @@
 package io.oscope.proxy;
 
+import io.oscope.exchange.PeerTrust;
 import io.oscope.routes.HostPort;
 import java.time.Duration;
 import java.util.Set;
@@ -15,6 +16,7 @@ import java.util.TreeSet;
  * @param responseTimeout how long to wait for upstream response headers, and between reads after
  * @param maxIdle how long an upstream connection may stay idle in the pool
  * @param viaName this proxy's name in {@code Via} headers; also how it recognises loops
+ * @param peerTrust cross-cloud token validation settings, or {@code null} when it is off
  */
 public record ProxySettings(
     String cloud,
@@ -23,7 +25,8 @@ public record ProxySettings(
     Duration connectTimeout,
     Duration responseTimeout,
     Duration maxIdle,
-    String viaName) {
+    String viaName,
+    PeerTrust peerTrust) {
 
   public ProxySettings {
     allowed = Set.copyOf(new TreeSet<>(allowed));
@@ -38,15 +41,19 @@ public record ProxySettings(
   /** Defaults: 10 s to connect, 60 s for response headers, 30 s idle, Via name {@code oscope-<cloud>}. */
   public static ProxySettings of(String cloud, HostPort listen) {
     return new ProxySettings(cloud, listen, Set.of(), Duration.ofSeconds(10), Duration.ofSeconds(60),
-        Duration.ofSeconds(30), "oscope-" + cloud);
+        Duration.ofSeconds(30), "oscope-" + cloud, null);
   }
 
   public ProxySettings withAllowed(Set<String> allowed) {
-    return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName);
+    return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, peerTrust);
+  }
+
+  public ProxySettings withPeerTrust(PeerTrust trust) {
+    return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, trust);
   }
 
   public ProxySettings withTimeouts(Duration connect, Duration response) {
-    return new ProxySettings(cloud, listen, allowed, connect, response, maxIdle, viaName);
+    return new ProxySettings(cloud, listen, allowed, connect, response, maxIdle, viaName, peerTrust);
   }
 
   private static void requirePositive(String what, Duration value) {

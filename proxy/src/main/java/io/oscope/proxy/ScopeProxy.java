@@ -45,31 +45,18 @@ import reactor.util.retry.Retry;
 public final class ScopeProxy implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ScopeProxy.class);
   private static final Logger ACCESS = LoggerFactory.getLogger("oscope.access");
-  private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD,
-      HttpMethod.OPTIONS, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.TRACE);
   private static final int MAX_HEADER_BYTES = 64 * 1024;
 
   private final ProxySettings settings;
   private final HeaderRules rules;
-  private final ConnectionProvider pool;
-  private final HttpClient client;
+  private final Forwarder forwarder;
   private volatile ScopeRouter router;
   private DisposableServer server;
 
   private ScopeProxy(RouteTable table, ProxySettings settings) {
     this.settings = settings;
     this.rules = new HeaderRules(settings.viaName());
-    this.pool = ConnectionProvider.builder("oscope-upstream")
-        .maxConnections(4096)
-        .pendingAcquireMaxCount(-1)
-        .maxIdleTime(settings.maxIdle())
-        .evictInBackground(settings.maxIdle())
-        .build();
-    this.client = HttpClient.create(pool)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
-        .responseTimeout(settings.responseTimeout())
-        .disableRetry(true)
-        .followRedirect(false);
+    this.forwarder = new Forwarder(settings, rules);
     this.router = new ScopeRouter(table, settings.allowed(), Set.of());
   }
 
@@ -136,11 +123,12 @@ public final class ScopeProxy implements AutoCloseable {
   @Override
   public void close() {
     server.disposeNow(Duration.ofSeconds(5));
-    pool.disposeLater().block(Duration.ofSeconds(5));
+    forwarder.close();
   }
 
   private Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
-    Exchange exchange = new Exchange(request.method().name(), ScopeRouter.pathOnly(request.uri()), System.nanoTime());
+    Exchange exchange = new Exchange(request.method().name(), ScopeRouter.pathOnly(request.uri()),
+        clientAddress(request.remoteAddress()), System.nanoTime());
     ScopeRouter router = this.router; // one table for the whole exchange, even across a reload
     Route route;
     try {
@@ -152,7 +140,9 @@ public final class ScopeProxy implements AutoCloseable {
       exchange.service = route.serviceType();
       exchange.cloud = route.cloud();
     }
-    return forward(router, request, response, route, exchange).doFinally(s -> log(exchange));
+    return forwarder.forward(router, request, response, route, exchange)
+        .onErrorResume(ProxyException.class, e -> Mono.from(fail(response, exchange, e.error())))
+        .doFinally(s -> log(exchange));
   }
 
   private Route decide(ScopeRouter router, HttpServerRequest request) {
@@ -165,105 +155,6 @@ public final class ScopeProxy implements AutoCloseable {
     RequestTarget target = RequestTarget.of(request.uri(), headers.get(HttpHeaderNames.HOST));
     if (target == null) throw new ProxyException(new ProxyError.NoService("(no Host)", request.uri()));
     return router.route(target, headers);
-  }
-
-  private Mono<Void> forward(ScopeRouter router, HttpServerRequest request, HttpServerResponse response, Route route, Exchange exchange) {
-    HttpHeaders upstreamHeaders = rules.upstreamRequest(
-        request.requestHeaders(), route, router.table(), clientAddress(request.remoteAddress()));
-    boolean hasBody = hasBody(request.requestHeaders());
-    Mono<Void> call = client
-        .request(request.method())
-        .uri("http://" + route.upstream() + route.pathAndQuery())
-        .send((upstreamRequest, out) -> {
-          upstreamRequest.headers(upstreamHeaders);
-          upstreamRequest.header(HttpHeaderNames.HOST, route.host());
-          out.withConnection(connection -> {
-            var pipeline = connection.channel().pipeline();
-            if (pipeline.get(AbsoluteForm.NAME) == null) {
-              pipeline.addBefore(NettyPipeline.ReactiveBridge, AbsoluteForm.NAME, AbsoluteForm.INSTANCE);
-            }
-            connection.channel().attr(AbsoluteForm.URI).set(route.absoluteUri());
-          });
-          return hasBody ? out.send(request.receive().retain()) : out;
-        })
-        .response((upstreamResponse, body) -> {
-          exchange.responseStarted = true;
-          exchange.status = upstreamResponse.status().code();
-          response.status(upstreamResponse.status());
-          HttpHeaders headers = rules.downstreamResponse(upstreamResponse.responseHeaders());
-          if (mustChunk(request, upstreamResponse.status().code(), headers)) {
-            // Explicit chunking: a body cut short then lacks its last chunk, and the client knows.
-            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-          }
-          response.headers(headers);
-          return response.send(body.retain().doOnNext(chunk -> exchange.bytes += chunk.readableBytes()));
-        })
-        .then();
-    if (!hasBody && IDEMPOTENT.contains(request.method())) {
-      // A pooled connection the upstream closed while idle fails before any response: retry once.
-      call = call.retryWhen(Retry.max(1).filter(e -> !exchange.responseStarted && e instanceof PrematureCloseException));
-    }
-    return call.onErrorResume(error -> {
-      if (exchange.responseStarted) {
-        // Headers are out: the only honest signal left is to cut the connection.
-        LOG.warn("upstream {} failed mid-response after {} bytes ({}); closing the client connection",
-            route.describeUpstream(), exchange.bytes, describe(error));
-        response.withConnection(connection -> connection.channel().close());
-        // Propagating the error also stops reactor-netty from finishing the response cleanly.
-        return Mono.error(error);
-      }
-      return Mono.from(fail(response, exchange, upstreamError(error, route)));
-    });
-  }
-
-  /**
-   * Whether a response must be sent chunked: it has a body of unknown length and the client speaks
-   * HTTP/1.1. Left to itself, reactor-netty would delimit such a body by closing the connection,
-   * and a truncated body would then look complete.
-   */
-  private static boolean mustChunk(HttpServerRequest request, int status, HttpHeaders headers) {
-    return !headers.contains(HttpHeaderNames.CONTENT_LENGTH)
-        && request.version().equals(HttpVersion.HTTP_1_1)
-        && !request.method().equals(HttpMethod.HEAD)
-        && status >= 200 && status != 204 && status != 304;
-  }
-
-  private static boolean hasBody(HttpHeaders headers) {
-    String length = headers.get(HttpHeaderNames.CONTENT_LENGTH);
-    return headers.contains(HttpHeaderNames.TRANSFER_ENCODING) || (length != null && !length.strip().equals("0"));
-  }
-
-  private ProxyError upstreamError(Throwable error, Route route) {
-    Throwable cause = error instanceof ProxyException ? error : unwrap(error);
-    String upstream = route.describeUpstream();
-    if (cause instanceof ProxyException e) return e.error();
-    if (cause instanceof ConnectTimeoutException) {
-      return new ProxyError.UpstreamTimeout(upstream, "accept the connection", settings.connectTimeout());
-    }
-    if (cause instanceof ReadTimeoutException) {
-      return new ProxyError.UpstreamTimeout(upstream, "answer", settings.responseTimeout());
-    }
-    if (cause instanceof ConnectException) return new ProxyError.UpstreamUnavailable(upstream, "connection refused");
-    if (cause instanceof PrematureCloseException) {
-      return new ProxyError.UpstreamUnavailable(upstream, "connection closed before the response");
-    }
-    if (!(cause instanceof IOException)) LOG.warn("unexpected upstream failure for {}", upstream, cause);
-    return new ProxyError.UpstreamUnavailable(upstream, describe(cause));
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    Throwable cause = error;
-    while (cause.getCause() != null && cause.getCause() != cause
-        && !(cause instanceof ConnectException) && !(cause instanceof ReadTimeoutException)) {
-      cause = cause.getCause();
-    }
-    return cause instanceof ConnectException || cause instanceof ReadTimeoutException
-        || cause instanceof PrematureCloseException ? cause : error;
-  }
-
-  private static String describe(Throwable error) {
-    String message = error.getMessage();
-    return error.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
 
   private Publisher<Void> fail(HttpServerResponse response, Exchange exchange, ProxyError error) {

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * sent yet, and a cut connection (never a truncated 200) when the response had started.
  */
 class FailingUpstreamTest {
-  private static final Duration RESPONSE_TIMEOUT = Duration.ofMillis(500);
+  private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(2);
   private static WireMockServer odd;
   private static TruncatingServer truncating;
   private static ScopeProxy proxy;
@@ -45,7 +45,7 @@ class FailingUpstreamTest {
   static void start() throws Exception {
     odd = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
     odd.start();
-    odd.stubFor(get(urlPathEqualTo("/image/slow")).willReturn(aResponse().withStatus(200).withFixedDelay(3_000)));
+    odd.stubFor(get(urlPathEqualTo("/image/slow")).willReturn(aResponse().withStatus(200).withFixedDelay(8_000)));
     odd.stubFor(get(urlPathEqualTo("/image/reset")).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
     odd.stubFor(any(urlPathEqualTo("/image/teapot")).willReturn(aResponse().withStatus(418).withBody("short and stout")));
     truncating = new TruncatingServer();
@@ -97,7 +97,7 @@ class FailingUpstreamTest {
 
     assertThat(reply.status()).isEqualTo(504);
     assertThat(reply.json().path("error").path("message").asText())
-        .matches("Upstream Solo image backend 127\\.0\\.0\\.1:\\d+ did not answer within 500 ms");
+        .matches("Upstream Solo image backend 127\\.0\\.0\\.1:\\d+ did not answer within 2000 ms");
   }
 
   @Test

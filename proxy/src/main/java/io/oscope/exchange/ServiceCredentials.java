@@ -1,0 +1,49 @@
+package io.oscope.exchange;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The local Keystone service account this proxy uses to validate tokens for its peers. Read from
+ * a JSON file: {@code {"auth_url": "http://127.0.0.1:5000/v3", "username": "glance", "password":
+ * "…", "project_name": "service", "user_domain_name": "Default", "project_domain_name":
+ * "Default"}}. {@link #toString()} never shows the password.
+ */
+public record ServiceCredentials(String authUrl, String username, String password, String projectName,
+    String userDomainName, String projectDomainName) {
+
+  /** Reads the file, naming every missing field at once. */
+  public static ServiceCredentials read(Path file) throws IOException {
+    JsonNode json = new ObjectMapper().readTree(file.toFile());
+    List<String> missing = new ArrayList<>();
+    String[] values = new String[6];
+    String[] names = {"auth_url", "username", "password", "project_name", "user_domain_name", "project_domain_name"};
+    for (int i = 0; i < names.length; i++) {
+      JsonNode value = json == null ? null : json.get(names[i]);
+      if (value == null || !value.isTextual() || value.asText().isBlank()) {
+        if (i >= 4) {
+          values[i] = "Default";
+        } else {
+          missing.add(names[i]);
+        }
+      } else {
+        values[i] = value.asText();
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException(file + ": missing or empty: " + String.join(", ", missing));
+    }
+    String authUrl = values[0].endsWith("/") ? values[0].substring(0, values[0].length() - 1) : values[0];
+    return new ServiceCredentials(authUrl, values[1], values[2], values[3], values[4], values[5]);
+  }
+
+  @Override
+  public String toString() {
+    return "ServiceCredentials[" + username + "@" + projectName + " on " + authUrl + "]";
+  }
+}

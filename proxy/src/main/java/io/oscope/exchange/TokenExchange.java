@@ -1,0 +1,61 @@
+package io.oscope.exchange;
+
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import java.time.Clock;
+import reactor.netty.http.client.HttpClient;
+
+/**
+ * Cross-cloud token validation without patching services. A service of cloud B validates a user
+ * token of cloud A with {@code GET /v3/auth/tokens}, its own B service token in
+ * {@code X-Auth-Token}. The scope routes that call to A's Keystone, which does not know B's token.
+ * So B's proxy signs the call ({@link PeerSignature}), and A's proxy, seeing a valid signature,
+ * replaces B's service token with a token of its own service account on A's Keystone. Nothing else
+ * is rewritten, and calls without a valid signature pass untouched.
+ */
+public final class TokenExchange {
+  private static final String AUTH_TOKENS = "/auth/tokens";
+
+  private final String cloud;
+  private final PeerSignature signature;
+  private final ServiceTokens tokens;
+
+  private TokenExchange(String cloud, PeerSignature signature, ServiceTokens tokens) {
+    this.cloud = cloud;
+    this.signature = signature;
+    this.tokens = tokens;
+  }
+
+  /** The exchange of the proxy of {@code cloud}; {@code client} fetches its service token. */
+  public static TokenExchange of(String cloud, PeerTrust trust, HttpClient client, Clock clock) {
+    ServiceTokens tokens = trust.credentials() == null ? null : new ServiceTokens(trust.credentials(), client, clock);
+    return new TokenExchange(cloud, PeerSignature.of(trust.secret(), clock), tokens);
+  }
+
+  /** Whether a call is a token validation: {@code GET} or {@code HEAD} on identity's {@code …/auth/tokens}. */
+  public static boolean isValidation(HttpMethod method, String serviceType, String path) {
+    return (method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD))
+        && "identity".equals(serviceType)
+        && path.endsWith(AUTH_TOKENS);
+  }
+
+  /** Signs a validation call about to be sent to a peer; {@code headers} are the upstream ones. */
+  public void sign(HttpHeaders headers, HttpMethod method, String path) {
+    String subject = headers.get("X-Subject-Token");
+    if (subject != null) headers.set(PeerSignature.HEADER, signature.sign(cloud, method.name(), path, subject));
+  }
+
+  /**
+   * Whether this proxy should swap the service token of a validation call it received: it has a
+   * service account, and the call bears a valid signature of a peer.
+   */
+  public boolean accepts(String peerHeader, HttpHeaders upstream, HttpMethod method, String path) {
+    String subject = upstream.get("X-Subject-Token");
+    return tokens != null && subject != null && signature.verify(peerHeader, method.name(), path, subject) != null;
+  }
+
+  /** This proxy's service tokens; only when {@link #accepts} can be true. */
+  public ServiceTokens tokens() {
+    return tokens;
+  }
+}

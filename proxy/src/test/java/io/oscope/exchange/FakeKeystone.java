@@ -1,0 +1,58 @@
+package io.oscope.exchange;
+
+import io.oscope.routes.HostPort;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+
+/**
+ * A Keystone stand-in that knows one user token and one service account: enough to check what
+ * the proxies send on a token validation. The real Keystone runs in the end-to-end suite.
+ */
+final class FakeKeystone implements AutoCloseable {
+  static final String USER_TOKEN = "user-token";
+  final Set<String> validServiceTokens = ConcurrentHashMap.newKeySet();
+  final AtomicInteger issued = new AtomicInteger();
+  /** The X-Auth-Token of every validation call received. */
+  final List<String> validationsSeenWith = new CopyOnWriteArrayList<>();
+  private final DisposableServer server;
+
+  FakeKeystone() {
+    server = HttpServer.create().host("127.0.0.1").port(0)
+        .route(routes -> routes
+            .post("/v3/auth/tokens", (request, response) -> request.receive().aggregate().asString(StandardCharsets.UTF_8)
+                .flatMap(body -> {
+                  if (!body.contains("\"name\":\"glance\"") || !body.contains("\"password\":\"pw\"")) {
+                    return Mono.from(response.status(401).send());
+                  }
+                  String token = "svc-" + issued.incrementAndGet();
+                  validServiceTokens.add(token);
+                  return Mono.from(response.status(201).header("X-Subject-Token", token)
+                      .sendString(Mono.just("{\"token\": {\"expires_at\": \"" + Instant.now().plusSeconds(3600) + "\"}}")));
+                }))
+            .get("/v3/auth/tokens", (request, response) -> {
+              String auth = request.requestHeaders().get("X-Auth-Token");
+              validationsSeenWith.add(auth);
+              boolean ok = validServiceTokens.contains(auth)
+                  && USER_TOKEN.equals(request.requestHeaders().get("X-Subject-Token"));
+              return response.status(ok ? 200 : 401).sendString(Mono.just(ok ? "{\"token\": {}}" : "{\"error\": {}}"));
+            }))
+        .bindNow();
+  }
+
+  HostPort address() {
+    return new HostPort("127.0.0.1", server.port());
+  }
+
+  @Override
+  public void close() {
+    server.disposeNow();
+  }
+}
