@@ -1,0 +1,244 @@
+#!/usr/bin/python3
+"""Small REST helpers for dev/clouds (standard library only).
+
+    cloudctl.py token    --keystone URL --password P
+    cloudctl.py register --keystone URL --password P --region R --identity-url U --image-url U
+                         --glance-password P --demo-password P
+    cloudctl.py image    --keystone URL --password P --region R --file F [--name cirros]
+                         [--proxy http://host:port]
+    cloudctl.py routes   --out FILE CLOUD=LIST.json,FRONTEND[,TYPE=BACKEND...] ...
+    cloudctl.py wal      FILE.sqlite...
+    cloudctl.py keys     KEY_REPOSITORY...
+
+Keystone calls go straight to the URL given (no proxy: the proxies start after registration).
+`image` goes through --proxy when given, as the openstack CLI would with HTTP_PROXY.
+Every command is idempotent: it finds what exists and creates or corrects only what is missing.
+"""
+
+import argparse
+import base64
+import json
+import os
+import sqlite3
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+
+TIMEOUT = 30
+
+
+class Api:
+    """JSON over HTTP with an optional proxy and token; never reads the environment's proxies."""
+
+    def __init__(self, proxy=None, token=None):
+        handlers = [urllib.request.ProxyHandler({"http": proxy} if proxy else {})]
+        self.opener = urllib.request.build_opener(*handlers)
+        self.token = token
+
+    def call(self, method, url, body=None, headers=None, raw=None, ok=(200, 201, 202, 204)):
+        hdrs = {"Accept": "application/json"}
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            hdrs["Content-Type"] = "application/json"
+        if raw is not None:
+            data = raw
+            hdrs["Content-Type"] = "application/octet-stream"
+        if self.token:
+            hdrs["X-Auth-Token"] = self.token
+        hdrs.update(headers or {})
+        req = urllib.request.Request(url, data=data, headers=hdrs, method=method)
+        try:
+            with self.opener.open(req, timeout=TIMEOUT) as resp:
+                payload = resp.read()
+                status, resp_headers = resp.status, resp.headers
+        except urllib.error.HTTPError as err:
+            payload, status, resp_headers = err.read(), err.code, err.headers
+        if status not in ok:
+            text = payload.decode(errors="replace")[:500]
+            raise SystemExit(f"cloudctl: {method} {url} -> {status}: {text}")
+        doc = json.loads(payload) if payload and payload[:1] in (b"{", b"[") else None
+        return status, resp_headers, doc
+
+
+def admin_token(api, keystone, password, user="admin", project="admin"):
+    body = {"auth": {
+        "identity": {"methods": ["password"], "password": {"user": {
+            "name": user, "domain": {"id": "default"}, "password": password}}},
+        "scope": {"project": {"name": project, "domain": {"id": "default"}}}}}
+    _, headers, doc = api.call("POST", keystone + "/auth/tokens", body)
+    return headers["X-Subject-Token"], doc["token"].get("catalog", [])
+
+
+def find_one(api, url, key, **query):
+    _, _, doc = api.call("GET", url + "?" + urllib.parse.urlencode(query))
+    items = doc[key]
+    return items[0] if items else None
+
+
+def ensure(api, keystone, collection, key, query, create):
+    found = find_one(api, f"{keystone}/{collection}", collection, **query)
+    if found:
+        return found, False
+    _, _, doc = api.call("POST", f"{keystone}/{collection}", {key: create})
+    return doc[key], True
+
+
+def ensure_user(api, keystone, name, password):
+    user, created = ensure(api, keystone, "users", "user", {"name": name, "domain_id": "default"},
+                           {"name": name, "domain_id": "default", "password": password,
+                            "enabled": True})
+    if not created:  # keep the password what this run says it is
+        api.call("PATCH", f"{keystone}/users/{user['id']}", {"user": {"password": password}})
+    return user
+
+
+def ensure_endpoints(api, keystone, service_id, region, url):
+    for interface in ("public", "internal", "admin"):
+        found = find_one(api, f"{keystone}/endpoints", "endpoints", service_id=service_id,
+                         interface=interface, region_id=region)
+        if found is None:
+            api.call("POST", f"{keystone}/endpoints", {"endpoint": {
+                "service_id": service_id, "interface": interface, "url": url,
+                "region_id": region, "enabled": True}})
+        elif found["url"] != url:
+            api.call("PATCH", f"{keystone}/endpoints/{found['id']}", {"endpoint": {"url": url}})
+
+
+def cmd_token(args):
+    token, _ = admin_token(Api(), args.keystone, args.password)
+    print(token)
+
+
+def cmd_register(args):
+    api = Api()
+    api.token, _ = admin_token(api, args.keystone, args.password)
+    ks = args.keystone
+    projects = {}
+    for name in ("service", "demo"):
+        projects[name], _ = ensure(api, ks, "projects", "project",
+                                   {"name": name, "domain_id": "default"},
+                                   {"name": name, "domain_id": "default", "enabled": True,
+                                    "description": f"{name} project"})
+    roles = {}
+    for name in ("admin", "member"):
+        roles[name], _ = ensure(api, ks, "roles", "role", {"name": name}, {"name": name})
+    glance = ensure_user(api, ks, "glance", args.glance_password)
+    demo = ensure_user(api, ks, "demo", args.demo_password)
+    for project, user, role in (("service", glance, "admin"), ("demo", demo, "member")):
+        api.call("PUT", f"{ks}/projects/{projects[project]['id']}/users/{user['id']}"
+                        f"/roles/{roles[role]['id']}")
+    identity, _ = ensure(api, ks, "services", "service", {"type": "identity"},
+                         {"type": "identity", "name": "keystone", "enabled": True})
+    image, _ = ensure(api, ks, "services", "service", {"type": "image"},
+                      {"type": "image", "name": "glance", "enabled": True,
+                       "description": "OpenStack Image"})
+    ensure_endpoints(api, ks, identity["id"], args.region, args.identity_url)
+    ensure_endpoints(api, ks, image["id"], args.region, args.image_url)
+
+
+def cmd_image(args):
+    api = Api(proxy=args.proxy)
+    api.token, catalog = admin_token(Api(), args.keystone, args.password)
+    urls = [e["url"] for s in catalog if s["type"] == "image" for e in s["endpoints"]
+            if e["interface"] == "public" and e.get("region_id") == args.region]
+    if not urls:
+        raise SystemExit(f"cloudctl: no public image endpoint in region {args.region}")
+    glance = urls[0].rstrip("/") + "/v2"
+    _, _, doc = api.call("GET", f"{glance}/images?name={urllib.parse.quote(args.name)}")
+    active = [i for i in doc["images"] if i["status"] == "active"]
+    if active:
+        print(active[0]["id"])
+        return
+    for stale in doc["images"]:  # an upload that was cut short earlier
+        api.call("DELETE", f"{glance}/images/{stale['id']}")
+    _, _, img = api.call("POST", f"{glance}/images", {
+        "name": args.name, "disk_format": "raw", "container_format": "bare",
+        "visibility": "public"})
+    with open(args.file, "rb") as f:
+        api.call("PUT", f"{glance}/images/{img['id']}/file", raw=f.read())
+    print(img["id"])
+
+
+def host_port(url):
+    parts = urllib.parse.urlsplit(url if "://" in url else "http://" + url)
+    return f"{parts.hostname}:{parts.port or 80}"
+
+
+def cmd_routes(args):
+    # TEMPORARY fallback for `bin/oscope routes generate` (not merged yet when this was written):
+    # builds the seed's services.json from the clouds' `openstack endpoint list -f json`.
+    services = []
+    for spec in args.clouds:
+        name, rest = spec.split("=", 1)
+        fields = rest.split(",")
+        listing, frontend, overrides = fields[0], fields[1], dict(f.split("=", 1) for f in fields[2:])
+        with open(listing) as f:
+            rows = json.load(f)
+        for row in rows:
+            if row.get("Region") != name or row.get("Enabled") is False:
+                continue
+            stype = row["Service Type"]
+            services.append({
+                "Service Type": stype, "Interface": row["Interface"], "URL": row["URL"],
+                "Region": name, "Frontend": frontend,
+                "Backend": overrides.get(stype, host_port(row["URL"]))})
+    with open(args.out, "w") as f:
+        json.dump({"services": services}, f, indent=2)
+        f.write("\n")
+
+
+def cmd_keys(args):
+    # Keystone's key repositories as `keystone-manage fernet_setup` / `credential_setup` leave
+    # them: file 0 is the staged key, file 1 the primary; each a urlsafe-base64 32-byte key.
+    for repo in args.dirs:
+        os.makedirs(repo, mode=0o700, exist_ok=True)
+        os.chmod(repo, 0o700)
+        if any(name.isdigit() for name in os.listdir(repo)):
+            continue
+        for index in ("0", "1"):
+            path = os.path.join(repo, index)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as f:
+                f.write(base64.urlsafe_b64encode(os.urandom(32)))
+
+
+def cmd_wal(args):
+    for path in args.files:
+        with sqlite3.connect(path) as db:
+            db.execute("PRAGMA journal_mode=WAL")
+
+
+def main():
+    p = argparse.ArgumentParser(prog="cloudctl.py")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    for name in ("token", "register", "image"):
+        s = sub.add_parser(name)
+        s.add_argument("--keystone", required=True, help="Keystone v3 URL, direct")
+        s.add_argument("--password", required=True, help="admin's password")
+    reg = sub.choices["register"]
+    reg.add_argument("--region", required=True)
+    reg.add_argument("--identity-url", required=True)
+    reg.add_argument("--image-url", required=True)
+    reg.add_argument("--glance-password", required=True)
+    reg.add_argument("--demo-password", required=True)
+    img = sub.choices["image"]
+    img.add_argument("--region", required=True)
+    img.add_argument("--file", required=True)
+    img.add_argument("--name", default="cirros")
+    img.add_argument("--proxy")
+    routes = sub.add_parser("routes")
+    routes.add_argument("--out", required=True)
+    routes.add_argument("clouds", nargs="+")
+    wal = sub.add_parser("wal")
+    wal.add_argument("files", nargs="+")
+    keys = sub.add_parser("keys")
+    keys.add_argument("dirs", nargs="+")
+    args = p.parse_args()
+    {"token": cmd_token, "register": cmd_register, "image": cmd_image, "routes": cmd_routes,
+     "wal": cmd_wal, "keys": cmd_keys}[args.cmd](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
