@@ -1,8 +1,6 @@
 package io.oscope.cli;
 
 import io.oscope.catalog.CatalogException;
-import io.oscope.catalog.Finding;
-import io.oscope.routes.Problem;
 import io.oscope.routes.RouteFileException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -11,6 +9,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -21,12 +20,15 @@ import picocli.CommandLine.Spec;
  * oscope routes check routes.json
  * }</pre>
  */
-@Command(name = "routes", mixinStandardHelpOptions = true,
+@Command(name = "routes",
     description = "Generate route files from OpenStack catalogues, and check them.",
     subcommands = {RoutesGenerateCommand.class, RoutesCheckCommand.class})
 public final class RoutesCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+  boolean help;
 
   private final Map<String, String> env;
 
@@ -81,14 +83,5 @@ public final class RoutesCommand implements Callable<Integer> {
   /** A subcommand's work. */
   interface Step {
     int run() throws CatalogException, RouteFileException, IOException;
-  }
-
-  /** Unused here, but keeps the two problem types' printing side by side. */
-  static String line(Finding finding) {
-    return finding.toString();
-  }
-
-  static String line(Problem problem) {
-    return problem.toString();
   }
 }
