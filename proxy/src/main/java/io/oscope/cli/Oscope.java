@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Oscope.Version.class,
     description = "A scope-routing proxy for collaborating OpenStack clouds.",
-    subcommands = {ProxyCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ProxyCommand.class, RoutesCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Oscope implements Callable<Integer> {
   /** Success. */
   public static final int OK = 0;

@@ -61,4 +61,11 @@ class ProxyCommandTest {
     assertThat(run("proxy", "--services", "x.json", "--cloud", "A", "--listen", "h:x")).isEqualTo(2);
     assertThat(err.toString()).contains("'h:x' is not HOST:PORT: port 'x' is not a number");
   }
+
+  @Test
+  void theTopCommandOffersEverySubcommand() {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString()).contains("proxy").contains("routes").contains("demo");
+    assertThat(run("routes", "check", "/nonexistent/routes.json")).isEqualTo(2);
+  }
 }
