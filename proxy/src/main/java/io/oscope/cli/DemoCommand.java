@@ -1,7 +1,9 @@
 package io.oscope.cli;
 
 import io.oscope.demo.DemoClouds;
+import io.oscope.reload.Signals;
 import java.io.PrintWriter;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,7 +34,11 @@ final class DemoCommand implements Callable<Integer> {
       throw new IllegalStateException("cannot start the demo on ports " + onePort + " and " + twoPort
           + " (" + e.getMessage() + "); choose others with --cloud-one-port and --cloud-two-port", e);
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "oscope-demo-shutdown"));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Signals.onTerminate(() -> {
+      demo.close();
+      stopped.countDown();
+    });
     String one = "http://127.0.0.1:" + onePort;
     out.printf("""
 
@@ -58,7 +64,7 @@ final class DemoCommand implements Callable<Integer> {
         Press Ctrl-C to stop.
         """, one, twoPort, demo.routeFile().strip());
     out.flush();
-    demo.cloudOne().onDispose().block();
+    stopped.await();
     return Oscope.OK;
   }
 }

@@ -5,8 +5,8 @@ import io.oscope.exchange.PeerTrust;
 import io.oscope.exchange.ServiceCredentials;
 import io.oscope.proxy.ProxySettings;
 import io.oscope.proxy.ScopeProxy;
-import io.oscope.reload.Hangup;
 import io.oscope.reload.RouteReloader;
+import io.oscope.reload.Signals;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.RouteTable;
 import java.nio.file.Files;
@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +74,11 @@ final class ProxyCommand implements Callable<Integer> {
           + " It is also reloaded on SIGHUP and by POST /reload on the admin listener.")
   boolean watch = true;
 
+  @Option(names = "--grace-period", paramLabel = "DURATION", defaultValue = "30s",
+      converter = DurationConverter.class,
+      description = "On SIGTERM or SIGINT, how long requests in flight may take to finish (default: ${DEFAULT-VALUE}).")
+  Duration gracePeriod;
+
   @Option(names = "--peer-secret-file", paramLabel = "FILE",
       description = "Secret shared by the peer proxies (at least 32 characters) that signs cross-cloud token"
           + " validation calls. Without it, cross-cloud token validation is off.")
@@ -102,18 +108,23 @@ final class ProxyCommand implements Callable<Integer> {
     ScopeProxy proxy = ScopeProxy.start(table, settings);
     RouteReloader reloader = RouteReloader.start(services, cloud, proxy::swap, table);
     if (watch) reloader.watch();
-    Hangup.onSignal(reloader::reload);
+    Signals.onHangup(reloader::reload);
     AdminServer adminServer = AdminServer.start(admin, reloader);
     LOG.info("admin listener on {} (GET /healthz, GET /routes, POST /reload)", adminServer.address());
     if (!adminServer.address().getAddress().isLoopbackAddress()) {
       LOG.warn("the admin listener is reachable beyond loopback and has no authentication");
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      adminServer.close();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Signals.onTerminate(() -> {
+      LOG.info("stopping: no new connections, {} for requests in flight", gracePeriod);
+      proxy.close(gracePeriod);
       reloader.close();
-      proxy.close();
-    }, "oscope-shutdown"));
-    proxy.onDispose().block();
+      adminServer.close();
+      LOG.info("stopped");
+      stopped.countDown();
+    });
+    // The server stops accepting at once on SIGTERM; this thread waits for the graceful end.
+    stopped.await();
     return Oscope.OK;
   }
 }

@@ -2,7 +2,9 @@ package io.oscope.proxy;
 
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -71,6 +73,8 @@ public final class ScopeProxy implements AutoCloseable {
         .host(settings.listen().host())
         .port(settings.listen().port())
         .httpRequestDecoder(spec -> spec.maxHeaderSize(MAX_HEADER_BYTES))
+        // With a channel group, disposeNow waits for requests in flight instead of cutting them.
+        .channelGroup(new DefaultChannelGroup(GlobalEventExecutor.INSTANCE))
         .handle(proxy::handle)
         .bindNow();
     proxy.router = new ScopeRouter(table, settings.allowed(), proxy.selfAddresses());
@@ -122,7 +126,15 @@ public final class ScopeProxy implements AutoCloseable {
 
   @Override
   public void close() {
-    server.disposeNow(Duration.ofSeconds(5));
+    close(Duration.ofSeconds(5));
+  }
+
+  /**
+   * Stops gracefully: stops accepting connections, lets requests in flight finish within
+   * {@code grace}, closes idle keep-alive connections, then the upstream pool.
+   */
+  public void close(Duration grace) {
+    server.disposeNow(grace);
     forwarder.close();
   }
 

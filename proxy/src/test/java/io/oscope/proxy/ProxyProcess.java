@@ -45,6 +45,14 @@ public final class ProxyProcess implements AutoCloseable {
     thread.start();
   }
 
+  /** Waits for the process to exit and returns its exit status. */
+  public int waitFor(java.time.Duration limit) throws InterruptedException {
+    if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("oscope did not exit within " + limit);
+    }
+    return process.exitValue();
+  }
+
   public long pid() {
     return process.pid();
   }
