@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.oscope.proxy.ScopeProxy;
 import io.oscope.reload.RouteReloader;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.Problem;
@@ -18,8 +19,9 @@ import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * The admin listener, on loopback unless told otherwise: {@code GET /healthz}, {@code GET /routes}
- * (the table in use: version, load time, entries) and {@code POST /reload}.
+ * The admin listener, on loopback unless told otherwise: {@code GET /healthz} (the process is up),
+ * {@code GET /readyz} (the local backends answer), {@code GET /metrics} (Prometheus),
+ * {@code GET /routes} (the table in use: version, load time, entries) and {@code POST /reload}.
  */
 public final class AdminServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -27,22 +29,28 @@ public final class AdminServer implements AutoCloseable {
   private final RouteReloader reloader;
   private final DisposableServer server;
 
-  private AdminServer(HostPort listen, RouteReloader reloader) {
+  private AdminServer(HostPort listen, RouteReloader reloader, ScopeProxy proxy) {
     this.reloader = reloader;
+    Readiness readiness = new Readiness(proxy);
     this.server = HttpServer.create()
         .host(listen.host())
         .port(listen.port())
         .route(routes -> routes
             .get("/healthz", (request, response) -> send(response, 200, JSON.createObjectNode().put("status", "ok")))
+            .get("/readyz", (request, response) -> readiness.check()
+                .flatMap(report -> Mono.from(send(response, report.path("ready").asBoolean() ? 200 : 503, report))))
+            .get("/metrics", (request, response) -> response
+                .header(HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+                .sendString(Mono.fromCallable(() -> proxy.metrics().scrape())))
             .get("/routes", (request, response) -> send(response, 200, describe(reloader.current())))
             .post("/reload", (request, response) -> Mono.fromFuture(reloader.reload())
                 .flatMap(outcome -> Mono.from(reply(response, outcome)))))
         .bindNow();
   }
 
-  /** Starts the admin listener on {@code listen}. */
-  public static AdminServer start(HostPort listen, RouteReloader reloader) {
-    return new AdminServer(listen, reloader);
+  /** Starts the admin listener of {@code proxy} on {@code listen}. */
+  public static AdminServer start(HostPort listen, RouteReloader reloader, ScopeProxy proxy) {
+    return new AdminServer(listen, reloader, proxy);
   }
 
   public InetSocketAddress address() {
@@ -85,7 +93,7 @@ public final class AdminServer implements AutoCloseable {
     return body;
   }
 
-  private static Publisher<Void> send(HttpServerResponse response, int status, ObjectNode body) {
+  static Publisher<Void> send(HttpServerResponse response, int status, ObjectNode body) {
     byte[] bytes = (body.toPrettyString() + "\n").getBytes(StandardCharsets.UTF_8);
     return response.status(status)
         .header(HttpHeaderNames.CONTENT_TYPE, "application/json")

@@ -74,6 +74,11 @@ final class ProxyCommand implements Callable<Integer> {
           + " It is also reloaded on SIGHUP and by POST /reload on the admin listener.")
   boolean watch = true;
 
+  @Option(names = "--access-log", paramLabel = "FORMAT", defaultValue = "TEXT",
+      description = "Access log on stderr (logger oscope.access): ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})."
+          + " It never contains a token.")
+  ProxySettings.AccessLog accessLog;
+
   @Option(names = "--grace-period", paramLabel = "DURATION", defaultValue = "30s",
       converter = DurationConverter.class,
       description = "On SIGTERM or SIGINT, how long requests in flight may take to finish (default: ${DEFAULT-VALUE}).")
@@ -104,12 +109,12 @@ final class ProxyCommand implements Callable<Integer> {
     Set<String> allowed = new TreeSet<>();
     allow.forEach(address -> allowed.add(address.toString()));
     ProxySettings settings = new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout,
-        idleTimeout, viaName != null ? viaName : "oscope-" + cloud, peerTrust());
+        idleTimeout, viaName != null ? viaName : "oscope-" + cloud, peerTrust(), accessLog);
     ScopeProxy proxy = ScopeProxy.start(table, settings);
     RouteReloader reloader = RouteReloader.start(services, cloud, proxy::swap, table);
     if (watch) reloader.watch();
     Signals.onHangup(reloader::reload);
-    AdminServer adminServer = AdminServer.start(admin, reloader);
+    AdminServer adminServer = AdminServer.start(admin, reloader, proxy);
     LOG.info("admin listener on {} (GET /healthz, GET /routes, POST /reload)", adminServer.address());
     if (!adminServer.address().getAddress().isLoopbackAddress()) {
       LOG.warn("the admin listener is reachable beyond loopback and has no authentication");

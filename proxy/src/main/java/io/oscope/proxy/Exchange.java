@@ -1,5 +1,8 @@
 package io.oscope.proxy;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import java.time.Instant;
+
 /**
  * What one request did, for its access-log line. Mutated only on the request's event loop.
  */
@@ -22,9 +25,35 @@ final class Exchange {
     this.startNanos = startNanos;
   }
 
+  String serviceOrNull() {
+    return "-".equals(service) ? null : service;
+  }
+
+  String cloudOrNull() {
+    return "-".equals(cloud) ? null : cloud;
+  }
+
   /** One access-log line: method, service, target cloud, status, bytes, duration, path (no query). */
   String logLine(long endNanos) {
     return String.format("%s %s %s %d %dB %.1fms %s",
         method, service, cloud, status, bytes, (endNanos - startNanos) / 1e6, path);
+  }
+
+  /** The same as one JSON object, with the time and the client's address. */
+  String logJson(long endNanos) {
+    StringBuilder out = new StringBuilder(192).append("{\"time\":\"").append(Instant.now()).append('"');
+    field(out, "client", client);
+    field(out, "method", method);
+    field(out, "service", service);
+    field(out, "cloud", cloud);
+    out.append(",\"status\":").append(status).append(",\"bytes\":").append(bytes)
+        .append(",\"ms\":").append(String.format("%.3f", (endNanos - startNanos) / 1e6));
+    field(out, "path", path);
+    return out.append('}').toString();
+  }
+
+  private static void field(StringBuilder out, String name, String value) {
+    out.append(",\"").append(name).append("\":\"");
+    out.append(JsonStringEncoder.getInstance().quoteAsString(value)).append('"');
   }
 }

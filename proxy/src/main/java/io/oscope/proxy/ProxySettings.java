@@ -17,6 +17,7 @@ import java.util.TreeSet;
  * @param maxIdle how long an upstream connection may stay idle in the pool
  * @param viaName this proxy's name in {@code Via} headers; also how it recognises loops
  * @param peerTrust cross-cloud token validation settings, or {@code null} when it is off
+ * @param accessLog how requests are logged on logger {@code oscope.access}
  */
 public record ProxySettings(
     String cloud,
@@ -26,10 +27,15 @@ public record ProxySettings(
     Duration responseTimeout,
     Duration maxIdle,
     String viaName,
-    PeerTrust peerTrust) {
+    PeerTrust peerTrust,
+    AccessLog accessLog) {
+
+  /** The access log's format: a text line, a JSON object per line, or nothing. */
+  public enum AccessLog { TEXT, JSON, OFF }
 
   public ProxySettings {
     allowed = Set.copyOf(new TreeSet<>(allowed));
+    if (accessLog == null) accessLog = AccessLog.TEXT;
     requirePositive("connect timeout", connectTimeout);
     requirePositive("response timeout", responseTimeout);
     requirePositive("idle time", maxIdle);
@@ -41,19 +47,19 @@ public record ProxySettings(
   /** Defaults: 10 s to connect, 60 s for response headers, 30 s idle, Via name {@code oscope-<cloud>}. */
   public static ProxySettings of(String cloud, HostPort listen) {
     return new ProxySettings(cloud, listen, Set.of(), Duration.ofSeconds(10), Duration.ofSeconds(60),
-        Duration.ofSeconds(30), "oscope-" + cloud, null);
+        Duration.ofSeconds(30), "oscope-" + cloud, null, AccessLog.TEXT);
   }
 
   public ProxySettings withAllowed(Set<String> allowed) {
-    return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, peerTrust);
+    return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, peerTrust, accessLog);
   }
 
   public ProxySettings withPeerTrust(PeerTrust trust) {
-    return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, trust);
+    return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, trust, accessLog);
   }
 
   public ProxySettings withTimeouts(Duration connect, Duration response) {
-    return new ProxySettings(cloud, listen, allowed, connect, response, maxIdle, viaName, peerTrust);
+    return new ProxySettings(cloud, listen, allowed, connect, response, maxIdle, viaName, peerTrust, accessLog);
   }
 
   private static void requirePositive(String what, Duration value) {

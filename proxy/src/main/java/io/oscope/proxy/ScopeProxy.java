@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.ReadTimeoutException;
+import io.oscope.metrics.ProxyMetrics;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.RouteTable;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
 import org.reactivestreams.Publisher;
@@ -52,6 +54,7 @@ public final class ScopeProxy implements AutoCloseable {
   private final ProxySettings settings;
   private final HeaderRules rules;
   private final Forwarder forwarder;
+  private final ProxyMetrics metrics = new ProxyMetrics();
   private volatile ScopeRouter router;
   private DisposableServer server;
 
@@ -75,9 +78,14 @@ public final class ScopeProxy implements AutoCloseable {
         .httpRequestDecoder(spec -> spec.maxHeaderSize(MAX_HEADER_BYTES))
         // With a channel group, disposeNow waits for requests in flight instead of cutting them.
         .channelGroup(new DefaultChannelGroup(GlobalEventExecutor.INSTANCE))
+        .doOnConnection(connection -> {
+          Runnable closed = proxy.metrics.connectionOpened();
+          connection.onDispose(closed::run);
+        })
         .handle(proxy::handle)
         .bindNow();
     proxy.router = new ScopeRouter(table, settings.allowed(), proxy.selfAddresses());
+    proxy.metrics.routeTable(table.version(), Instant.now());
     LOG.info("{} proxy listening on {} with route table {} ({} clouds: {})", settings.cloud(),
         proxy.address(), table.version(), table.clouds().size(), String.join(", ", table.clouds()));
     return proxy;
@@ -117,6 +125,7 @@ public final class ScopeProxy implements AutoCloseable {
     }
     ScopeRouter current = router;
     router = new ScopeRouter(table, settings.allowed(), current.self());
+    metrics.routeTable(table.version(), Instant.now());
   }
 
   /** Completes when the proxy has stopped. */
@@ -169,8 +178,18 @@ public final class ScopeProxy implements AutoCloseable {
     return router.route(target, headers);
   }
 
+  /** The proxy's metrics, for the admin listener. */
+  public ProxyMetrics metrics() {
+    return metrics;
+  }
+
   private Publisher<Void> fail(HttpServerResponse response, Exchange exchange, ProxyError error) {
     exchange.status = error.status();
+    if (error instanceof ProxyError.MalformedScope) metrics.scopeError("malformed_scope");
+    else if (error instanceof ProxyError.UnknownCloud) metrics.scopeError("unknown_cloud");
+    else if (error instanceof ProxyError.ServiceNotInCloud) metrics.scopeError("service_not_in_cloud");
+    else if (error instanceof ProxyError.UpstreamUnavailable) metrics.upstreamError("unavailable");
+    else if (error instanceof ProxyError.UpstreamTimeout) metrics.upstreamError("timeout");
     return ErrorResponses.send(response, error, rules.viaEntry());
   }
 
@@ -180,7 +199,14 @@ public final class ScopeProxy implements AutoCloseable {
         : String.valueOf(address);
   }
 
-  private static void log(Exchange exchange) {
-    if (ACCESS.isInfoEnabled()) ACCESS.info(exchange.logLine(System.nanoTime()));
+  private void log(Exchange exchange) {
+    long end = System.nanoTime();
+    metrics.request(exchange.serviceOrNull(), exchange.cloudOrNull(), exchange.status, exchange.bytes, end - exchange.startNanos);
+    if (!ACCESS.isInfoEnabled()) return;
+    switch (settings.accessLog()) {
+      case TEXT -> ACCESS.info(exchange.logLine(end));
+      case JSON -> ACCESS.info(exchange.logJson(end));
+      case OFF -> { }
+    }
   }
 }

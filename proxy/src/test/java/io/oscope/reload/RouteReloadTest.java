@@ -57,7 +57,7 @@ class RouteReloadTest {
     RouteTable table = RouteTable.load(file, "Solo");
     proxy = ScopeProxy.start(table, ProxySettings.of("Solo", front));
     reloader = RouteReloader.start(file, "Solo", proxy::swap, table);
-    admin = AdminServer.start(new HostPort("127.0.0.1", 0), reloader);
+    admin = AdminServer.start(new HostPort("127.0.0.1", 0), reloader, proxy);
   }
 
   @AfterEach

@@ -1,0 +1,161 @@
+package io.oscope.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.oscope.demo.StandInService;
+import io.oscope.proxy.ProxySettings;
+import io.oscope.proxy.ScopeProxy;
+import io.oscope.reload.RouteReloader;
+import io.oscope.routes.HostPort;
+import io.oscope.routes.RouteFile;
+import io.oscope.routes.RouteTable;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/** /readyz probes the local backends; /metrics counts what the proxy did; JSON access lines. */
+class AdminEndpointsTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private StandInService image;
+  private ScopeProxy proxy;
+  private RouteReloader reloader;
+  private AdminServer admin;
+
+  /** A proxy whose image backend runs and whose volume backend is {@code volume} (maybe closed). */
+  private void start(HostPort volume, ProxySettings.AccessLog accessLog) throws Exception {
+    image = StandInService.start("Solo", "image", new HostPort("127.0.0.1", 0));
+    HostPort front = new HostPort("127.0.0.1", freePort());
+    String routes = """
+        {"services": [
+          {"Service Type": "image", "Interface": "public", "URL": "%1$s/image", "Region": "Solo", "Frontend": "%1$s", "Backend": "%2$s"},
+          {"Service Type": "volumev3", "Interface": "public", "URL": "%1$s/volume", "Region": "Solo", "Frontend": "%1$s", "Backend": "%3$s"}
+        ]}""".formatted(front, image.address(), volume);
+    RouteTable table = RouteTable.compile("admin", RouteFile.parse("admin", routes.getBytes(StandardCharsets.UTF_8)), "Solo");
+    ProxySettings settings = ProxySettings.of("Solo", front);
+    proxy = ScopeProxy.start(table, new ProxySettings(settings.cloud(), settings.listen(), settings.allowed(),
+        settings.connectTimeout(), settings.responseTimeout(), settings.maxIdle(), settings.viaName(), null, accessLog));
+    reloader = RouteReloader.start(Path.of("unused.json"), "Solo", proxy::swap, table);
+    admin = AdminServer.start(new HostPort("127.0.0.1", 0), reloader, proxy);
+  }
+
+  @AfterEach
+  void stop() {
+    if (admin != null) admin.close();
+    if (reloader != null) reloader.close();
+    if (proxy != null) proxy.close();
+    if (image != null) image.close();
+  }
+
+  @Test
+  void readyOnlyWhenEveryLocalServiceHasABackendUp() throws Exception {
+    start(new HostPort("127.0.0.1", freePort()), ProxySettings.AccessLog.TEXT);
+
+    HttpResponse<String> notReady = adminGet("/readyz");
+
+    assertThat(notReady.statusCode()).isEqualTo(503);
+    JsonNode report = JSON.readTree(notReady.body());
+    assertThat(report.path("ready").asBoolean()).isFalse();
+    assertThat(report.path("backends").path("image " + image.address()).asText()).isEqualTo("up");
+    assertThat(report.path("backends").toString()).contains("volumev3 127.0.0.1:").contains("down: ");
+  }
+
+  @Test
+  void readyWhenAllBackendsAnswer() throws Exception {
+    try (StandInService volume = StandInService.start("Solo", "volumev3", new HostPort("127.0.0.1", 0))) {
+      start(volume.address(), ProxySettings.AccessLog.TEXT);
+
+      HttpResponse<String> ready = adminGet("/readyz");
+
+      assertThat(ready.statusCode()).isEqualTo(200);
+      assertThat(JSON.readTree(ready.body()).path("ready").asBoolean()).isTrue();
+    }
+  }
+
+  @Test
+  void metricsCountRequestsScopeErrorsUpstreamErrorsAndTheTableVersion() throws Exception {
+    start(new HostPort("127.0.0.1", freePort()), ProxySettings.AccessLog.TEXT);
+    get("/image/v2/images", Map.of());
+    get("/image/v2/images", Map.of());
+    get("/image/v2/images", Map.of("X-Scope", "{oops"));
+    get("/volume/v3/volumes", Map.of());
+
+    // Each exchange is counted as it ends, which can be just after its client has the answer.
+    String metrics = adminGet("/metrics").body();
+    for (int i = 0; i < 100 && !metrics.contains("status=\"5xx\""); i++) metrics = adminGet("/metrics").body();
+
+    assertThat(sample(metrics, "oscope_requests_seconds_count", "cloud=\"Solo\",service=\"image\",status=\"2xx\"")).isEqualTo(2.0);
+    assertThat(sample(metrics, "oscope_requests_seconds_count", "cloud=\"none\",service=\"none\",status=\"4xx\"")).isEqualTo(1.0);
+    assertThat(sample(metrics, "oscope_requests_seconds_count", "cloud=\"Solo\",service=\"volumev3\",status=\"5xx\"")).isEqualTo(1.0);
+    assertThat(sample(metrics, "oscope_scope_errors_total", "reason=\"malformed_scope\"")).isEqualTo(1.0);
+    assertThat(sample(metrics, "oscope_upstream_errors_total", "kind=\"unavailable\"")).isEqualTo(1.0);
+    assertThat(sample(metrics, "oscope_route_table_info", "version=\"" + proxy.table().version() + "\"")).isEqualTo(1.0);
+    assertThat(sample(metrics, "oscope_response_bytes_total", "cloud=\"Solo\",service=\"image\"")).isPositive();
+    assertThat(metrics).contains("oscope_requests_seconds_bucket{").contains("oscope_connections_active ");
+  }
+
+  @Test
+  void theAccessLogCanBeJsonLinesWithoutTokens() throws Exception {
+    start(new HostPort("127.0.0.1", freePort()), ProxySettings.AccessLog.JSON);
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    Logger access = (Logger) LoggerFactory.getLogger("oscope.access");
+    access.addAppender(appender);
+    try {
+      get("/image/v2/images?secret=x", Map.of("X-Auth-Token", "SECRET-TOKEN"));
+      // the line is written when the exchange ends, which may be just after the client has its answer
+      for (int i = 0; i < 100 && appender.list.isEmpty(); i++) get("/image/v2/images", Map.of());
+    } finally {
+      access.detachAppender(appender);
+    }
+    JsonNode line = JSON.readTree(appender.list.get(0).getFormattedMessage());
+    assertThat(line.path("method").asText()).isEqualTo("GET");
+    assertThat(line.path("service").asText()).isEqualTo("image");
+    assertThat(line.path("cloud").asText()).isEqualTo("Solo");
+    assertThat(line.path("status").asInt()).isEqualTo(200);
+    assertThat(line.path("path").asText()).isEqualTo("/image/v2/images");
+    assertThat(line.path("client").asText()).isEqualTo("127.0.0.1");
+    assertThat(line.has("time")).isTrue();
+    assertThat(appender.list).allSatisfy(event -> assertThat(event.getFormattedMessage()).doesNotContain("SECRET"));
+  }
+
+  private static double sample(String metrics, String name, String labels) {
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$").matcher(metrics);
+    while (m.find()) {
+      if (m.group(1).contains(labels)) return Double.parseDouble(m.group(2));
+    }
+    throw new AssertionError("no sample " + name + "{" + labels + "} in:\n" + metrics);
+  }
+
+  private HttpResponse<String> get(String path, Map<String, String> headers) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.address().getPort() + path));
+    headers.forEach(request::header);
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> adminGet(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.address().getPort() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
