@@ -1,0 +1,221 @@
+package io.oscope.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ProxySelector;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The two mini-clouds of {@code dev/clouds up}, as its state directory describes them
+ * ({@code OSCOPE_CLOUDS_DIR}, default {@code /tmp/oscope-clouds}): ports, openrc files, the ID of
+ * each cloud's {@code cirros}, logs. {@link #require()} fails, never skips, when they are not up.
+ */
+final class Clouds {
+  static final String ONE = "CloudOne";
+  static final String TWO = "CloudTwo";
+
+  /** One cloud: its directory, ports, image and credentials (the openrc files' variables). */
+  record Cloud(String name, Path dir, int keystonePort, int glancePort, int proxyPort, String imageId,
+      Map<String, String> demo, Map<String, String> admin) {
+    Path file(String name) {
+      return dir.resolve(name);
+    }
+
+    Path proxyLog() {
+      return dir.resolve("oscope.log");
+    }
+
+    /** The catalogue's public URL of a service type (endpoint-list.json). */
+    String publicUrl(String serviceType) throws IOException {
+      for (JsonNode e : new ObjectMapper().readTree(file("endpoint-list.json").toFile())) {
+        if (e.get("Service Type").asText().equals(serviceType) && e.get("Interface").asText().equals("public")) {
+          return e.get("URL").asText();
+        }
+      }
+      throw new AssertionError(name + " has no public " + serviceType + " endpoint in " + file("endpoint-list.json"));
+    }
+
+    /**
+     * {@code GET url} with one extra header, sent as the CLI sends it with this cloud's openrc:
+     * through this cloud's proxy as HTTP proxy (transparent topology), or straight to the URL.
+     */
+    HttpResponse<String> get(String url, String header, String value) throws IOException, InterruptedException {
+      HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+      if (demo.containsKey("http_proxy") || demo.containsKey("HTTP_PROXY")) {
+        client.proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", proxyPort)));
+      }
+      HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+          .header(header, value).GET().build();
+      return client.build().send(request, HttpResponse.BodyHandlers.ofString());
+    }
+  }
+
+  final Path dir;
+  final Path checkout;
+  final String topology;
+  private final Map<String, Cloud> clouds;
+
+  private static Clouds instance;
+  private static String problem;
+
+  private Clouds(Path dir, Path checkout, String topology, Map<String, Cloud> clouds) {
+    this.dir = dir;
+    this.checkout = checkout;
+    this.topology = topology;
+    this.clouds = clouds;
+  }
+
+  Cloud one() {
+    return clouds.get(ONE);
+  }
+
+  Cloud two() {
+    return clouds.get(TWO);
+  }
+
+  Cloud cloud(String name) {
+    Cloud cloud = clouds.get(name);
+    if (cloud == null) throw new IllegalArgumentException("no cloud " + name);
+    return cloud;
+  }
+
+  /** {@code dev/clouds} of this checkout. */
+  Path devClouds() {
+    return checkout.resolve("dev/clouds");
+  }
+
+  static Path stateDir() {
+    String env = System.getenv("OSCOPE_CLOUDS_DIR");
+    return Path.of(env == null || env.isBlank() ? "/tmp/oscope-clouds" : env).toAbsolutePath();
+  }
+
+  /**
+   * The clouds, after checking that they are up: every file the tests read, every port answering,
+   * the CLI and its plugin installed. Throws {@link AssertionError} naming what is missing.
+   */
+  static synchronized Clouds require() {
+    if (instance != null) return instance;
+    if (problem != null) throw new AssertionError(problem);
+    try {
+      instance = load();
+      return instance;
+    } catch (AssertionError e) {
+      problem = e.getMessage();
+      throw e;
+    }
+  }
+
+  /** Checks again that every port answers (after a test stopped and restarted a proxy, say). */
+  List<String> portsDown() {
+    List<String> down = new ArrayList<>();
+    for (Cloud c : clouds.values()) {
+      checkPort(down, c.name() + "'s Keystone", c.keystonePort());
+      checkPort(down, c.name() + "'s Glance", c.glancePort());
+      checkPort(down, c.name() + "'s oscope proxy", c.proxyPort());
+    }
+    return down;
+  }
+
+  private static Clouds load() {
+    Path dir = stateDir();
+    String start = "The mini-clouds are not up (state directory " + dir + ", OSCOPE_CLOUDS_DIR): ";
+    String how = ". Start them with `dev/clouds up` (see dev/README.md) before the e2e tests "
+        + "(./mvnw -B -pl proxy verify -Pe2e); the e2e tests fail without them, they never skip.";
+    if (!Files.isDirectory(dir)) throw new AssertionError(start + dir + " does not exist" + how);
+    List<String> problems = new ArrayList<>();
+    Path checkout = findCheckout();
+    if (checkout == null) problems.add("no dev/clouds above " + Path.of("").toAbsolutePath());
+    Map<String, Cloud> clouds = new LinkedHashMap<>();
+    for (String name : List.of(ONE, TWO)) {
+      Path d = dir.resolve(name);
+      for (String f : List.of("ports", "openrc", "openrc-admin", "image-id", "endpoint-list.json", "oscope.log")) {
+        if (!Files.isRegularFile(d.resolve(f))) problems.add(d.resolve(f) + " is missing");
+      }
+      if (!problems.isEmpty()) continue;
+      try {
+        Map<String, String> ports = readVariables(d.resolve("ports"));
+        Cloud cloud = new Cloud(name, d, Integer.parseInt(ports.get("KEYSTONE")), Integer.parseInt(ports.get("GLANCE")),
+            Integer.parseInt(ports.get("PROXY")), Files.readString(d.resolve("image-id")).strip(),
+            readVariables(d.resolve("openrc")), readVariables(d.resolve("openrc-admin")));
+        clouds.put(name, cloud);
+        checkPort(problems, name + "'s Keystone", cloud.keystonePort());
+        checkPort(problems, name + "'s Glance", cloud.glancePort());
+        checkPort(problems, name + "'s oscope proxy", cloud.proxyPort());
+      } catch (IOException | RuntimeException e) {
+        problems.add(d + ": " + e);
+      }
+    }
+    if (!problems.isEmpty()) throw new AssertionError(start + String.join("; ", problems) + how);
+    String topology;
+    try {
+      topology = Files.readString(dir.resolve("topology")).strip();
+    } catch (IOException e) {
+      topology = "transparent";
+    }
+    return new Clouds(dir, checkout, topology, clouds);
+  }
+
+  private static void checkPort(List<String> problems, String what, int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+    } catch (IOException e) {
+      problems.add(what + " does not answer on 127.0.0.1:" + port + " (" + e.getMessage() + ")");
+    }
+  }
+
+  private static Path findCheckout() {
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      if (Files.isExecutable(p.resolve("dev/clouds"))) return p;
+    }
+    return null;
+  }
+
+  /**
+   * The variables a shell file sets, as bash sees them: {@code bash -c 'set -a; . FILE; env -0'}
+   * in an empty environment, minus what bash sets by itself.
+   */
+  static Map<String, String> readVariables(Path file) throws IOException {
+    Map<String, String> base = bashEnv("/dev/null");
+    Map<String, String> vars = bashEnv(file.toString());
+    vars.keySet().removeAll(base.keySet().stream().filter(k -> base.get(k).equals(vars.get(k))).toList());
+    vars.remove("_");
+    return vars;
+  }
+
+  private static Map<String, String> bashEnv(String file) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder("bash", "-c", "set -a; . \"$1\" >/dev/null; env -0", "bash", file);
+    pb.environment().clear();
+    pb.environment().put("PATH", "/usr/bin:/bin");
+    pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+    Process p = pb.start();
+    byte[] out = p.getInputStream().readAllBytes();
+    try {
+      if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IOException("bash could not read " + file);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+    Map<String, String> env = new HashMap<>();
+    for (String entry : new String(out, StandardCharsets.UTF_8).split("\0")) {
+      int eq = entry.indexOf('=');
+      if (eq > 0) env.put(entry.substring(0, eq), entry.substring(eq + 1));
+    }
+    return env;
+  }
+}

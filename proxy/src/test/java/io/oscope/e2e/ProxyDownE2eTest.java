@@ -1,0 +1,128 @@
+package io.oscope.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * CloudTwo's proxy stopped ({@code dev/clouds stop-proxy CloudTwo}): requests scoped to CloudTwo
+ * fail fast, CloudOne's proxy answering 502 (or 503 once it marked the peer down), requests scoped
+ * to CloudOne keep working; after {@code dev/clouds start-proxy CloudTwo} everything works again.
+ * The proxy is restarted whatever happens.
+ */
+@Tag("e2e")
+@ExtendWith(E2eExtension.class)
+class ProxyDownE2eTest {
+  /** Far below any timeout of the CLI or the proxy (connect 10 s, response 60 s). */
+  private static final double FAST = 10.0;
+  private static final String IMAGE_TWO = "{\"image\": \"CloudTwo\"}";
+
+  @Test
+  void aStoppedPeerFailsFastAndTheRestWorks(Clouds clouds, Cli cli) throws Exception {
+    Clouds.Cloud one = clouds.one();
+    Clouds.Cloud two = clouds.two();
+    Throwable failure = null;
+    try {
+      devClouds(clouds, "stop-proxy", Clouds.TWO);
+      assertThat(clouds.portsDown()).singleElement().asString()
+          .startsWith("CloudTwo's oscope proxy does not answer on 127.0.0.1:" + two.proxyPort());
+
+      Logs.Mark mark = Logs.mark(clouds);
+      Cli.Result image = cli.run("image list, CloudOne's credentials, " + IMAGE_TWO + ", CloudTwo's proxy down",
+          one.demo(), "image", "list", "--os-scope", IMAGE_TWO);
+      assertThat(image.exit()).as(image.describe()).isNotZero();
+      assertThat(image.seconds()).as(image.describe()).isLessThan(FAST);
+      assertThat(mark.awaitAccess(one, a -> a.cloud().equals(Clouds.TWO) && a.status() >= 500)).as("CloudOne's access log")
+          .anySatisfy(a -> {
+            assertThat(a.serviceType()).isEqualTo("image");
+            assertThat(a.cloud()).isEqualTo(Clouds.TWO);
+            assertThat(a.status()).isIn(502, 503);
+          })
+          .filteredOn(a -> a.cloud().equals(Clouds.TWO)).allSatisfy(a -> assertThat(a.status()).isIn(502, 503));
+
+      Cli.Result identity = cli.run("endpoint list, CloudOne's admin, {\"identity\": \"CloudTwo\"}, CloudTwo's proxy down",
+          Cli.without(one.admin(), "OS_REGION_NAME"), "endpoint", "list", "--os-scope", "{\"identity\": \"CloudTwo\"}");
+      assertThat(identity.exit()).as(identity.describe()).isNotZero();
+      assertThat(identity.seconds()).as(identity.describe()).isLessThan(FAST);
+      assertThat(identity.err()).as(identity.describe())
+          .contains("CloudTwo proxy 127.0.0.1:" + two.proxyPort()).containsPattern("\\(HTTP 50[23]\\)");
+
+      // CloudTwo's own users reach nothing: their proxy is their way in (HTTP_PROXY or catalogue).
+      Cli.Result own = cli.run("image list, CloudTwo's credentials, CloudTwo's proxy down", two.demo(), "image", "list");
+      assertThat(own.exit()).as(own.describe()).isNotZero();
+      assertThat(own.seconds()).as(own.describe()).isLessThan(FAST);
+
+      // Scoped elsewhere: as if nothing happened.
+      assertImages(cli, "CloudOne's credentials, no scope, CloudTwo's proxy down", one.demo(), null, one.imageId());
+      assertImages(cli, "CloudOne's credentials, {\"image\": \"CloudOne\"}, CloudTwo's proxy down", one.demo(),
+          "{\"image\": \"CloudOne\"}", one.imageId());
+    } catch (Throwable t) {
+      failure = t;
+      throw t;
+    } finally {
+      try {
+        devClouds(clouds, "start-proxy", Clouds.TWO);
+      } catch (Throwable restart) {
+        if (failure == null) throw restart;
+        failure.addSuppressed(restart);
+      }
+    }
+    assertThat(clouds.portsDown()).isEmpty();
+    // A proxy may keep a peer it saw down marked down until its next health check: wait (30 s at
+    // most) until CloudOne's proxy reaches CloudTwo's Glance again.
+    String versions = one.publicUrl("image") + "/";
+    Steps.time("until CloudOne's proxy reaches CloudTwo again (GET / of CloudTwo's Glance: 300)", () -> {
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      int status;
+      do {
+        status = one.get(versions, "X-Scope", IMAGE_TWO).statusCode();
+        if (status != 300) Thread.sleep(200);
+      } while (status != 300 && System.nanoTime() < deadline);
+      assertThat(status).as("GET %s, X-Scope: %s, 30 s after CloudTwo's proxy restarted", versions, IMAGE_TWO)
+          .isEqualTo(300);
+    });
+    assertImages(cli, "CloudOne's credentials, " + IMAGE_TWO + ", CloudTwo's proxy restarted", one.demo(), IMAGE_TWO,
+        two.imageId());
+    assertImages(cli, "CloudTwo's credentials, no scope, CloudTwo's proxy restarted", two.demo(), null, two.imageId());
+  }
+
+  private static void assertImages(Cli cli, String step, Map<String, String> credentials, String scope, String id)
+      throws Exception {
+    List<String> args = new ArrayList<>(List.of("image", "list", "-f", "json"));
+    if (scope != null) args.addAll(List.of("--os-scope", scope));
+    Cli.Result r = cli.run("image list, " + step, credentials, args.toArray(String[]::new));
+    assertThat(r.exit()).as(r.describe()).isZero();
+    List<String> ids = new ArrayList<>();
+    for (JsonNode image : r.json()) ids.add(image.get("ID").asText());
+    assertThat(ids).contains(id);
+  }
+
+  /** {@code dev/clouds COMMAND CLOUD}, as a timed step; fails with its output. */
+  private static void devClouds(Clouds clouds, String command, String cloud) throws Exception {
+    Steps.time("dev/clouds " + command + " " + cloud, () -> {
+      Path log = Files.createTempFile("oscope-e2e-clouds-", ".log");
+      try {
+        ProcessBuilder pb = new ProcessBuilder(clouds.devClouds().toString(), command, cloud)
+            .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("OSCOPE_CLOUDS_DIR", clouds.dir.toString());
+        Process p = pb.start();
+        boolean done = p.waitFor(120, TimeUnit.SECONDS);
+        if (!done) p.destroyForcibly();
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        assertThat(done && p.exitValue() == 0).as("dev/clouds %s %s:%n%s", command, cloud, output).isTrue();
+      } finally {
+        Files.deleteIfExists(log);
+      }
+    });
+  }
+}
