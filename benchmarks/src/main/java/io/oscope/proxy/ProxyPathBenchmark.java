@@ -105,7 +105,7 @@ public class ProxyPathBenchmark {
   /** The access-log line (the logger itself is not included). */
   @Benchmark
   public String accessLogLine() {
-    Exchange exchange = new Exchange("GET", ScopeRouter.pathOnly(uri), 1_000_000L);
+    Exchange exchange = new Exchange("GET", ScopeRouter.pathOnly(uri), "127.0.0.1", 1_000_000L);
     exchange.service = "image";
     exchange.cloud = "CloudOne";
     exchange.status = 200;
@@ -116,7 +116,7 @@ public class ProxyPathBenchmark {
   /** All of oscope's own per-request work above, together. */
   @Benchmark
   public void perRequest(Blackhole out) {
-    Exchange exchange = new Exchange("GET", ScopeRouter.pathOnly(uri), System.nanoTime());
+    Exchange exchange = new Exchange("GET", ScopeRouter.pathOnly(uri), "127.0.0.1", System.nanoTime());
     out.consume(rules.isLoop(request));
     Route decided = router.route(RequestTarget.of(uri, request.get("Host")), request);
     out.consume(rules.upstreamRequest(request, decided, table, "127.0.0.1"));
