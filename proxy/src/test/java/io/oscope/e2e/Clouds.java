@@ -144,10 +144,12 @@ final class Clouds {
     Map<String, Cloud> clouds = new LinkedHashMap<>();
     for (String name : List.of(ONE, TWO)) {
       Path d = dir.resolve(name);
+      List<String> missing = new ArrayList<>();
       for (String f : List.of("ports", "openrc", "openrc-admin", "image-id", "endpoint-list.json", "oscope.log")) {
-        if (!Files.isRegularFile(d.resolve(f))) problems.add(d.resolve(f) + " is missing");
+        if (!Files.isRegularFile(d.resolve(f))) missing.add(d.resolve(f) + " is missing");
       }
-      if (!problems.isEmpty()) continue;
+      problems.addAll(missing);
+      if (!missing.isEmpty()) continue;
       try {
         Map<String, String> ports = readVariables(d.resolve("ports"));
         Cloud cloud = new Cloud(name, d, Integer.parseInt(ports.get("KEYSTONE")), Integer.parseInt(ports.get("GLANCE")),
