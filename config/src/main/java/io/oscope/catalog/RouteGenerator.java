@@ -1,6 +1,7 @@
 package io.oscope.catalog;
 
 import io.oscope.routes.HostPort;
+import io.oscope.routes.Pool;
 import io.oscope.routes.Problem;
 import io.oscope.routes.RouteFileException;
 import io.oscope.routes.ServiceEntry;
@@ -96,7 +97,7 @@ public final class RouteGenerator {
         backend = endpoint.url().address();
       }
       entries.add(new ServiceEntry(0, endpoint.serviceType(), endpoint.iface(), endpoint.url(),
-          endpoint.region(), cloud.frontend(), backend));
+          endpoint.region(), Pool.of(cloud.frontend()), Pool.of(backend)));
     }
     if (!problems.isEmpty()) throw new CatalogException(problems);
     return compiled(entries);

@@ -86,8 +86,8 @@ public final class RouteFile {
       routable(parsed.address());
       return parsed;
     });
-    HostPort frontend = fields.parsed(FRONTEND, true, text -> routable(HostPort.parse(text)));
-    HostPort backend = fields.parsed(BACKEND, false, text -> routable(HostPort.parse(text)));
+    Pool frontend = fields.parsed(FRONTEND, true, text -> routable(Pool.parse(text)));
+    Pool backend = fields.parsed(BACKEND, false, text -> routable(Pool.parse(text)));
     int before = problems.size();
     if (node.path("Enabled").isBoolean() && !node.get("Enabled").asBoolean()) {
       fields.problem("Enabled", "false", "disabled endpoints do not belong in a route file");
@@ -103,10 +103,31 @@ public final class RouteFile {
     return address;
   }
 
+  private static Pool routable(Pool pool) {
+    pool.addresses().forEach(RouteFile::routable);
+    return pool;
+  }
+
   /** Field access for one entry that records problems instead of throwing. */
   private record Fields(String source, int index, JsonNode node, List<Problem> problems) {
     String text(String field, boolean required) {
       JsonNode value = node.get(field);
+      if (value != null && value.isArray() && (field.equals(FRONTEND) || field.equals(BACKEND))) {
+        // A pool may also be written as a JSON list of addresses.
+        List<String> parts = new ArrayList<>();
+        for (JsonNode part : value) {
+          if (!part.isTextual()) {
+            problem(field, value.toString(), "must list addresses as strings");
+            return null;
+          }
+          parts.add(part.asText());
+        }
+        if (parts.isEmpty()) {
+          problem(field, value.toString(), "is empty");
+          return null;
+        }
+        return String.join(",", parts);
+      }
       if (value == null || value.isNull()) {
         if (required) problem(field, null, "is missing");
         return null;

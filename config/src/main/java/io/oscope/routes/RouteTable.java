@@ -32,13 +32,13 @@ public final class RouteTable {
   private final String version;
   private final List<ServiceEntry> entries;
   private final Map<String, Locations> byAuthority;
-  private final Map<String, HostPort> frontendByCloud;
+  private final Map<String, Pool> frontendByCloud;
   private final Map<String, ServiceUrl> identityByCloud;
   private final List<String> serviceTypes;
   private final Set<String> destinations;
 
   private RouteTable(String localCloud, List<ServiceEntry> entries, Map<String, Locations> byAuthority,
-      Map<String, HostPort> frontendByCloud, Map<String, ServiceUrl> identityByCloud,
+      Map<String, Pool> frontendByCloud, Map<String, ServiceUrl> identityByCloud,
       List<String> serviceTypes, Set<String> destinations) {
     this.localCloud = localCloud;
     this.entries = List.copyOf(entries);
@@ -107,8 +107,8 @@ public final class RouteTable {
     return new TreeSet<>(frontendByCloud.keySet());
   }
 
-  /** The proxy address of {@code cloud}, or {@code null}. */
-  public HostPort frontendOf(String cloud) {
+  /** The proxies of {@code cloud}, or {@code null}. */
+  public Pool frontendOf(String cloud) {
     return frontendByCloud.get(cloud);
   }
 
@@ -174,7 +174,7 @@ public final class RouteTable {
     private final List<ServiceEntry> entries;
     private final String localCloud;
     private final List<Problem> problems = new ArrayList<>();
-    private final Map<String, HostPort> frontendByCloud = new TreeMap<>();
+    private final Map<String, Pool> frontendByCloud = new TreeMap<>();
     /** cloud → service type → interface → entry. */
     private final Map<String, Map<String, Map<Interface, ServiceEntry>>> byCloud = new TreeMap<>();
     /** location (URL without scheme) → entries published there. */
@@ -211,23 +211,23 @@ public final class RouteTable {
       for (ServiceEntry entry : entries) {
         types.add(entry.serviceType());
         destinations.add(entry.url().address().toString());
-        destinations.add(entry.frontend().toString());
-        if (entry.backend() != null) destinations.add(entry.backend().toString());
+        entry.frontend().addresses().forEach(address -> destinations.add(address.toString()));
+        if (entry.backend() != null) entry.backend().addresses().forEach(address -> destinations.add(address.toString()));
       }
       return new RouteTable(localCloud, entries, byAuthority, frontendByCloud, identityByCloud,
           List.copyOf(types), destinations);
     }
 
     private void index(ServiceEntry entry) {
-      HostPort known = frontendByCloud.putIfAbsent(entry.cloud(), entry.frontend());
+      Pool known = frontendByCloud.putIfAbsent(entry.cloud(), entry.frontend());
       if (known != null && !known.equals(entry.frontend())) {
         problem(entry, RouteFile.FRONTEND, entry.frontend().toString(),
-            "cloud '" + entry.cloud() + "' already has frontend " + known + "; a cloud has one proxy address");
+            "cloud '" + entry.cloud() + "' already has frontend " + known + "; a cloud's entries name the same proxies");
       }
       if (entry.cloud().equals(localCloud)) {
         if (entry.backend() == null) {
           problem(entry, RouteFile.BACKEND, null, "is missing: '" + localCloud + "' is this proxy's own cloud");
-        } else if (entry.backend().equals(entry.frontend())) {
+        } else if (entry.backend().overlaps(entry.frontend())) {
           problem(entry, RouteFile.BACKEND, entry.backend().toString(),
               "is this cloud's own proxy (its Frontend): requests would loop");
         }

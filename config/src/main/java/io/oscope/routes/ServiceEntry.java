@@ -8,9 +8,9 @@ package io.oscope.routes;
  * @param iface the catalogue interface
  * @param url the catalogue URL, as clients see it
  * @param cloud the cloud (the catalogue's region)
- * @param frontend the address of that cloud's proxy
- * @param backend where that cloud's proxy sends the service's requests; {@code null} when the file
- *     leaves it out (only the proxy's own cloud needs it)
+ * @param frontend that cloud's proxy: one address, or a pool of them
+ * @param backend where that cloud's proxy sends the service's requests, one address or a pool;
+ *     {@code null} when the file leaves it out (only the proxy's own cloud needs it)
  */
 public record ServiceEntry(
     int index,
@@ -18,5 +18,5 @@ public record ServiceEntry(
     Interface iface,
     ServiceUrl url,
     String cloud,
-    HostPort frontend,
-    HostPort backend) {}
+    Pool frontend,
+    Pool backend) {}

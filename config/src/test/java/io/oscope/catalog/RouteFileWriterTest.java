@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.Interface;
 import io.oscope.routes.RouteFile;
+import io.oscope.routes.Pool;
 import io.oscope.routes.ServiceEntry;
 import io.oscope.routes.ServiceUrl;
 import java.nio.charset.StandardCharsets;
@@ -21,8 +22,8 @@ class RouteFileWriterTest {
   Path temp;
 
   private static final List<ServiceEntry> ENTRIES = List.of(
-      new ServiceEntry(0, "identity", Interface.PUBLIC, ServiceUrl.parse("h/v3/"), "A", HostPort.parse("p:8888"), HostPort.parse("h")),
-      new ServiceEntry(1, "odd\"type", Interface.ADMIN, ServiceUrl.parse("https://h/x\\y"), "A", HostPort.parse("p:8888"), null));
+      new ServiceEntry(0, "identity", Interface.PUBLIC, ServiceUrl.parse("h/v3/"), "A", Pool.parse("p:8888"), Pool.parse("h")),
+      new ServiceEntry(1, "odd\"type", Interface.ADMIN, ServiceUrl.parse("https://h/x\\y"), "A", Pool.parse("p:8888"), null));
 
   @Test
   void writesOneEntryPerLineInTheSeedsKeyOrderWithNormalisedUrls() {

@@ -24,7 +24,7 @@ class RouteTableTest {
 
     assertThat(match.serviceType()).isEqualTo("image");
     assertThat(match.remainder("/image/v2/images?limit=2")).isEqualTo("/v2/images?limit=2");
-    assertThat(match.destinationIn("CloudOne")).isEqualTo(new Destination.Local(HostPort.parse("10.0.2.15:80")));
+    assertThat(match.destinationIn("CloudOne")).isEqualTo(new Destination.Local(Pool.parse("10.0.2.15:80")));
   }
 
   @Test
@@ -58,7 +58,7 @@ class RouteTableTest {
     // CloudOne publishes identity public and admin at one URL; public is preferred.
     assertThat(identity.iface()).isEqualTo(Interface.PUBLIC);
     Destination remote = identity.destinationIn("CloudTwo");
-    assertThat(remote).isEqualTo(new Destination.Remote("CloudTwo", HostPort.parse("192.168.142.245:8888"),
+    assertThat(remote).isEqualTo(new Destination.Remote("CloudTwo", Pool.parse("192.168.142.245:8888"),
         ServiceUrl.parse("http://192.168.142.245:5000/v3")));
     assertThat(((Destination.Remote) remote).url().resolve(identity.remainder("/identity/v3/auth/tokens")))
         .isEqualTo("http://192.168.142.245:5000/v3/v3/auth/tokens");
@@ -125,7 +125,7 @@ class RouteTableTest {
             .containsExactly(
                 "t.json: services[0] \"Backend\": is missing: 'CloudOne' is this proxy's own cloud",
                 "t.json: services[1] \"Backend\" = \"h:8888\": is this cloud's own proxy (its Frontend): requests would loop",
-                "t.json: services[3] \"Frontend\" = \"u:8888\": cloud 'CloudTwo' already has frontend t:8888; a cloud has one proxy address",
+                "t.json: services[3] \"Frontend\" = \"u:8888\": cloud 'CloudTwo' already has frontend t:8888; a cloud's entries name the same proxies",
                 "t.json: services[1] \"URL\" = \"http://h:8888/image\": is also where CloudOne publishes service type 'image' (services[0]); one URL prefix serves one service type"));
     assertThatThrownBy(() -> RouteTable.compile("t.json", entries.subList(2, 3), "CloudThree"))
         .hasMessageContaining("this proxy's cloud 'CloudThree' is not in the route file (its clouds: CloudTwo)");

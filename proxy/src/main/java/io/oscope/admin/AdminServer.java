@@ -21,6 +21,7 @@ import reactor.netty.http.server.HttpServerResponse;
 /**
  * The admin listener, on loopback unless told otherwise: {@code GET /healthz} (the process is up),
  * {@code GET /readyz} (the local backends answer), {@code GET /metrics} (Prometheus),
+ * {@code GET /pools} (the state of every upstream address),
  * {@code GET /routes} (the table in use: version, load time, entries) and {@code POST /reload}.
  */
 public final class AdminServer implements AutoCloseable {
@@ -41,7 +42,11 @@ public final class AdminServer implements AutoCloseable {
                 .flatMap(report -> Mono.from(send(response, report.path("ready").asBoolean() ? 200 : 503, report))))
             .get("/metrics", (request, response) -> response
                 .header(HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
-                .sendString(Mono.fromCallable(() -> proxy.metrics().scrape())))
+                .sendString(Mono.fromCallable(() -> {
+                  proxy.metrics().upstreams(proxy.balancer().members());
+                  return proxy.metrics().scrape();
+                })))
+            .get("/pools", (request, response) -> send(response, 200, pools(proxy)))
             .get("/routes", (request, response) -> send(response, 200, describe(reloader.current())))
             .post("/reload", (request, response) -> Mono.fromFuture(reloader.reload())
                 .flatMap(outcome -> Mono.from(reply(response, outcome)))))
@@ -69,6 +74,19 @@ public final class AdminServer implements AutoCloseable {
         ? swapped.loaded() : ((RouteReloader.Outcome.Unchanged) outcome).loaded();
     ObjectNode body = describe(loaded).put("result", outcome instanceof RouteReloader.Outcome.Swapped ? "swapped" : "unchanged");
     return send(response, 200, body);
+  }
+
+  private static ObjectNode pools(ScopeProxy proxy) {
+    ObjectNode body = JSON.createObjectNode();
+    ObjectNode members = body.putObject("upstreams");
+    proxy.balancer().members().stream()
+        .sorted(java.util.Comparator.comparing(member -> member.address().toString()))
+        .forEach(member -> members.putObject(member.address().toString())
+            .put("up", member.isUp())
+            .put("lastCheckPassed", member.lastCheckPassed())
+            .put("outstanding", member.outstanding())
+            .put("lastProblem", member.lastProblem()));
+    return body;
   }
 
   private static ObjectNode describe(RouteReloader.Loaded loaded) {

@@ -3,6 +3,7 @@ package io.oscope.cli;
 import io.oscope.admin.AdminServer;
 import io.oscope.exchange.PeerTrust;
 import io.oscope.exchange.ServiceCredentials;
+import io.oscope.pool.HealthSettings;
 import io.oscope.proxy.ProxySettings;
 import io.oscope.proxy.ScopeProxy;
 import io.oscope.reload.RouteReloader;
@@ -79,6 +80,34 @@ final class ProxyCommand implements Callable<Integer> {
           + " It never contains a token.")
   ProxySettings.AccessLog accessLog;
 
+  @Option(names = "--health-interval", paramLabel = "DURATION", defaultValue = "2s", converter = DurationConverter.class,
+      description = "Time between two health checks of an upstream address (default: ${DEFAULT-VALUE}).")
+  Duration healthInterval;
+
+  @Option(names = "--health-timeout", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
+      description = "How long one health check may take (default: ${DEFAULT-VALUE}).")
+  Duration healthTimeout;
+
+  @Option(names = "--health-rise", paramLabel = "N", defaultValue = "2",
+      description = "Passed checks that bring a down address back (default: ${DEFAULT-VALUE}).")
+  int healthRise;
+
+  @Option(names = "--health-fall", paramLabel = "N", defaultValue = "5",
+      description = "Consecutive failures (checks, connect failures, 5xx) that take an address down (default: ${DEFAULT-VALUE}).")
+  int healthFall;
+
+  @Option(names = "--health-path", paramLabel = "PATH",
+      description = "Check with HTTP GET PATH instead of a TCP connect.")
+  String healthPath;
+
+  @Option(names = "--health-max-status", paramLabel = "CODE", defaultValue = "399",
+      description = "Highest HTTP status of a passing HTTP check (default: ${DEFAULT-VALUE}).")
+  int healthyStatus;
+
+  @Option(names = "--retries", paramLabel = "N", defaultValue = "2",
+      description = "Other addresses a request may try after a connect failure (default: ${DEFAULT-VALUE}).")
+  int retries;
+
   @Option(names = "--grace-period", paramLabel = "DURATION", defaultValue = "30s",
       converter = DurationConverter.class,
       description = "On SIGTERM or SIGINT, how long requests in flight may take to finish (default: ${DEFAULT-VALUE}).")
@@ -109,7 +138,8 @@ final class ProxyCommand implements Callable<Integer> {
     Set<String> allowed = new TreeSet<>();
     allow.forEach(address -> allowed.add(address.toString()));
     ProxySettings settings = new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout,
-        idleTimeout, viaName != null ? viaName : "oscope-" + cloud, peerTrust(), accessLog);
+        idleTimeout, viaName != null ? viaName : "oscope-" + cloud, peerTrust(), accessLog,
+        new HealthSettings(healthInterval, healthTimeout, healthRise, healthFall, healthPath, healthyStatus, retries));
     ScopeProxy proxy = ScopeProxy.start(table, settings);
     RouteReloader reloader = RouteReloader.start(services, cloud, proxy::swap, table);
     if (watch) reloader.watch();

@@ -2,7 +2,9 @@ package io.oscope.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.oscope.routes.HostPort;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +36,8 @@ public final class StandInService implements AutoCloseable {
     this.server = HttpServer.create()
         .host(listen.host())
         .port(listen.port())
+        // With a channel group, close() also closes kept-alive connections, as a stopped service would.
+        .channelGroup(new DefaultChannelGroup(GlobalEventExecutor.INSTANCE))
         .handle((request, response) -> {
           received.incrementAndGet();
           MessageDigest digest = sha256();

@@ -7,7 +7,10 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.oscope.pool.Member;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code oscope_response_bytes_total{service,cloud}}: response body bytes sent.
  *   <li>{@code oscope_connections_active}: client connections open now.
  *   <li>{@code oscope_scope_errors_total{reason}}: malformed_scope, unknown_cloud, service_not_in_cloud.
- *   <li>{@code oscope_upstream_errors_total{kind}}: unavailable (502), timeout (504).
+ *   <li>{@code oscope_upstream_errors_total{kind}}: unavailable (502), timeout (504), all_down (503).
+ *   <li>{@code oscope_upstream_up{address}}: 1 if the address is up (health checks), else 0.
  *   <li>{@code oscope_route_table_info{version}}: 1 for the table in use;
  *       {@code oscope_route_table_loaded_seconds}: when it was loaded (Unix time).
  * </ul>
@@ -38,6 +42,7 @@ public final class ProxyMetrics {
   private final AtomicInteger activeConnections = new AtomicInteger();
   private final AtomicLong tableLoaded = new AtomicLong();
   private final MultiGauge tableInfo;
+  private final MultiGauge upstreamUp;
 
   private record Key(String service, String cloud, int statusClass) {}
 
@@ -50,6 +55,8 @@ public final class ProxyMetrics {
         .description("When the route table in use was loaded (Unix seconds)").baseUnit("seconds").register(registry);
     tableInfo = MultiGauge.builder("oscope.route.table.info")
         .description("1 for the version of the route table in use").register(registry);
+    upstreamUp = MultiGauge.builder("oscope.upstream.up")
+        .description("1 if the upstream address is up, 0 if it is down").register(registry);
   }
 
   /** Counts one finished request. {@code service} and {@code cloud} are null when passed through. */
@@ -95,6 +102,15 @@ public final class ProxyMetrics {
   public void routeTable(String version, Instant loadedAt) {
     tableLoaded.set(loadedAt.getEpochSecond());
     tableInfo.register(List.of(MultiGauge.Row.of(Tags.of("version", version), 1)), true);
+  }
+
+  /** Records the state of every upstream address (called before each scrape). */
+  public void upstreams(Collection<Member> members) {
+    List<MultiGauge.Row<?>> rows = new ArrayList<>();
+    for (Member member : members) {
+      rows.add(MultiGauge.Row.of(Tags.of("address", member.address().toString()), member.isUp() ? 1 : 0));
+    }
+    upstreamUp.register(rows, true);
   }
 
   /** Every metric, in Prometheus' text exposition format. */

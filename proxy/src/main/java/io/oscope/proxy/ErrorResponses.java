@@ -33,9 +33,8 @@ final class ErrorResponses {
     return status == 508 ? "Loop Detected" : HttpResponseStatus.valueOf(status).reasonPhrase();
   }
 
-  /** Sends {@code error} on {@code response}, which must not have sent its headers yet. */
-  static Publisher<Void> send(HttpServerResponse response, ProxyError error, String via) {
-    byte[] body = body(error);
+  /** Sends {@code error}, whose {@link #body} is {@code body}, on a response that has sent nothing yet. */
+  static Publisher<Void> send(HttpServerResponse response, ProxyError error, byte[] body, String via) {
     return response.status(HttpResponseStatus.valueOf(error.status(), title(error.status())))
         .header(HttpHeaderNames.CONTENT_TYPE, "application/json")
         .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length))

@@ -17,6 +17,8 @@ final class Exchange {
   long bytes;
   boolean responseStarted;
   boolean serviceTokenRenewed;
+  /** The upstream address of the last try. */
+  String upstream = "-";
 
   Exchange(String method, String path, String client, long startNanos) {
     this.method = method;
@@ -33,10 +35,13 @@ final class Exchange {
     return "-".equals(cloud) ? null : cloud;
   }
 
-  /** One access-log line: method, service, target cloud, status, bytes, duration, path (no query). */
+  /**
+   * One access-log line: method, service, target cloud, status, bytes, duration, path (no query),
+   * and the upstream address of the last try.
+   */
   String logLine(long endNanos) {
-    return String.format("%s %s %s %d %dB %.1fms %s",
-        method, service, cloud, status, bytes, (endNanos - startNanos) / 1e6, path);
+    return String.format("%s %s %s %d %dB %.1fms %s -> %s",
+        method, service, cloud, status, bytes, (endNanos - startNanos) / 1e6, path, upstream);
   }
 
   /** The same as one JSON object, with the time and the client's address. */
@@ -49,6 +54,7 @@ final class Exchange {
     out.append(",\"status\":").append(status).append(",\"bytes\":").append(bytes)
         .append(",\"ms\":").append(String.format("%.3f", (endNanos - startNanos) / 1e6));
     field(out, "path", path);
+    field(out, "upstream", upstream);
     return out.append('}').toString();
   }
 

@@ -10,10 +10,14 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.oscope.exchange.PeerSignature;
 import io.oscope.exchange.TokenExchange;
+import io.oscope.pool.Balancer;
+import io.oscope.pool.Member;
+import io.oscope.routes.HostPort;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +47,7 @@ final class Forwarder implements AutoCloseable {
   private final ConnectionProvider pool;
   private final HttpClient client;
   private final TokenExchange tokenExchange;
+  private final Balancer balancer;
 
   /** Keystone refused the service token we put on a peer's validation call: fetch another, once. */
   private static final class RefusedServiceToken extends RuntimeException {
@@ -53,8 +58,9 @@ final class Forwarder implements AutoCloseable {
     }
   }
 
-  Forwarder(ProxySettings settings, HeaderRules rules) {
+  Forwarder(ProxySettings settings, HeaderRules rules, Balancer balancer) {
     this.settings = settings;
+    this.balancer = balancer;
     this.rules = rules;
     this.pool = ConnectionProvider.builder("oscope-upstream")
         .maxConnections(4096)
@@ -77,80 +83,141 @@ final class Forwarder implements AutoCloseable {
     HttpHeaders upstreamHeaders = rules.upstreamRequest(
         request.requestHeaders(), route, router.table(), exchange.client);
     boolean hasBody = hasBody(request.requestHeaders());
-    boolean validation = tokenExchange != null
-        && TokenExchange.isValidation(request.method(), route.serviceType(), ScopeRouter.pathOnly(route.pathAndQuery()));
-    Mono<Void> call;
-    if (validation && !route.toPeer() && tokenExchange.accepts(request.requestHeaders().get(PeerSignature.HEADER),
-        upstreamHeaders, request.method(), ScopeRouter.pathOnly(route.pathAndQuery()))) {
-      call = Mono.defer(() -> tokenExchange.tokens().current())
-          .flatMap(token -> {
-            upstreamHeaders.set(HeaderRules.X_AUTH_TOKEN, token);
-            return send(request, response, route, exchange, upstreamHeaders, false, token);
-          })
-          .retryWhen(Retry.max(1).filter(e -> e instanceof RefusedServiceToken));
-    } else {
-      if (validation && route.toPeer()) {
-        tokenExchange.sign(upstreamHeaders, request.method(), ScopeRouter.pathOnly(route.pathAndQuery()));
-      }
-      call = send(request, response, route, exchange, upstreamHeaders, hasBody, null);
+    String path = ScopeRouter.pathOnly(route.pathAndQuery());
+    boolean validation = tokenExchange != null && TokenExchange.isValidation(request.method(), route.serviceType(), path);
+    String serviceToken = null;
+    if (validation && route.toPeer()) {
+      tokenExchange.sign(upstreamHeaders, request.method(), path);
+    } else if (validation && tokenExchange.accepts(request.requestHeaders().get(PeerSignature.HEADER),
+        upstreamHeaders, request.method(), path)) {
+      serviceToken = "";
     }
-    if (!hasBody && IDEMPOTENT.contains(request.method())) {
-      // A pooled connection the upstream closed while idle fails before any response: retry once.
-      call = call.retryWhen(Retry.max(1).filter(e -> !exchange.responseStarted && e instanceof PrematureCloseException));
-    }
-    return call.onErrorResume(error -> {
+    Attempts attempts = new Attempts(request, response, route, exchange, upstreamHeaders, hasBody, serviceToken != null);
+    return attempts.next().onErrorResume(error -> {
       if (exchange.responseStarted) {
         // Headers are out: the only honest signal left is to cut the connection.
-        LOG.warn("upstream {} failed mid-response after {} bytes ({}); closing the client connection",
-            route.describeUpstream(), exchange.bytes, describe(error));
+        LOG.warn("upstream {} {} failed mid-response after {} bytes ({}); closing the client connection",
+            route.describeUpstream(), exchange.upstream, exchange.bytes, describe(error));
         response.withConnection(connection -> connection.channel().close());
         // Propagating the error also stops reactor-netty from finishing the response cleanly.
         return Mono.error(error);
       }
-      return Mono.error(new ProxyException(upstreamError(error, route)));
+      return Mono.error(new ProxyException(upstreamError(error, route, exchange.upstream)));
     });
   }
 
   /**
-   * One attempt. {@code serviceToken} is the token this proxy put on a peer's validation call, or
-   * null; a 401 for it on the first attempt becomes {@link RefusedServiceToken}.
+   * The tries of one request: each on the least loaded address of the pool that is up and not yet
+   * tried. Another address is tried after a connect failure (nothing was sent: safe for any
+   * method), or after a connection closed before any response for an idempotent request without a
+   * body (a stale pooled connection), at most {@code retries} times.
    */
-  private Mono<Void> send(HttpServerRequest request, HttpServerResponse response, Route route, Exchange exchange,
-      HttpHeaders upstreamHeaders, boolean hasBody, String serviceToken) {
-    return client
-        .request(request.method())
-        .uri("http://" + route.upstream() + route.pathAndQuery())
-        .send((upstreamRequest, out) -> {
-          upstreamRequest.headers(upstreamHeaders);
-          upstreamRequest.header(HttpHeaderNames.HOST, route.host());
-          out.withConnection(connection -> {
-            var pipeline = connection.channel().pipeline();
-            if (pipeline.get(AbsoluteForm.NAME) == null) {
-              pipeline.addBefore(NettyPipeline.ReactiveBridge, AbsoluteForm.NAME, AbsoluteForm.INSTANCE);
+  private final class Attempts {
+    final HttpServerRequest request;
+    final HttpServerResponse response;
+    final Route route;
+    final Exchange exchange;
+    final HttpHeaders headers;
+    final boolean hasBody;
+    final boolean swapServiceToken;
+    final Set<HostPort> tried = new HashSet<>(4);
+    HostPort last;
+    boolean staleRetried;
+
+    Attempts(HttpServerRequest request, HttpServerResponse response, Route route, Exchange exchange,
+        HttpHeaders headers, boolean hasBody, boolean swapServiceToken) {
+      this.request = request;
+      this.response = response;
+      this.route = route;
+      this.exchange = exchange;
+      this.headers = headers;
+      this.hasBody = hasBody;
+      this.swapServiceToken = swapServiceToken;
+    }
+
+    Mono<Void> next() {
+      Member member = balancer.pick(route.upstream(), tried);
+      if (member == null) {
+        return Mono.error(tried.isEmpty()
+            ? new ProxyException(new ProxyError.NoHealthyUpstream(route.describeUpstream(), route.upstream().toString()))
+            : new IllegalStateException("no untried address left"));
+      }
+      tried.add(member.address());
+      last = member.address();
+      exchange.upstream = member.address().toString();
+      Mono<Void> call = swapServiceToken
+          ? Mono.defer(() -> tokenExchange.tokens().current()).flatMap(token -> {
+              headers.set(HeaderRules.X_AUTH_TOKEN, token);
+              return send(member, token);
+            }).retryWhen(Retry.max(1).filter(e -> e instanceof RefusedServiceToken))
+          : send(member, null);
+      return call.onErrorResume(error -> retryable(error) ? nextOr(error) : Mono.error(error));
+    }
+
+    private Mono<Void> nextOr(Throwable error) {
+      if (tried.size() > settings.health().retries()) return Mono.error(error);
+      if (unwrap(error) instanceof PrematureCloseException && !staleRetried) {
+        // A stale pooled connection says nothing about the address: it may be tried again, once.
+        staleRetried = true;
+        tried.remove(last);
+      }
+      Member member = balancer.pick(route.upstream(), tried);
+      if (member == null) return Mono.error(error);
+      LOG.debug("retrying {} on another address after {}", route.describeUpstream(), describe(error));
+      return next();
+    }
+
+    private boolean retryable(Throwable error) {
+      if (exchange.responseStarted) return false;
+      Throwable cause = unwrap(error);
+      if (cause instanceof ConnectException) return true;
+      return cause instanceof PrematureCloseException && !hasBody && IDEMPOTENT.contains(request.method());
+    }
+
+    private Mono<Void> send(Member member, String serviceToken) {
+      balancer.begin(member);
+      String[] problem = {null};
+      return client
+          .request(request.method())
+          .uri("http://" + member.address() + route.pathAndQuery())
+          .send((upstreamRequest, out) -> {
+            upstreamRequest.headers(headers);
+            upstreamRequest.header(HttpHeaderNames.HOST, route.host());
+            out.withConnection(connection -> {
+              var pipeline = connection.channel().pipeline();
+              if (pipeline.get(AbsoluteForm.NAME) == null) {
+                pipeline.addBefore(NettyPipeline.ReactiveBridge, AbsoluteForm.NAME, AbsoluteForm.INSTANCE);
+              }
+              connection.channel().attr(AbsoluteForm.URI).set(route.absoluteUri());
+            });
+            return hasBody ? out.send(request.receive().retain()) : out;
+          })
+          .response((upstreamResponse, body) -> {
+            int status = upstreamResponse.status().code();
+            if (status >= 500) problem[0] = "answered " + status;
+            if (status == 401 && serviceToken != null && !exchange.serviceTokenRenewed) {
+              exchange.serviceTokenRenewed = true;
+              tokenExchange.tokens().refused(serviceToken);
+              return body.then(Mono.error(new RefusedServiceToken()));
             }
-            connection.channel().attr(AbsoluteForm.URI).set(route.absoluteUri());
-          });
-          return hasBody ? out.send(request.receive().retain()) : out;
-        })
-        .response((upstreamResponse, body) -> {
-          int status = upstreamResponse.status().code();
-          if (status == 401 && serviceToken != null && !exchange.serviceTokenRenewed) {
-            exchange.serviceTokenRenewed = true;
-            tokenExchange.tokens().refused(serviceToken);
-            return body.then(Mono.error(new RefusedServiceToken()));
-          }
-          exchange.responseStarted = true;
-          exchange.status = status;
-          response.status(upstreamResponse.status());
-          HttpHeaders headers = rules.downstreamResponse(upstreamResponse.responseHeaders());
-          if (mustChunk(request, status, headers)) {
-            // Explicit chunking: a body cut short then lacks its last chunk, and the client knows.
-            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-          }
-          response.headers(headers);
-          return response.send(body.retain().doOnNext(chunk -> exchange.bytes += chunk.readableBytes()));
-        })
-        .then();
+            exchange.responseStarted = true;
+            exchange.status = status;
+            response.status(upstreamResponse.status());
+            HttpHeaders out = rules.downstreamResponse(upstreamResponse.responseHeaders());
+            if (mustChunk(request, status, out)) {
+              // Explicit chunking: a body cut short then lacks its last chunk, and the client knows.
+              out.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            }
+            response.headers(out);
+            return response.send(body.retain().doOnNext(chunk -> exchange.bytes += chunk.readableBytes()));
+          })
+          .then()
+          .doOnError(error -> {
+            Throwable cause = unwrap(error);
+            if (cause instanceof ConnectException || cause instanceof ReadTimeoutException) problem[0] = describe(cause);
+          })
+          .doFinally(signal -> balancer.end(member, problem[0]));
+    }
   }
 
   /**
@@ -170,9 +237,9 @@ final class Forwarder implements AutoCloseable {
     return headers.contains(HttpHeaderNames.TRANSFER_ENCODING) || (length != null && !length.strip().equals("0"));
   }
 
-  private ProxyError upstreamError(Throwable error, Route route) {
+  private ProxyError upstreamError(Throwable error, Route route, String address) {
     Throwable cause = unwrap(error);
-    String upstream = route.describeUpstream();
+    String upstream = route.describeUpstream() + " " + address;
     if (cause instanceof ProxyException e) return e.error();
     if (cause instanceof ConnectTimeoutException) {
       return new ProxyError.UpstreamTimeout(upstream, "accept the connection", settings.connectTimeout());

@@ -76,6 +76,18 @@ public sealed interface ProxyError {
     public String message() { return "Upstream " + upstream + " is unavailable: " + why; }
   }
 
+  /** Every address of an upstream pool is down: answered at once, without waiting for a timeout. */
+  record NoHealthyUpstream(String upstream, String pool) implements ProxyError {
+    public int status() { return 503; }
+    public String message() { return "Every address of " + upstream + " (" + pool + ") is down"; }
+  }
+
+  /** A bug in the proxy: logged with its stack; the client is told no more. */
+  record Internal() implements ProxyError {
+    public int status() { return 500; }
+    public String message() { return "The proxy failed to handle this request; the error is in its log"; }
+  }
+
   /** The upstream did not connect or answer in time. */
   record UpstreamTimeout(String upstream, String phase, Duration limit) implements ProxyError {
     public int status() { return 504; }

@@ -1,6 +1,7 @@
 package io.oscope.proxy;
 
 import io.oscope.exchange.PeerTrust;
+import io.oscope.pool.HealthSettings;
 import io.oscope.routes.HostPort;
 import java.time.Duration;
 import java.util.Set;
@@ -18,6 +19,7 @@ import java.util.TreeSet;
  * @param viaName this proxy's name in {@code Via} headers; also how it recognises loops
  * @param peerTrust cross-cloud token validation settings, or {@code null} when it is off
  * @param accessLog how requests are logged on logger {@code oscope.access}
+ * @param health how upstream addresses are checked, balanced and retried
  */
 public record ProxySettings(
     String cloud,
@@ -28,7 +30,8 @@ public record ProxySettings(
     Duration maxIdle,
     String viaName,
     PeerTrust peerTrust,
-    AccessLog accessLog) {
+    AccessLog accessLog,
+    HealthSettings health) {
 
   /** The access log's format: a text line, a JSON object per line, or nothing. */
   public enum AccessLog { TEXT, JSON, OFF }
@@ -36,6 +39,7 @@ public record ProxySettings(
   public ProxySettings {
     allowed = Set.copyOf(new TreeSet<>(allowed));
     if (accessLog == null) accessLog = AccessLog.TEXT;
+    if (health == null) health = HealthSettings.defaults();
     requirePositive("connect timeout", connectTimeout);
     requirePositive("response timeout", responseTimeout);
     requirePositive("idle time", maxIdle);
@@ -47,19 +51,23 @@ public record ProxySettings(
   /** Defaults: 10 s to connect, 60 s for response headers, 30 s idle, Via name {@code oscope-<cloud>}. */
   public static ProxySettings of(String cloud, HostPort listen) {
     return new ProxySettings(cloud, listen, Set.of(), Duration.ofSeconds(10), Duration.ofSeconds(60),
-        Duration.ofSeconds(30), "oscope-" + cloud, null, AccessLog.TEXT);
+        Duration.ofSeconds(30), "oscope-" + cloud, null, AccessLog.TEXT, HealthSettings.defaults());
   }
 
   public ProxySettings withAllowed(Set<String> allowed) {
-    return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, peerTrust, accessLog);
+    return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, peerTrust, accessLog, health);
+  }
+
+  public ProxySettings withHealth(HealthSettings checks) {
+    return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, peerTrust, accessLog, checks);
   }
 
   public ProxySettings withPeerTrust(PeerTrust trust) {
-    return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, trust, accessLog);
+    return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, trust, accessLog, health);
   }
 
   public ProxySettings withTimeouts(Duration connect, Duration response) {
-    return new ProxySettings(cloud, listen, allowed, connect, response, maxIdle, viaName, peerTrust, accessLog);
+    return new ProxySettings(cloud, listen, allowed, connect, response, maxIdle, viaName, peerTrust, accessLog, health);
   }
 
   private static void requirePositive(String what, Duration value) {

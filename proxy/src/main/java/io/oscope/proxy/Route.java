@@ -1,6 +1,6 @@
 package io.oscope.proxy;
 
-import io.oscope.routes.HostPort;
+import io.oscope.routes.Pool;
 import io.oscope.scope.Scope;
 
 /**
@@ -8,7 +8,7 @@ import io.oscope.scope.Scope;
  *
  * @param serviceType the targeted service, or {@code null} for a request passed through as-is
  * @param cloud the cloud that serves it, or {@code null} when passed through
- * @param upstream where to connect: a local backend, a peer's proxy, or a pass-through target
+ * @param upstream where to connect: a local backend pool, a peer's proxies, or a pass-through target
  * @param pathAndQuery the origin-form request target to send
  * @param host the {@code Host} header to send
  * @param absoluteUri for a peer proxy, the absolute-form request target; otherwise {@code null}
@@ -17,7 +17,7 @@ import io.oscope.scope.Scope;
 record Route(
     String serviceType,
     String cloud,
-    HostPort upstream,
+    Pool upstream,
     String pathAndQuery,
     String host,
     String absoluteUri,
@@ -31,9 +31,9 @@ record Route(
     return absoluteUri != null;
   }
 
-  /** Names the upstream in messages and logs. */
+  /** Names the upstream in messages and logs: what it is, not which address. */
   String describeUpstream() {
-    if (passThrough()) return upstream.toString();
-    return (toPeer() ? cloud + " proxy " : cloud + " " + serviceType + " backend ") + upstream;
+    if (passThrough()) return "destination";
+    return toPeer() ? cloud + " proxy" : cloud + " " + serviceType + " backend";
   }
 }

@@ -11,6 +11,9 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.oscope.metrics.ProxyMetrics;
+import io.oscope.pool.Balancer;
+import io.oscope.pool.HealthChecker;
+import io.oscope.routes.ServiceEntry;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.RouteTable;
 import java.io.IOException;
@@ -19,7 +22,9 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Set;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -55,13 +60,16 @@ public final class ScopeProxy implements AutoCloseable {
   private final HeaderRules rules;
   private final Forwarder forwarder;
   private final ProxyMetrics metrics = new ProxyMetrics();
+  private final Balancer balancer;
+  private HealthChecker healthChecker;
   private volatile ScopeRouter router;
   private DisposableServer server;
 
   private ScopeProxy(RouteTable table, ProxySettings settings) {
     this.settings = settings;
     this.rules = new HeaderRules(settings.viaName());
-    this.forwarder = new Forwarder(settings, rules);
+    this.balancer = new Balancer(settings.health());
+    this.forwarder = new Forwarder(settings, rules, balancer);
     this.router = new ScopeRouter(table, settings.allowed(), Set.of());
   }
 
@@ -86,6 +94,7 @@ public final class ScopeProxy implements AutoCloseable {
         .bindNow();
     proxy.router = new ScopeRouter(table, settings.allowed(), proxy.selfAddresses());
     proxy.metrics.routeTable(table.version(), Instant.now());
+    proxy.healthChecker = new HealthChecker(proxy.balancer, proxy::checkedAddresses).start();
     LOG.info("{} proxy listening on {} with route table {} ({} clouds: {})", settings.cloud(),
         proxy.address(), table.version(), table.clouds().size(), String.join(", ", table.clouds()));
     return proxy;
@@ -143,6 +152,7 @@ public final class ScopeProxy implements AutoCloseable {
    * {@code grace}, closes idle keep-alive connections, then the upstream pool.
    */
   public void close(Duration grace) {
+    healthChecker.close();
     server.disposeNow(grace);
     forwarder.close();
   }
@@ -156,6 +166,10 @@ public final class ScopeProxy implements AutoCloseable {
       route = decide(router, request);
     } catch (ProxyException e) {
       return Mono.from(fail(response, exchange, e.error())).doFinally(s -> log(exchange));
+    } catch (RuntimeException e) {
+      // A bug of ours: the client still gets an answer, and the log the stack (never a header).
+      LOG.error("internal error deciding the route of {} {}", exchange.method, exchange.path, e);
+      return Mono.from(fail(response, exchange, new ProxyError.Internal())).doFinally(s -> log(exchange));
     }
     if (!route.passThrough()) {
       exchange.service = route.serviceType();
@@ -178,6 +192,30 @@ public final class ScopeProxy implements AutoCloseable {
     return router.route(target, headers);
   }
 
+  /** What the health checker checks: the own cloud's backends and the other clouds' proxies. */
+  private Collection<HostPort> checkedAddresses() {
+    RouteTable table = router.table();
+    Set<HostPort> addresses = new LinkedHashSet<>();
+    for (ServiceEntry entry : table.entries()) {
+      if (entry.cloud().equals(table.localCloud())) {
+        if (entry.backend() != null) addresses.addAll(entry.backend().addresses());
+      } else {
+        addresses.addAll(entry.frontend().addresses());
+      }
+    }
+    return addresses;
+  }
+
+  /** Completes once the first health checks of every upstream address are done. */
+  public Mono<Void> firstHealthChecks() {
+    return healthChecker.firstRound();
+  }
+
+  /** The state of every upstream address, for the admin listener. */
+  public Balancer balancer() {
+    return balancer;
+  }
+
   /** The proxy's metrics, for the admin listener. */
   public ProxyMetrics metrics() {
     return metrics;
@@ -185,12 +223,15 @@ public final class ScopeProxy implements AutoCloseable {
 
   private Publisher<Void> fail(HttpServerResponse response, Exchange exchange, ProxyError error) {
     exchange.status = error.status();
+    byte[] body = ErrorResponses.body(error);
+    exchange.bytes = body.length;
     if (error instanceof ProxyError.MalformedScope) metrics.scopeError("malformed_scope");
     else if (error instanceof ProxyError.UnknownCloud) metrics.scopeError("unknown_cloud");
     else if (error instanceof ProxyError.ServiceNotInCloud) metrics.scopeError("service_not_in_cloud");
     else if (error instanceof ProxyError.UpstreamUnavailable) metrics.upstreamError("unavailable");
     else if (error instanceof ProxyError.UpstreamTimeout) metrics.upstreamError("timeout");
-    return ErrorResponses.send(response, error, rules.viaEntry());
+    else if (error instanceof ProxyError.NoHealthyUpstream) metrics.upstreamError("all_down");
+    return ErrorResponses.send(response, error, body, rules.viaEntry());
   }
 
   private static String clientAddress(SocketAddress address) {

@@ -3,6 +3,7 @@ package io.oscope.proxy;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.oscope.routes.Destination;
 import io.oscope.routes.HostPort;
+import io.oscope.routes.Pool;
 import io.oscope.routes.RouteTable;
 import io.oscope.routes.ServiceMatch;
 import io.oscope.scope.MalformedScopeException;
@@ -77,14 +78,14 @@ final class ScopeRouter {
       throw new ProxyException(new ProxyError.ForbiddenDestination(target.authority()));
     }
     String key = address.toString();
-    if (self.contains(key) || !target.absoluteForm() && key.equals(String.valueOf(table.frontendOf(table.localCloud())))) {
+    if (self.contains(key) || !target.absoluteForm() && table.frontendOf(table.localCloud()).contains(address)) {
       throw new ProxyException(new ProxyError.NoService(target.authority(), pathOnly(target.pathAndQuery())));
     }
     if (!table.isDestination(key) && !allowed.contains(key)) {
       throw new ProxyException(new ProxyError.ForbiddenDestination(target.authority()));
     }
     String host = headers.get("Host");
-    return new Route(null, null, address, target.pathAndQuery(), host != null ? host : target.authority(), null, null);
+    return new Route(null, null, Pool.of(address), target.pathAndQuery(), host != null ? host : target.authority(), null, null);
   }
 
   /** The scope of a request: X-Scope, else the suffix of X-Auth-Token, else of X-Subject-Token. */

@@ -49,7 +49,8 @@ class AdminEndpointsTest {
     RouteTable table = RouteTable.compile("admin", RouteFile.parse("admin", routes.getBytes(StandardCharsets.UTF_8)), "Solo");
     ProxySettings settings = ProxySettings.of("Solo", front);
     proxy = ScopeProxy.start(table, new ProxySettings(settings.cloud(), settings.listen(), settings.allowed(),
-        settings.connectTimeout(), settings.responseTimeout(), settings.maxIdle(), settings.viaName(), null, accessLog));
+        settings.connectTimeout(), settings.responseTimeout(), settings.maxIdle(), settings.viaName(), null, accessLog,
+        settings.health()));
     reloader = RouteReloader.start(Path.of("unused.json"), "Solo", proxy::swap, table);
     admin = AdminServer.start(new HostPort("127.0.0.1", 0), reloader, proxy);
   }

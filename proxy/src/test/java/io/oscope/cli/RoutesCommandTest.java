@@ -212,7 +212,7 @@ class RoutesCommandTest {
     assertThat(err.toString()).isEqualTo(String.join("\n",
         routes + ": services[0] \"Backend\" = \"127.0.0.1:8881\": is this cloud's own proxy (its Frontend): requests would loop",
         routes + ": services[11] \"Frontend\" = \"127.0.0.1:9999\": cloud 'CloudTwo' already has frontend 127.0.0.1:8882;"
-            + " a cloud has one proxy address",
+            + " a cloud's entries name the same proxies",
         "routes check: 2 problems; the file cannot be used", ""));
     assertThat(out.toString()).isEmpty();
   }

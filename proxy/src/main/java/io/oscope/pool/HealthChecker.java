@@ -1,0 +1,95 @@
+package io.oscope.pool;
+
+import io.netty.channel.ChannelOption;
+import io.oscope.routes.HostPort;
+import java.util.Collection;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.tcp.TcpClient;
+
+/**
+ * Checks every upstream address of the route table in use, every {@code interval}: a TCP connect,
+ * or an HTTP {@code GET path} whose status must be at most {@code healthyStatus}. Results feed the
+ * {@link Balancer}: {@code fall} failures take an address down, {@code rise} successes bring it
+ * back. Checks are non-blocking and run concurrently.
+ */
+public final class HealthChecker implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HealthChecker.class);
+
+  private final Balancer balancer;
+  private final Supplier<Collection<HostPort>> addresses;
+  private final HttpClient http;
+  private Disposable schedule;
+  private Mono<Void> first = Mono.empty();
+
+  /** @param addresses the addresses to check, read again at each round (the table may change) */
+  public HealthChecker(Balancer balancer, Supplier<Collection<HostPort>> addresses) {
+    this.balancer = balancer;
+    this.addresses = addresses;
+    HealthSettings settings = balancer.settings();
+    this.http = HttpClient.create(ConnectionProvider.newConnection())
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.timeout().toMillis())
+        .responseTimeout(settings.timeout());
+  }
+
+  /** Starts checking, the first round at once. */
+  public HealthChecker start() {
+    first = round().cache();
+    first.subscribe();
+    schedule = Flux.interval(balancer.settings().interval(), balancer.settings().interval())
+        .onBackpressureDrop()
+        .concatMap(tick -> round(), 1)
+        .subscribe(done -> { }, error -> LOG.error("health checks stopped", error));
+    return this;
+  }
+
+  /** Completes when the first round of checks has judged every address. */
+  public Mono<Void> firstRound() {
+    return first;
+  }
+
+  /** One round: checks every address once. */
+  public Mono<Void> round() {
+    return Flux.fromIterable(addresses.get())
+        .flatMap(address -> check(address).map(problem -> {
+          balancer.checked(balancer.member(address), problem.isEmpty() ? null : problem);
+          return problem;
+        }))
+        .then();
+  }
+
+  /** Empty string when {@code address} passes, else what failed. */
+  private Mono<String> check(HostPort address) {
+    HealthSettings settings = balancer.settings();
+    Mono<String> probe;
+    if (settings.path() == null) {
+      probe = TcpClient.create(ConnectionProvider.newConnection())
+          .host(address.host()).port(address.port())
+          .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.timeout().toMillis())
+          .connect()
+          .map(connection -> {
+            connection.dispose();
+            return "";
+          });
+    } else {
+      probe = http.get().uri("http://" + address + settings.path())
+          .responseSingle((response, body) -> body.then(Mono.just(response.status().code() <= settings.healthyStatus()
+              ? "" : "health check answered " + response.status().code())));
+    }
+    return probe
+        .timeout(settings.timeout().multipliedBy(2))
+        .onErrorResume(error -> Mono.just("health check failed: "
+            + (error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage())));
+  }
+
+  @Override
+  public void close() {
+    if (schedule != null) schedule.dispose();
+  }
+}
