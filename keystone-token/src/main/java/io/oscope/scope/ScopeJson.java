@@ -155,6 +155,7 @@ final class ScopeJson {
   }
 
   private String kindAt(int at) {
+    if (at >= in.length()) return "the end (not valid JSON)";
     char c = in.charAt(at);
     switch (c) {
       case '[': return "an array";

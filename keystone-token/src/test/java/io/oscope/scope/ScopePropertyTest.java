@@ -51,6 +51,28 @@ class ScopePropertyTest {
     }
   }
 
+  @Test
+  void everyTruncationOfAValidScopeFailsWithTheDocumentedException() {
+    for (long seed = 0; seed < 500; seed++) {
+      SplittableRandom random = new SplittableRandom(seed);
+      Map<String, String> entries = new HashMap<>();
+      for (int i = 0, n = 1 + random.nextInt(3); i < n; i++) entries.put(name(random), name(random));
+      String json = random.nextBoolean() ? Scope.of(entries).toJson() : Scope.of(entries).toJson().replace(":", ": ").replace(",", ", ");
+      for (int end = 0; end < json.length(); end++) {
+        String prefix = json.substring(0, end);
+        assertThatCode(() -> {
+              try {
+                Scope.parse(prefix);
+              } catch (MalformedScopeException expected) {
+                assertThat(expected.getMessage()).isNotBlank();
+              }
+            })
+            .as("input %s", prefix)
+            .doesNotThrowAnyException();
+      }
+    }
+  }
+
   private static String name(SplittableRandom random) {
     int length = 1 + random.nextInt(12);
     StringBuilder out = new StringBuilder(length);

@@ -68,6 +68,7 @@ class ScopeTest {
       '{\"image\": \"A\"} x'          | unexpected 'x' after the object at offset 15
       '{\"image\": \"A\\q\"}'         | invalid escape at offset 12
       '{\"image\": \"A'               | unterminated string at offset 10
+      '{\"image\":'                    | scope value for 'image' must be a string naming a cloud, got the end
       """)
   void rejectsMalformedScopesNamingTheProblem(String json, String message) {
     assertThatThrownBy(() -> Scope.parse(json))
