@@ -8,11 +8,13 @@ import java.util.stream.Collectors;
 
 /**
  * One or more addresses that serve alike: a service's backends, or a cloud's proxies. Written in a
- * route file as {@code "10.0.2.15:9292"}, {@code "10.0.2.15:9292,10.0.2.16:9292"} or a JSON list.
+ * route file as {@code "10.0.2.15:9292"}, {@code "10.0.2.15:9292,10.0.2.16:9292"} or a JSON list;
+ * {@code https://} before every address means the pool is reached over TLS.
  *
  * @param addresses distinct, in the order written, at least one
+ * @param tls whether the members speak HTTPS
  */
-public record Pool(List<HostPort> addresses) {
+public record Pool(List<HostPort> addresses, boolean tls) {
   public Pool {
     if (addresses == null || addresses.isEmpty()) throw new IllegalArgumentException("a pool needs an address");
     Set<HostPort> distinct = new LinkedHashSet<>(addresses);
@@ -20,18 +22,32 @@ public record Pool(List<HostPort> addresses) {
     addresses = List.copyOf(addresses);
   }
 
-  /** A pool of the given addresses. */
+  /** A plain-HTTP pool of the given addresses. */
   public static Pool of(HostPort... addresses) {
-    return new Pool(List.of(addresses));
+    return new Pool(List.of(addresses), false);
   }
 
-  /** Parses {@code host:port[,host:port…]}; each address as {@link HostPort#parse}. */
+  /**
+   * Parses {@code [https://]host:port[,[https://]host:port…]}; each address as
+   * {@link HostPort#parse}. Every member must use the same scheme.
+   */
   public static Pool parse(String text) {
     List<HostPort> addresses = new ArrayList<>();
+    Boolean tls = null;
     for (String part : text.split(",")) {
-      if (!part.isBlank()) addresses.add(HostPort.parse(part));
+      if (part.isBlank()) continue;
+      String member = part.strip();
+      boolean https = member.regionMatches(true, 0, "https://", 0, 8);
+      if (tls != null && tls != https) throw new IllegalArgumentException("a pool mixes http and https members");
+      tls = https;
+      addresses.add(HostPort.parse(member));
     }
-    return new Pool(addresses);
+    return new Pool(addresses, tls != null && tls);
+  }
+
+  /** The scheme to reach the members with. */
+  public String scheme() {
+    return tls ? "https" : "http";
   }
 
   /** Whether {@code address} is a member. */
@@ -48,9 +64,10 @@ public record Pool(List<HostPort> addresses) {
     return addresses.size();
   }
 
-  /** {@code a:1,b:2}: how a route file writes it. */
+  /** {@code a:1,b:2} (or {@code https://a:1,https://b:2}): how a route file writes it. */
   @Override
   public String toString() {
-    return addresses.stream().map(HostPort::toString).collect(Collectors.joining(","));
+    String prefix = tls ? "https://" : "";
+    return addresses.stream().map(address -> prefix + address).collect(Collectors.joining(","));
   }
 }

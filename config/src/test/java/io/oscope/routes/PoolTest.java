@@ -17,6 +17,18 @@ class PoolTest {
   }
 
   @Test
+  void aPoolReachedOverTlsSaysSoOnEveryMember() {
+    Pool pool = Pool.parse("https://a:1,https://b:2");
+
+    assertThat(pool.tls()).isTrue();
+    assertThat(pool.scheme()).isEqualTo("https");
+    assertThat(pool.toString()).isEqualTo("https://a:1,https://b:2");
+    assertThat(Pool.parse(pool.toString())).isEqualTo(pool);
+    assertThat(Pool.parse("https://h").addresses()).containsExactly(HostPort.parse("h:443"));
+    assertThatThrownBy(() -> Pool.parse("https://a:1,b:2")).hasMessage("a pool mixes http and https members");
+  }
+
+  @Test
   void refusesEmptyAndDuplicatePools() {
     assertThatThrownBy(() -> Pool.parse(" , ")).hasMessage("a pool needs an address");
     assertThatThrownBy(() -> Pool.parse("a:1,A:1")).hasMessage("an address is listed twice");

@@ -4,6 +4,7 @@ import io.oscope.admin.AdminServer;
 import io.oscope.exchange.PeerTrust;
 import io.oscope.exchange.ServiceCredentials;
 import io.oscope.pool.HealthSettings;
+import io.oscope.tls.TlsSettings;
 import io.oscope.proxy.ProxySettings;
 import io.oscope.proxy.ScopeProxy;
 import io.oscope.reload.RouteReloader;
@@ -108,6 +109,31 @@ final class ProxyCommand implements Callable<Integer> {
       description = "Other addresses a request may try after a connect failure (default: ${DEFAULT-VALUE}).")
   int retries;
 
+  @Option(names = "--tls-cert", paramLabel = "PEM", description = "Listen on HTTPS with this certificate chain.")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM", description = "The private key of --tls-cert (PKCS#8).")
+  Path tlsKey;
+
+  @Option(names = "--tls-client-ca", paramLabel = "PEM",
+      description = "Require client certificates signed by these CAs (mutual TLS between proxies).")
+  Path tlsClientCa;
+
+  @Option(names = "--upstream-ca", paramLabel = "PEM",
+      description = "CAs that https upstreams' certificates must chain to (default: the JVM's trust store).")
+  Path upstreamCa;
+
+  @Option(names = "--upstream-insecure",
+      description = "Accept any certificate from https upstreams. Dangerous; logged as a warning.")
+  boolean upstreamInsecure;
+
+  @Option(names = "--upstream-client-cert", paramLabel = "PEM",
+      description = "Certificate presented to upstreams that ask for one (peers with --tls-client-ca).")
+  Path upstreamClientCert;
+
+  @Option(names = "--upstream-client-key", paramLabel = "PEM", description = "The private key of --upstream-client-cert.")
+  Path upstreamClientKey;
+
   @Option(names = "--grace-period", paramLabel = "DURATION", defaultValue = "30s",
       converter = DurationConverter.class,
       description = "On SIGTERM or SIGINT, how long requests in flight may take to finish (default: ${DEFAULT-VALUE}).")
@@ -139,11 +165,15 @@ final class ProxyCommand implements Callable<Integer> {
     allow.forEach(address -> allowed.add(address.toString()));
     ProxySettings settings = new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout,
         idleTimeout, viaName != null ? viaName : "oscope-" + cloud, peerTrust(), accessLog,
-        new HealthSettings(healthInterval, healthTimeout, healthRise, healthFall, healthPath, healthyStatus, retries));
+        new HealthSettings(healthInterval, healthTimeout, healthRise, healthFall, healthPath, healthyStatus, retries),
+        new TlsSettings(tlsCert, tlsKey, tlsClientCa, upstreamCa, upstreamInsecure, upstreamClientCert, upstreamClientKey));
     ScopeProxy proxy = ScopeProxy.start(table, settings);
     RouteReloader reloader = RouteReloader.start(services, cloud, proxy::swap, table);
     if (watch) reloader.watch();
-    Signals.onHangup(reloader::reload);
+    Signals.onHangup(() -> {
+      reloader.reload();
+      proxy.reloadTls();
+    });
     AdminServer adminServer = AdminServer.start(admin, reloader, proxy);
     LOG.info("admin listener on {} (GET /healthz, GET /routes, POST /reload)", adminServer.address());
     if (!adminServer.address().getAddress().isLoopbackAddress()) {

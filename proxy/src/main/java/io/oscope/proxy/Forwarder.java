@@ -13,6 +13,7 @@ import io.oscope.exchange.TokenExchange;
 import io.oscope.pool.Balancer;
 import io.oscope.pool.Member;
 import io.oscope.routes.HostPort;
+import io.oscope.tls.TlsContexts;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Clock;
@@ -46,6 +47,7 @@ final class Forwarder implements AutoCloseable {
   private final HeaderRules rules;
   private final ConnectionProvider pool;
   private final HttpClient client;
+  private final HttpClient tlsClient;
   private final TokenExchange tokenExchange;
   private final Balancer balancer;
 
@@ -58,7 +60,7 @@ final class Forwarder implements AutoCloseable {
     }
   }
 
-  Forwarder(ProxySettings settings, HeaderRules rules, Balancer balancer) {
+  Forwarder(ProxySettings settings, HeaderRules rules, Balancer balancer, TlsContexts tls) {
     this.settings = settings;
     this.balancer = balancer;
     this.rules = rules;
@@ -73,6 +75,7 @@ final class Forwarder implements AutoCloseable {
         .responseTimeout(settings.responseTimeout())
         .disableRetry(true)
         .followRedirect(false);
+    this.tlsClient = tls.secure(client);
     this.tokenExchange = settings.peerTrust() == null
         ? null : TokenExchange.of(settings.cloud(), settings.peerTrust(), client, Clock.systemUTC());
   }
@@ -177,9 +180,10 @@ final class Forwarder implements AutoCloseable {
     private Mono<Void> send(Member member, String serviceToken) {
       balancer.begin(member);
       String[] problem = {null};
-      return client
+      boolean https = route.upstream().tls();
+      return (https ? tlsClient : client)
           .request(request.method())
-          .uri("http://" + member.address() + route.pathAndQuery())
+          .uri((https ? "https://" : "http://") + member.address() + route.pathAndQuery())
           .send((upstreamRequest, out) -> {
             upstreamRequest.headers(headers);
             upstreamRequest.header(HttpHeaderNames.HOST, route.host());

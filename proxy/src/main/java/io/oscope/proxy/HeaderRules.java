@@ -37,9 +37,12 @@ final class HeaderRules {
 
   private final String viaName;
   private final String viaEntry;
+  private final String scheme;
 
-  HeaderRules(String viaName) {
+  /** @param scheme how clients reach this proxy: {@code http} or {@code https} */
+  HeaderRules(String viaName, String scheme) {
     this.viaName = viaName;
+    this.scheme = scheme;
     this.viaEntry = "1.1 " + viaName;
   }
 
@@ -87,7 +90,7 @@ final class HeaderRules {
     appendVia(out);
     String forwardedFor = out.get(X_FORWARDED_FOR);
     out.set(X_FORWARDED_FOR, forwardedFor == null ? clientAddress : forwardedFor + ", " + clientAddress);
-    if (!out.contains(X_FORWARDED_PROTO)) out.set(X_FORWARDED_PROTO, "http");
+    if (!out.contains(X_FORWARDED_PROTO)) out.set(X_FORWARDED_PROTO, scheme);
     String host = request.get(HttpHeaderNames.HOST);
     if (!out.contains(X_FORWARDED_HOST) && host != null) out.set(X_FORWARDED_HOST, host);
     return out;

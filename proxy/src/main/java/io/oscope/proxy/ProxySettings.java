@@ -2,6 +2,7 @@ package io.oscope.proxy;
 
 import io.oscope.exchange.PeerTrust;
 import io.oscope.pool.HealthSettings;
+import io.oscope.tls.TlsSettings;
 import io.oscope.routes.HostPort;
 import java.time.Duration;
 import java.util.Set;
@@ -20,6 +21,7 @@ import java.util.TreeSet;
  * @param peerTrust cross-cloud token validation settings, or {@code null} when it is off
  * @param accessLog how requests are logged on logger {@code oscope.access}
  * @param health how upstream addresses are checked, balanced and retried
+ * @param tls TLS on the frontend and toward https upstreams
  */
 public record ProxySettings(
     String cloud,
@@ -31,7 +33,8 @@ public record ProxySettings(
     String viaName,
     PeerTrust peerTrust,
     AccessLog accessLog,
-    HealthSettings health) {
+    HealthSettings health,
+    TlsSettings tls) {
 
   /** The access log's format: a text line, a JSON object per line, or nothing. */
   public enum AccessLog { TEXT, JSON, OFF }
@@ -40,6 +43,7 @@ public record ProxySettings(
     allowed = Set.copyOf(new TreeSet<>(allowed));
     if (accessLog == null) accessLog = AccessLog.TEXT;
     if (health == null) health = HealthSettings.defaults();
+    if (tls == null) tls = TlsSettings.none();
     requirePositive("connect timeout", connectTimeout);
     requirePositive("response timeout", responseTimeout);
     requirePositive("idle time", maxIdle);
@@ -51,23 +55,27 @@ public record ProxySettings(
   /** Defaults: 10 s to connect, 60 s for response headers, 30 s idle, Via name {@code oscope-<cloud>}. */
   public static ProxySettings of(String cloud, HostPort listen) {
     return new ProxySettings(cloud, listen, Set.of(), Duration.ofSeconds(10), Duration.ofSeconds(60),
-        Duration.ofSeconds(30), "oscope-" + cloud, null, AccessLog.TEXT, HealthSettings.defaults());
+        Duration.ofSeconds(30), "oscope-" + cloud, null, AccessLog.TEXT, HealthSettings.defaults(), TlsSettings.none());
   }
 
   public ProxySettings withAllowed(Set<String> allowed) {
-    return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, peerTrust, accessLog, health);
+    return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, peerTrust, accessLog, health, tls);
+  }
+
+  public ProxySettings withTls(TlsSettings settings) {
+    return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, peerTrust, accessLog, health, settings);
   }
 
   public ProxySettings withHealth(HealthSettings checks) {
-    return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, peerTrust, accessLog, checks);
+    return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, peerTrust, accessLog, checks, tls);
   }
 
   public ProxySettings withPeerTrust(PeerTrust trust) {
-    return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, trust, accessLog, health);
+    return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, trust, accessLog, health, tls);
   }
 
   public ProxySettings withTimeouts(Duration connect, Duration response) {
-    return new ProxySettings(cloud, listen, allowed, connect, response, maxIdle, viaName, peerTrust, accessLog, health);
+    return new ProxySettings(cloud, listen, allowed, connect, response, maxIdle, viaName, peerTrust, accessLog, health, tls);
   }
 
   private static void requirePositive(String what, Duration value) {

@@ -14,6 +14,9 @@ import io.oscope.metrics.ProxyMetrics;
 import io.oscope.pool.Balancer;
 import io.oscope.pool.HealthChecker;
 import io.oscope.routes.ServiceEntry;
+import io.oscope.tls.TlsContexts;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.RouteTable;
 import java.io.IOException;
@@ -61,15 +64,21 @@ public final class ScopeProxy implements AutoCloseable {
   private final Forwarder forwarder;
   private final ProxyMetrics metrics = new ProxyMetrics();
   private final Balancer balancer;
+  private final TlsContexts tls;
   private HealthChecker healthChecker;
   private volatile ScopeRouter router;
   private DisposableServer server;
 
   private ScopeProxy(RouteTable table, ProxySettings settings) {
     this.settings = settings;
-    this.rules = new HeaderRules(settings.viaName());
+    this.rules = new HeaderRules(settings.viaName(), settings.tls().serverTls() ? "https" : "http");
     this.balancer = new Balancer(settings.health());
-    this.forwarder = new Forwarder(settings, rules, balancer);
+    try {
+      this.tls = TlsContexts.of(settings.tls());
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalArgumentException("cannot read the TLS certificates or keys: " + e.getMessage(), e);
+    }
+    this.forwarder = new Forwarder(settings, rules, balancer, tls);
     this.router = new ScopeRouter(table, settings.allowed(), Set.of());
   }
 
@@ -80,7 +89,7 @@ public final class ScopeProxy implements AutoCloseable {
           + ", proxy runs for " + settings.cloud());
     }
     ScopeProxy proxy = new ScopeProxy(table, settings);
-    proxy.server = HttpServer.create()
+    proxy.server = proxy.tls.secure(HttpServer.create())
         .host(settings.listen().host())
         .port(settings.listen().port())
         .httpRequestDecoder(spec -> spec.maxHeaderSize(MAX_HEADER_BYTES))
@@ -204,6 +213,15 @@ public final class ScopeProxy implements AutoCloseable {
       }
     }
     return addresses;
+  }
+
+  /** Reads the TLS certificates and keys again; on failure the current ones stay in use. */
+  public void reloadTls() {
+    try {
+      tls.reload();
+    } catch (IOException | GeneralSecurityException e) {
+      LOG.error("TLS certificates not reloaded, keeping the current ones: {}", e.getMessage());
+    }
   }
 
   /** Completes once the first health checks of every upstream address are done. */

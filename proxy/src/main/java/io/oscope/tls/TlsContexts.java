@@ -1,0 +1,67 @@
+package io.oscope.tls;
+
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.netty.http.Http11SslContextSpec;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.server.HttpServer;
+
+/**
+ * Applies {@link TlsSettings} to the proxy's server and upstream client. The frontend's key
+ * manager is kept so that its certificate can be reloaded without a restart.
+ */
+public final class TlsContexts {
+  private static final Logger LOG = LoggerFactory.getLogger(TlsContexts.class);
+
+  private final TlsSettings settings;
+  private final ReloadingKeyManager serverKeys;
+  private final ReloadingKeyManager clientKeys;
+
+  private TlsContexts(TlsSettings settings) throws IOException, GeneralSecurityException {
+    this.settings = settings;
+    this.serverKeys = settings.serverTls() ? ReloadingKeyManager.of(settings.serverCert(), settings.serverKey()) : null;
+    this.clientKeys = settings.clientCert() != null ? ReloadingKeyManager.of(settings.clientCert(), settings.clientKey()) : null;
+    if (settings.upstreamInsecure()) {
+      LOG.warn("upstream TLS certificates are NOT verified (--upstream-insecure): anyone on the path can"
+          + " impersonate the backends and peers");
+    }
+  }
+
+  /** Reads the certificate and key files named by {@code settings}. */
+  public static TlsContexts of(TlsSettings settings) throws IOException, GeneralSecurityException {
+    return new TlsContexts(settings);
+  }
+
+  /** {@code server} on HTTPS when a certificate is configured, else unchanged. */
+  public HttpServer secure(HttpServer server) {
+    if (serverKeys == null) return server;
+    return server.secure(spec -> spec.sslContext(Http11SslContextSpec.forServer(serverKeys).configure(builder -> {
+      if (settings.clientCa() != null) {
+        builder.trustManager(settings.clientCa().toFile()).clientAuth(ClientAuth.REQUIRE);
+      }
+    })));
+  }
+
+  /** A client for https upstreams: verifies them against the configured CAs, presents our certificate. */
+  public HttpClient secure(HttpClient client) {
+    return client.secure(spec -> spec.sslContext(Http11SslContextSpec.forClient().configure(builder -> {
+      if (settings.upstreamInsecure()) {
+        builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
+      } else if (settings.upstreamCa() != null) {
+        builder.trustManager(settings.upstreamCa().toFile());
+      }
+      if (clientKeys != null) builder.keyManager(clientKeys);
+    })));
+  }
+
+  /** Reads the certificates and keys again (on SIGHUP); new connections use them. */
+  public void reload() throws IOException, GeneralSecurityException {
+    if (serverKeys != null) serverKeys.reload();
+    if (clientKeys != null) clientKeys.reload();
+    if (serverKeys != null || clientKeys != null) LOG.info("TLS certificates reloaded");
+  }
+}
