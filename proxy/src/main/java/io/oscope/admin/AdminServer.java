@@ -12,11 +12,13 @@ import io.oscope.routes.RouteTable;
 import io.oscope.routes.ServiceEntry;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.http.server.HttpServerRoutes;
 
 /**
  * The admin listener, on loopback unless told otherwise: {@code GET /healthz} (the process is up),
@@ -30,13 +32,27 @@ public final class AdminServer implements AutoCloseable {
   private final RouteReloader reloader;
   private final DisposableServer server;
 
-  private AdminServer(HostPort listen, RouteReloader reloader, ScopeProxy proxy) {
+  private AdminServer(HostPort listen, RouteReloader reloader, ScopeProxy proxy, String token) {
     this.reloader = reloader;
     Readiness readiness = new Readiness(proxy);
+    byte[] expected = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+    HttpServerRoutes routes = HttpServerRoutes.newRoutes();
     this.server = HttpServer.create()
         .host(listen.host())
         .port(listen.port())
-        .route(routes -> routes
+        .handle((request, response) -> {
+          String path = request.fullPath();
+          boolean open = path.equals("/healthz") || path.equals("/readyz"); // probes need no credentials
+          String given = request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION);
+          if (expected != null && !open && (given == null
+              || !MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8)))) {
+            return send(response.header(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer"), 401,
+                JSON.createObjectNode().put("error", "this admin endpoint needs Authorization: Bearer <token>"));
+          }
+          return routes.apply(request, response);
+        })
+        .bindNow();
+    routes
             .get("/healthz", (request, response) -> send(response, 200, JSON.createObjectNode().put("status", "ok")))
             .get("/readyz", (request, response) -> readiness.check()
                 .flatMap(report -> Mono.from(send(response, report.path("ready").asBoolean() ? 200 : 503, report))))
@@ -49,13 +65,34 @@ public final class AdminServer implements AutoCloseable {
             .get("/pools", (request, response) -> send(response, 200, pools(proxy)))
             .get("/routes", (request, response) -> send(response, 200, describe(reloader.current())))
             .post("/reload", (request, response) -> Mono.fromFuture(reloader.reload())
-                .flatMap(outcome -> Mono.from(reply(response, outcome)))))
-        .bindNow();
+                .flatMap(outcome -> Mono.from(reply(response, outcome))));
   }
 
-  /** Starts the admin listener of {@code proxy} on {@code listen}. */
+  /** Starts the admin listener of {@code proxy} on {@code listen}, on loopback: no token needed. */
   public static AdminServer start(HostPort listen, RouteReloader reloader, ScopeProxy proxy) {
-    return new AdminServer(listen, reloader, proxy);
+    return start(listen, reloader, proxy, null);
+  }
+
+  /**
+   * Starts the admin listener; with a {@code token}, every endpoint but {@code /healthz} and
+   * {@code /readyz} needs {@code Authorization: Bearer <token>}.
+   *
+   * @throws IllegalArgumentException when {@code listen} is not a loopback address and there is no token
+   */
+  public static AdminServer start(HostPort listen, RouteReloader reloader, ScopeProxy proxy, String token) {
+    if (token == null && !isLoopback(listen)) {
+      throw new IllegalArgumentException("the admin listener " + listen + " is reachable beyond loopback:"
+          + " protect it with --admin-token-file");
+    }
+    return new AdminServer(listen, reloader, proxy, token);
+  }
+
+  private static boolean isLoopback(HostPort listen) {
+    try {
+      return java.net.InetAddress.getByName(listen.host().replace("[", "").replace("]", "")).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
   }
 
   public InetSocketAddress address() {

@@ -134,6 +134,11 @@ final class ProxyCommand implements Callable<Integer> {
   @Option(names = "--upstream-client-key", paramLabel = "PEM", description = "The private key of --upstream-client-cert.")
   Path upstreamClientKey;
 
+  @Option(names = "--admin-token-file", paramLabel = "FILE",
+      description = "Bearer token required by the admin endpoints (all but /healthz and /readyz);"
+          + " mandatory when --admin is not a loopback address.")
+  Path adminTokenFile;
+
   @Option(names = "--grace-period", paramLabel = "DURATION", defaultValue = "30s",
       converter = DurationConverter.class,
       description = "On SIGTERM or SIGINT, how long requests in flight may take to finish (default: ${DEFAULT-VALUE}).")
@@ -174,11 +179,10 @@ final class ProxyCommand implements Callable<Integer> {
       reloader.reload();
       proxy.reloadTls();
     });
-    AdminServer adminServer = AdminServer.start(admin, reloader, proxy);
-    LOG.info("admin listener on {} (GET /healthz, GET /routes, POST /reload)", adminServer.address());
-    if (!adminServer.address().getAddress().isLoopbackAddress()) {
-      LOG.warn("the admin listener is reachable beyond loopback and has no authentication");
-    }
+    String token = adminTokenFile == null ? null : Files.readString(adminTokenFile).strip();
+    AdminServer adminServer = AdminServer.start(admin, reloader, proxy, token);
+    LOG.info("admin listener on {} (GET /healthz /readyz /metrics /routes /pools, POST /reload){}",
+        adminServer.address(), token == null ? "" : ", token required");
     CountDownLatch stopped = new CountDownLatch(1);
     Signals.onTerminate(() -> {
       LOG.info("stopping: no new connections, {} for requests in flight", gracePeriod);

@@ -135,6 +135,24 @@ class AdminEndpointsTest {
     assertThat(appender.list).allSatisfy(event -> assertThat(event.getFormattedMessage()).doesNotContain("SECRET"));
   }
 
+  @Test
+  void aTokenProtectsEveryEndpointButTheProbes() throws Exception {
+    start(new HostPort("127.0.0.1", freePort()), ProxySettings.AccessLog.TEXT);
+    admin.close();
+    admin = AdminServer.start(new HostPort("127.0.0.1", 0), reloader, proxy, "s3cret-admin-token");
+
+    assertThat(adminGet("/metrics").statusCode()).isEqualTo(401);
+    assertThat(adminGet("/routes").statusCode()).isEqualTo(401);
+    assertThat(adminGet("/healthz").statusCode()).isEqualTo(200);
+    HttpResponse<String> withToken = http.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + admin.address().getPort() + "/routes"))
+        .header("Authorization", "Bearer s3cret-admin-token").build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(withToken.statusCode()).isEqualTo(200);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> AdminServer.start(new HostPort("0.0.0.0", 0), reloader, proxy, null))
+        .hasMessageContaining("is reachable beyond loopback: protect it with --admin-token-file");
+  }
+
   private static double sample(String metrics, String name, String labels) {
     Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$").matcher(metrics);
     while (m.find()) {
