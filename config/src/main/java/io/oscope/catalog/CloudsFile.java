@@ -205,20 +205,7 @@ public record CloudsFile(String source, Map<String, Cloud> clouds) {
     }
 
     private String text(JsonNode node, String field, boolean required) {
-      JsonNode value = node.get(field);
-      if (value == null || value.isNull()) {
-        if (required) problem(field, null, "is missing");
-        return null;
-      }
-      if (!value.isTextual()) {
-        problem(field, Json.shown(value), "must be a string");
-        return null;
-      }
-      if (value.asText().isBlank()) {
-        problem(field, value.asText(), "is empty");
-        return null;
-      }
-      return value.asText();
+      return Json.text(node, field, required, this::problem);
     }
 
     private String entry() {

@@ -121,20 +121,7 @@ public record EndpointList(String source, List<Endpoint> endpoints, List<Finding
     }
 
     private String text(String field) {
-      JsonNode value = node.get(field);
-      if (value == null || value.isNull()) {
-        problem(field, null, "is missing");
-        return null;
-      }
-      if (!value.isTextual()) {
-        problem(field, Json.shown(value), "must be a string");
-        return null;
-      }
-      if (value.asText().isBlank()) {
-        problem(field, value.asText(), "is empty");
-        return null;
-      }
-      return value.asText();
+      return Json.text(node, field, true, this::problem);
     }
 
     private String name(String field, String what) {

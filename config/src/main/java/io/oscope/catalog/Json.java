@@ -43,6 +43,32 @@ final class Json {
     return START_MARKER.matcher(firstLine).replaceAll(" (opened at line $1, column $2)");
   }
 
+  /** Where {@link #text} reports a problem with a field. */
+  interface Problems {
+    void add(String field, String value, String message);
+  }
+
+  /**
+   * The non-blank string in {@code field} of {@code node}, or {@code null} after reporting why not
+   * (missing, when {@code required}; not a string; empty).
+   */
+  static String text(JsonNode node, String field, boolean required, Problems problems) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      if (required) problems.add(field, null, "is missing");
+      return null;
+    }
+    if (!value.isTextual()) {
+      problems.add(field, shown(value), "must be a string");
+      return null;
+    }
+    if (value.asText().isBlank()) {
+      problems.add(field, value.asText(), "is empty");
+      return null;
+    }
+    return value.asText();
+  }
+
   /** {@code node} as JSON text, shortened for messages. */
   static String shown(JsonNode node) {
     String text = node.isTextual() ? node.asText() : node.toString();
