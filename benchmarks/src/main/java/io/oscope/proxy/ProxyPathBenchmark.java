@@ -51,7 +51,7 @@ public class ProxyPathBenchmark {
   public void setUp() {
     table = Requests.table("CloudOne");
     router = new ScopeRouter(table, Set.of(), Set.of("127.0.0.1:18001"));
-    rules = new HeaderRules("oscope-CloudOne");
+    rules = new HeaderRules("oscope-CloudOne", "http");
     String scope = Requests.pluginScope(to.equals("local") ? "CloudOne" : "CloudTwo");
     // What openstacksdk sends with the scope plugin: the scope on the token and in X-Scope.
     request = new DefaultHttpHeaders()
