@@ -48,8 +48,9 @@ final class ScopeJson {
                   + kindAt(pos));
         }
         String cloud = string();
-        Scope.requireName("service type", type);
-        Scope.requireName("cloud name for '" + type + "'", cloud);
+        // Only a bad name pays for building its message.
+        if (!Names.isValid(type)) Scope.requireName("service type", type);
+        if (!Names.isValid(cloud)) Scope.requireName("cloud name for '" + type + "'", cloud);
         if (entries.put(type, cloud) != null) {
           throw new MalformedScopeException("scope names service type '" + type + "' twice");
         }

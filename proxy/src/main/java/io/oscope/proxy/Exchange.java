@@ -40,8 +40,9 @@ final class Exchange {
    * and the upstream address of the last try.
    */
   String logLine(long endNanos) {
-    return String.format("%s %s %s %d %dB %.1fms %s -> %s",
-        method, service, cloud, status, bytes, (endNanos - startNanos) / 1e6, path, upstream);
+    StringBuilder line = new StringBuilder(96).append(method).append(' ').append(service).append(' ').append(cloud)
+        .append(' ').append(status).append(' ').append(bytes).append("B ");
+    return appendMillis(line, endNanos).append("ms ").append(path).append(" -> ").append(upstream).toString();
   }
 
   /** The same as one JSON object, with the time and the client's address. */
@@ -52,10 +53,17 @@ final class Exchange {
     field(out, "service", service);
     field(out, "cloud", cloud);
     out.append(",\"status\":").append(status).append(",\"bytes\":").append(bytes)
-        .append(",\"ms\":").append(String.format("%.3f", (endNanos - startNanos) / 1e6));
+        .append(",\"ms\":");
+    appendMillis(out, endNanos);
     field(out, "path", path);
     field(out, "upstream", upstream);
     return out.append('}').toString();
+  }
+
+  /** The duration in milliseconds with one decimal, rounded half up, without java.util.Formatter. */
+  private StringBuilder appendMillis(StringBuilder out, long endNanos) {
+    long tenths = (endNanos - startNanos + 50_000) / 100_000;
+    return out.append(tenths / 10).append('.').append(tenths % 10);
   }
 
   private static void field(StringBuilder out, String name, String value) {

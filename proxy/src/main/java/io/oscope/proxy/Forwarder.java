@@ -29,6 +29,7 @@ import reactor.netty.http.client.PrematureCloseException;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
 import reactor.util.retry.Retry;
 
 /**
@@ -60,7 +61,7 @@ final class Forwarder implements AutoCloseable {
     }
   }
 
-  Forwarder(ProxySettings settings, HeaderRules rules, Balancer balancer, TlsContexts tls) {
+  Forwarder(ProxySettings settings, HeaderRules rules, Balancer balancer, TlsContexts tls, LoopResources loops) {
     this.settings = settings;
     this.balancer = balancer;
     this.rules = rules;
@@ -71,6 +72,7 @@ final class Forwarder implements AutoCloseable {
         .evictInBackground(settings.maxIdle())
         .build();
     this.client = HttpClient.create(pool)
+        .runOn(loops)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
         .responseTimeout(settings.responseTimeout())
         .disableRetry(true)

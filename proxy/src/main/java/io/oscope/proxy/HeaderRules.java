@@ -1,6 +1,5 @@
 package io.oscope.proxy;
 
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
@@ -9,7 +8,7 @@ import io.oscope.routes.RouteTable;
 import io.oscope.routes.ServiceUrl;
 import io.oscope.scope.ScopedToken;
 import java.util.List;
-import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The seed's header rules, plus what any HTTP proxy owes: strip the scope suffix from
@@ -35,6 +34,8 @@ final class HeaderRules {
       HttpHeaderNames.PROXY_AUTHORIZATION, HttpHeaderNames.TE, HttpHeaderNames.TRAILER,
       HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE, PROXY_CONNECTION);
 
+  private static final Pattern WHITESPACE = Pattern.compile("[ \t]+");
+
   private final String viaName;
   private final String viaEntry;
   private final String scheme;
@@ -53,9 +54,10 @@ final class HeaderRules {
 
   /** Whether the request already passed through this proxy. */
   boolean isLoop(HttpHeaders request) {
+    if (!request.contains(HttpHeaderNames.VIA)) return false;
     for (String via : request.getAll(HttpHeaderNames.VIA)) {
       for (String element : via.split(",")) {
-        String[] parts = element.strip().split("[ \t]+");
+        String[] parts = WHITESPACE.split(element.strip());
         if (parts.length >= 2 && parts[1].equals(viaName)) return true;
       }
     }
@@ -109,10 +111,10 @@ final class HeaderRules {
   }
 
   private static HttpHeaders withoutHopByHop(HttpHeaders in) {
-    HttpHeaders out = new DefaultHttpHeaders();
-    for (Map.Entry<CharSequence, CharSequence> header : (Iterable<Map.Entry<CharSequence, CharSequence>>) in::iteratorCharSequence) {
-      if (!isHopByHop(header.getKey())) out.add(header.getKey(), header.getValue());
-    }
+    // Copying whole is Netty's fast path (no re-validation); then the few hop-by-hop names go.
+    HttpHeaders out = in.copy();
+    for (AsciiString hop : HOP_BY_HOP) out.remove(hop);
+    if (!in.contains(HttpHeaderNames.CONNECTION)) return out;
     for (String connection : in.getAll(HttpHeaderNames.CONNECTION)) {
       for (String named : connection.split(",")) {
         String name = named.strip();
@@ -122,12 +124,6 @@ final class HeaderRules {
     return out;
   }
 
-  private static boolean isHopByHop(CharSequence name) {
-    for (AsciiString hop : HOP_BY_HOP) {
-      if (hop.contentEqualsIgnoreCase(name)) return true;
-    }
-    return false;
-  }
 
   private static void stripScope(HttpHeaders headers, AsciiString name) {
     String value = headers.get(name);

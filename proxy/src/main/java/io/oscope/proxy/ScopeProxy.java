@@ -40,7 +40,7 @@ import reactor.netty.http.client.PrematureCloseException;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
-import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
 import reactor.util.retry.Retry;
 
 /**
@@ -65,6 +65,13 @@ public final class ScopeProxy implements AutoCloseable {
   private final ProxyMetrics metrics = new ProxyMetrics();
   private final Balancer balancer;
   private final TlsContexts tls;
+  /**
+   * One event loop per CPU the JVM may use, shared by the server and the upstream client, where
+   * reactor-netty would start at least four: on a proxy pinned to one core, four loops only hand
+   * work to each other (measured in bench/BENCHMARKS.md).
+   */
+  private final LoopResources loops =
+      LoopResources.create("oscope", Math.max(1, Runtime.getRuntime().availableProcessors()), true);
   private HealthChecker healthChecker;
   private volatile ScopeRouter router;
   private DisposableServer server;
@@ -78,7 +85,7 @@ public final class ScopeProxy implements AutoCloseable {
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalArgumentException("cannot read the TLS certificates or keys: " + e.getMessage(), e);
     }
-    this.forwarder = new Forwarder(settings, rules, balancer, tls);
+    this.forwarder = new Forwarder(settings, rules, balancer, tls, loops);
     this.router = new ScopeRouter(table, settings.allowed(), Set.of());
   }
 
@@ -89,7 +96,7 @@ public final class ScopeProxy implements AutoCloseable {
           + ", proxy runs for " + settings.cloud());
     }
     ScopeProxy proxy = new ScopeProxy(table, settings);
-    proxy.server = proxy.tls.secure(HttpServer.create())
+    proxy.server = proxy.tls.secure(HttpServer.create().runOn(proxy.loops))
         .host(settings.listen().host())
         .port(settings.listen().port())
         .httpRequestDecoder(spec -> spec.maxHeaderSize(MAX_HEADER_BYTES))
@@ -164,6 +171,7 @@ public final class ScopeProxy implements AutoCloseable {
     healthChecker.close();
     server.disposeNow(grace);
     forwarder.close();
+    loops.disposeLater().block(Duration.ofSeconds(5));
   }
 
   private Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {

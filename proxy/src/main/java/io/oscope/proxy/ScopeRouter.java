@@ -1,6 +1,8 @@
 package io.oscope.proxy;
 
 import io.netty.handler.codec.http.HttpHeaders;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.oscope.routes.Destination;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.Pool;
@@ -20,6 +22,10 @@ final class ScopeRouter {
   private final RouteTable table;
   private final Set<String> allowed;
   private final Set<String> self;
+  /** The complete scope of a request that names none. */
+  private final Scope unscoped;
+  /** Complete scopes by the text they were decoded from; per table, so a reload starts afresh. */
+  private final Cache<String, Scope> completeByText = Caffeine.newBuilder().maximumSize(4096).build();
 
   /**
    * @param allowed normalised {@code host:port} destinations allowed besides the route table's
@@ -27,6 +33,8 @@ final class ScopeRouter {
    */
   ScopeRouter(RouteTable table, Set<String> allowed, Set<String> self) {
     this.table = table;
+    this.unscoped = Scope.empty().withDefault(table.serviceTypes(), table.localCloud());
+    unscoped.toJson();
     this.allowed = Set.copyOf(allowed);
     this.self = Set.copyOf(self);
   }
@@ -45,14 +53,8 @@ final class ScopeRouter {
     if (match == null) return passThrough(target, headers);
 
     String type = match.serviceType();
-    Scope scope = scopeOf(headers);
-    String cloud = scope.cloudOf(type, table.localCloud());
-    for (Map.Entry<String, String> entry : scope.asMap().entrySet()) {
-      if (!table.hasCloud(entry.getValue())) {
-        throw new ProxyException(new ProxyError.UnknownCloud(entry.getKey(), entry.getValue(), table.clouds()));
-      }
-    }
-    Scope complete = scope.withDefault(table.serviceTypes(), table.localCloud());
+    Scope complete = completeScopeOf(headers);
+    String cloud = complete.cloudOf(type, table.localCloud());
     Destination destination = match.destinationIn(cloud);
     if (destination == null) {
       throw new ProxyException(new ProxyError.ServiceNotInCloud(type, match.iface().label(), cloud));
@@ -89,19 +91,40 @@ final class ScopeRouter {
   }
 
   /** The scope of a request: X-Scope, else the suffix of X-Auth-Token, else of X-Subject-Token. */
-  static Scope scopeOf(HttpHeaders headers) {
-    String scope = headers.get(HeaderRules.X_SCOPE);
-    if (scope != null) return decode("the X-Scope header", scope);
-    String source = "X-Auth-Token";
-    String token = headers.get(HeaderRules.X_AUTH_TOKEN);
-    int at = token == null ? -1 : token.indexOf(ScopedToken.SEPARATOR);
-    if (at < 0) {
-      source = "X-Subject-Token";
-      token = headers.get(HeaderRules.X_SUBJECT_TOKEN);
-      at = token == null ? -1 : token.indexOf(ScopedToken.SEPARATOR);
+  /**
+   * The request's scope, completed with this proxy's cloud for every service type of the table,
+   * its clouds checked against the table. Clients send the same scope text on every request, so
+   * the result is kept by text: a request then costs a hash lookup, not a parse.
+   */
+  private Scope completeScopeOf(HttpHeaders headers) {
+    String source = "the X-Scope header";
+    String text = headers.get(HeaderRules.X_SCOPE);
+    if (text == null) {
+      source = "the X-Auth-Token suffix";
+      text = suffix(headers.get(HeaderRules.X_AUTH_TOKEN));
     }
-    if (at < 0) return Scope.empty();
-    return decode("the " + source + " suffix", token.substring(at + ScopedToken.SEPARATOR.length()));
+    if (text == null) {
+      source = "the X-Subject-Token suffix";
+      text = suffix(headers.get(HeaderRules.X_SUBJECT_TOKEN));
+    }
+    if (text == null) return unscoped;
+    Scope cached = completeByText.getIfPresent(text);
+    if (cached != null) return cached;
+    Scope scope = decode(source, text);
+    for (Map.Entry<String, String> entry : scope.asMap().entrySet()) {
+      if (!table.hasCloud(entry.getValue())) {
+        throw new ProxyException(new ProxyError.UnknownCloud(entry.getKey(), entry.getValue(), table.clouds()));
+      }
+    }
+    Scope complete = scope.withDefault(table.serviceTypes(), table.localCloud());
+    complete.toJson(); // computed once, kept in the scope
+    completeByText.put(text, complete);
+    return complete;
+  }
+
+  private static String suffix(String token) {
+    int at = token == null ? -1 : token.indexOf(ScopedToken.SEPARATOR);
+    return at < 0 ? null : token.substring(at + ScopedToken.SEPARATOR.length());
   }
 
   private static Scope decode(String source, String json) {
