@@ -3,7 +3,7 @@ package io.oscope.cli;
 import io.oscope.admin.AdminServer;
 import io.oscope.exchange.PeerTrust;
 import io.oscope.exchange.ServiceCredentials;
-import io.oscope.pool.HealthSettings;
+import io.oscope.pool.PoolSettings;
 import io.oscope.tls.TlsSettings;
 import io.oscope.proxy.ProxySettings;
 import io.oscope.proxy.ScopeProxy;
@@ -105,6 +105,10 @@ final class ProxyCommand implements Callable<Integer> {
       description = "Highest HTTP status of a passing HTTP check (default: ${DEFAULT-VALUE}).")
   int healthyStatus;
 
+  @Option(names = "--balance", paramLabel = "HOW", defaultValue = "LEAST_OUTSTANDING",
+      description = "How a pool's member is picked: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  PoolSettings.Balance balance;
+
   @Option(names = "--retries", paramLabel = "N", defaultValue = "2",
       description = "Other addresses a request may try after a connect failure (default: ${DEFAULT-VALUE}).")
   int retries;
@@ -170,7 +174,7 @@ final class ProxyCommand implements Callable<Integer> {
     allow.forEach(address -> allowed.add(address.toString()));
     ProxySettings settings = new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout,
         idleTimeout, viaName != null ? viaName : "oscope-" + cloud, peerTrust(), accessLog,
-        new HealthSettings(healthInterval, healthTimeout, healthRise, healthFall, healthPath, healthyStatus, retries),
+        new PoolSettings(healthInterval, healthTimeout, healthRise, healthFall, healthPath, healthyStatus, retries, balance),
         new TlsSettings(tlsCert, tlsKey, tlsClientCa, upstreamCa, upstreamInsecure, upstreamClientCert, upstreamClientKey));
     ScopeProxy proxy = ScopeProxy.start(table, settings);
     RouteReloader reloader = RouteReloader.start(services, cloud, proxy::swap, table);

@@ -13,23 +13,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Picks the address of a pool a request goes to: among the members that are up and not yet tried
- * by this request, the one with the fewest requests outstanding; ties go round-robin. Keeps the
+ * by this request, the one with the fewest requests outstanding (ties in turn), or simply the next
+ * in turn ({@link PoolSettings.Balance#ROUND_ROBIN}). Keeps the
  * state of every address it has seen, and takes members down after {@code fall} consecutive
  * failures (passive ejection); the {@link HealthChecker} brings them back.
  */
 public final class Balancer {
   private static final Logger LOG = LoggerFactory.getLogger(Balancer.class);
 
-  private final HealthSettings settings;
+  private final PoolSettings settings;
   private final ConcurrentHashMap<HostPort, Member> members = new ConcurrentHashMap<>();
   private final AtomicInteger turn = new AtomicInteger();
   private final CopyOnWriteArrayList<BiConsumer<Member, Boolean>> listeners = new CopyOnWriteArrayList<>();
 
-  public Balancer(HealthSettings settings) {
+  public Balancer(PoolSettings settings) {
     this.settings = settings;
   }
 
-  public HealthSettings settings() {
+  public PoolSettings settings() {
     return settings;
   }
 
@@ -58,7 +59,9 @@ public final class Balancer {
       HostPort address = addresses.get((start + i) % size);
       if (tried.contains(address)) continue;
       Member candidate = member(address);
-      if (candidate.isUp() && (best == null || candidate.outstanding() < best.outstanding())) best = candidate;
+      if (!candidate.isUp()) continue;
+      if (settings.balance() == PoolSettings.Balance.ROUND_ROBIN) return candidate;
+      if (best == null || candidate.outstanding() < best.outstanding()) best = candidate;
     }
     return best;
   }

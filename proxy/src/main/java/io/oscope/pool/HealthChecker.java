@@ -32,7 +32,7 @@ public final class HealthChecker implements AutoCloseable {
   public HealthChecker(Balancer balancer, Supplier<Collection<HostPort>> addresses) {
     this.balancer = balancer;
     this.addresses = addresses;
-    HealthSettings settings = balancer.settings();
+    PoolSettings settings = balancer.settings();
     this.http = HttpClient.create(ConnectionProvider.newConnection())
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.timeout().toMillis())
         .responseTimeout(settings.timeout());
@@ -66,7 +66,7 @@ public final class HealthChecker implements AutoCloseable {
 
   /** Empty string when {@code address} passes, else what failed. */
   private Mono<String> check(HostPort address) {
-    HealthSettings settings = balancer.settings();
+    PoolSettings settings = balancer.settings();
     Mono<String> probe;
     if (settings.path() == null) {
       probe = TcpClient.create(ConnectionProvider.newConnection())

@@ -114,8 +114,9 @@ final class Forwarder implements AutoCloseable {
   /**
    * The tries of one request: each on the least loaded address of the pool that is up and not yet
    * tried. Another address is tried after a connect failure (nothing was sent: safe for any
-   * method), or after a connection closed before any response for an idempotent request without a
-   * body (a stale pooled connection), at most {@code retries} times.
+   * method), or after a connection closed or reset before any response for an idempotent request
+   * without a body (a stale pooled connection, a backend going away), at most {@code retries}
+   * times.
    */
   private final class Attempts {
     final HttpServerRequest request;
@@ -160,8 +161,8 @@ final class Forwarder implements AutoCloseable {
     }
 
     private Mono<Void> nextOr(Throwable error) {
-      if (tried.size() > settings.health().retries()) return Mono.error(error);
-      if (unwrap(error) instanceof PrematureCloseException && !staleRetried) {
+      if (tried.size() > settings.pools().retries()) return Mono.error(error);
+      if (!(unwrap(error) instanceof ConnectException) && !staleRetried) {
         // A stale pooled connection says nothing about the address: it may be tried again, once.
         staleRetried = true;
         tried.remove(last);
@@ -176,7 +177,9 @@ final class Forwarder implements AutoCloseable {
       if (exchange.responseStarted) return false;
       Throwable cause = unwrap(error);
       if (cause instanceof ConnectException) return true;
-      return cause instanceof PrematureCloseException && !hasBody && IDEMPOTENT.contains(request.method());
+      // Closed or reset before any response byte: safe to send again only if sending twice is.
+      return (cause instanceof PrematureCloseException || causedBy(error, IOException.class))
+          && !hasBody && IDEMPOTENT.contains(request.method());
     }
 
     private Mono<Void> send(Member member, String serviceToken) {
@@ -270,6 +273,13 @@ final class Forwarder implements AutoCloseable {
       }
     }
     return error;
+  }
+
+  private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+      if (type.isInstance(cause)) return true;
+    }
+    return false;
   }
 
   private static String describe(Throwable error) {

@@ -1,7 +1,7 @@
 package io.oscope.proxy;
 
 import io.oscope.exchange.PeerTrust;
-import io.oscope.pool.HealthSettings;
+import io.oscope.pool.PoolSettings;
 import io.oscope.tls.TlsSettings;
 import io.oscope.routes.HostPort;
 import java.time.Duration;
@@ -20,7 +20,7 @@ import java.util.TreeSet;
  * @param viaName this proxy's name in {@code Via} headers; also how it recognises loops
  * @param peerTrust cross-cloud token validation settings, or {@code null} when it is off
  * @param accessLog how requests are logged on logger {@code oscope.access}
- * @param health how upstream addresses are checked, balanced and retried
+ * @param pools how the members of upstream pools are balanced, checked and retried
  * @param tls TLS on the frontend and toward https upstreams
  */
 public record ProxySettings(
@@ -33,7 +33,7 @@ public record ProxySettings(
     String viaName,
     PeerTrust peerTrust,
     AccessLog accessLog,
-    HealthSettings health,
+    PoolSettings pools,
     TlsSettings tls) {
 
   /** The access log's format: a text line, a JSON object per line, or nothing. */
@@ -42,7 +42,7 @@ public record ProxySettings(
   public ProxySettings {
     allowed = Set.copyOf(new TreeSet<>(allowed));
     if (accessLog == null) accessLog = AccessLog.TEXT;
-    if (health == null) health = HealthSettings.defaults();
+    if (pools == null) pools = PoolSettings.defaults();
     if (tls == null) tls = TlsSettings.none();
     requirePositive("connect timeout", connectTimeout);
     requirePositive("response timeout", responseTimeout);
@@ -55,27 +55,27 @@ public record ProxySettings(
   /** Defaults: 10 s to connect, 60 s for response headers, 30 s idle, Via name {@code oscope-<cloud>}. */
   public static ProxySettings of(String cloud, HostPort listen) {
     return new ProxySettings(cloud, listen, Set.of(), Duration.ofSeconds(10), Duration.ofSeconds(60),
-        Duration.ofSeconds(30), "oscope-" + cloud, null, AccessLog.TEXT, HealthSettings.defaults(), TlsSettings.none());
+        Duration.ofSeconds(30), "oscope-" + cloud, null, AccessLog.TEXT, PoolSettings.defaults(), TlsSettings.none());
   }
 
   public ProxySettings withAllowed(Set<String> allowed) {
-    return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, peerTrust, accessLog, health, tls);
+    return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, peerTrust, accessLog, pools, tls);
   }
 
   public ProxySettings withTls(TlsSettings settings) {
-    return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, peerTrust, accessLog, health, settings);
+    return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, peerTrust, accessLog, pools, settings);
   }
 
-  public ProxySettings withHealth(HealthSettings checks) {
+  public ProxySettings withPools(PoolSettings checks) {
     return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, peerTrust, accessLog, checks, tls);
   }
 
   public ProxySettings withPeerTrust(PeerTrust trust) {
-    return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, trust, accessLog, health, tls);
+    return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, trust, accessLog, pools, tls);
   }
 
   public ProxySettings withTimeouts(Duration connect, Duration response) {
-    return new ProxySettings(cloud, listen, allowed, connect, response, maxIdle, viaName, peerTrust, accessLog, health, tls);
+    return new ProxySettings(cloud, listen, allowed, connect, response, maxIdle, viaName, peerTrust, accessLog, pools, tls);
   }
 
   private static void requirePositive(String what, Duration value) {

@@ -79,7 +79,7 @@ public final class ScopeProxy implements AutoCloseable {
   private ScopeProxy(RouteTable table, ProxySettings settings) {
     this.settings = settings;
     this.rules = new HeaderRules(settings.viaName(), settings.tls().serverTls() ? "https" : "http");
-    this.balancer = new Balancer(settings.health());
+    this.balancer = new Balancer(settings.pools());
     try {
       this.tls = TlsContexts.of(settings.tls());
     } catch (IOException | GeneralSecurityException e) {

@@ -50,7 +50,7 @@ class AdminEndpointsTest {
     ProxySettings settings = ProxySettings.of("Solo", front);
     proxy = ScopeProxy.start(table, new ProxySettings(settings.cloud(), settings.listen(), settings.allowed(),
         settings.connectTimeout(), settings.responseTimeout(), settings.maxIdle(), settings.viaName(), null, accessLog,
-        settings.health(), settings.tls()));
+        settings.pools(), settings.tls()));
     reloader = RouteReloader.start(Path.of("unused.json"), "Solo", proxy::swap, table);
     admin = AdminServer.start(new HostPort("127.0.0.1", 0), reloader, proxy);
   }

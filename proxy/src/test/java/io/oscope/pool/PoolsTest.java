@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
 
 /** Pools of backends: balancing, health, ejection, recovery and safe retries, on real servers. */
 class PoolsTest {
-  private static final HealthSettings FAST = new HealthSettings(Duration.ofMillis(100), Duration.ofMillis(500), 2, 3, null, 399, 2);
+  private static final PoolSettings FAST = new PoolSettings(Duration.ofMillis(100), Duration.ofMillis(500), 2, 3, null, 399, 2,
+      PoolSettings.Balance.LEAST_OUTSTANDING);
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final List<AutoCloseable> open = new ArrayList<>();
   private final BlockingQueue<String> changes = new LinkedBlockingQueue<>();
@@ -52,7 +53,7 @@ class PoolsTest {
         + " \"Region\": \"Solo\", \"Frontend\": \"%s\", \"Backend\": \"%s\"}]}";
     RouteTable table = RouteTable.compile("pools",
         RouteFile.parse("pools", String.format(routes, front, front, backends).getBytes(StandardCharsets.UTF_8)), "Solo");
-    proxy = ScopeProxy.start(table, ProxySettings.of("Solo", front).withHealth(FAST));
+    proxy = ScopeProxy.start(table, ProxySettings.of("Solo", front).withPools(FAST));
     proxy.balancer().onChange((member, up) -> changes.add(member.address() + (up ? " up" : " down")));
   }
 
@@ -96,9 +97,12 @@ class PoolsTest {
     assertThat(awaitChange()).isEqualTo(first.address() + " down");
     StandInService again = standIn(first.address().port());
     assertThat(awaitChange()).isEqualTo(first.address() + " up");
-    long before = again.received();
+    long toSecond = second.received();
     for (int i = 0; i < 10; i++) assertThat(get().statusCode()).isEqualTo(200);
-    assertThat(again.received()).as("the revived backend serves again").isGreaterThan(before);
+    // Which server instance answers on the revived address is not the point (a kept-alive
+    // connection to the old one may linger): the address gets its share again.
+    assertThat(second.received() - toSecond).as("requests left for the other backend").isLessThan(10);
+    assertThat(proxy.balancer().member(again.address()).isUp()).isTrue();
   }
 
   @Test
@@ -111,6 +115,23 @@ class PoolsTest {
 
     assertThat(first.received()).isGreaterThan(0);
     assertThat(second.received()).isGreaterThan(0);
+  }
+
+  @Test
+  void roundRobinTakesEachMemberInTurn() throws Exception {
+    StandInService first = standIn(0);
+    StandInService second = standIn(0);
+    HostPort front = new HostPort("127.0.0.1", freePort());
+    String routes = String.format("{\"services\": [{\"Service Type\": \"image\", \"Interface\": \"public\", \"URL\": \"%s/image\","
+        + " \"Region\": \"Solo\", \"Frontend\": \"%s\", \"Backend\": \"%s,%s\"}]}", front, front, first.address(), second.address());
+    proxy = ScopeProxy.start(RouteTable.compile("rr", RouteFile.parse("rr", routes.getBytes(StandardCharsets.UTF_8)), "Solo"),
+        ProxySettings.of("Solo", front).withPools(new PoolSettings(Duration.ofSeconds(30), Duration.ofMillis(500), 2, 3,
+            null, 399, 2, PoolSettings.Balance.ROUND_ROBIN)));
+
+    for (int i = 0; i < 10; i++) assertThat(get().statusCode()).isEqualTo(200);
+
+    assertThat(first.received()).isEqualTo(5);
+    assertThat(second.received()).isEqualTo(5);
   }
 
   @Test
