@@ -34,7 +34,7 @@ public final class Oscope implements Callable<Integer> {
 
   /** The command line with oscope's exit codes and error printing; tests call execute on it. */
   public static CommandLine commandLine() {
-    CommandLine commandLine = new CommandLine(new Oscope());
+    CommandLine commandLine = new CommandLine(new Oscope()).setCaseInsensitiveEnumValuesAllowed(true);
     commandLine.setExecutionExceptionHandler(Oscope::handle);
     commandLine.setParameterExceptionHandler((e, args) -> {
       e.getCommandLine().getErr().println("oscope: " + e.getMessage());

@@ -68,7 +68,7 @@ public final class ScopeProxy implements AutoCloseable {
   /**
    * One event loop per CPU the JVM may use, shared by the server and the upstream client, where
    * reactor-netty would start at least four: on a proxy pinned to one core, four loops only hand
-   * work to each other (measured in bench/BENCHMARKS.md).
+   * work to each other (measured in BENCHMARKS.md).
    */
   private final LoopResources loops =
       LoopResources.create("oscope", Math.max(1, Runtime.getRuntime().availableProcessors()), true);
