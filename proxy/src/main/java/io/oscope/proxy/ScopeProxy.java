@@ -203,6 +203,8 @@ public final class ScopeProxy implements AutoCloseable {
     if (request.method().equals(HttpMethod.CONNECT)) {
       throw new ProxyException(new ProxyError.ConnectNotAllowed(request.uri()));
     }
+    // Netty's RFC 9112 decoder refuses such a request before this handler runs; this guards
+    // against a decoder configured otherwise.
     if (HeaderRules.hasAmbiguousFraming(headers)) throw new ProxyException(new ProxyError.AmbiguousFraming());
     RequestTarget target = RequestTarget.of(request.uri(), headers.get(HttpHeaderNames.HOST));
     if (target == null) throw new ProxyException(new ProxyError.NoService("(no Host)", request.uri()));
