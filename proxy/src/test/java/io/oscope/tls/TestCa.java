@@ -23,6 +23,18 @@ final class TestCa {
     this.key = dir.resolve(name + "-ca.key");
   }
 
+  /** Whether the {@code openssl} command can be run. */
+  static boolean opensslAvailable() {
+    try {
+      return new ProcessBuilder("openssl", "version").redirectErrorStream(true).start().waitFor() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   static TestCa create(Path dir, String name) throws IOException, InterruptedException {
     TestCa ca = new TestCa(dir, name);
     openssl(dir, "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", ca.key.toString());

@@ -2,6 +2,7 @@ package io.oscope.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.handler.ssl.ClientAuth;
@@ -53,6 +54,7 @@ class TlsTest {
 
   @BeforeAll
   static void certificates() throws Exception {
+    assumeTrue(TestCa.opensslAvailable(), "the openssl command is not installed (.ci/run installs it)");
     ca = TestCa.create(dir, "good");
     rogue = TestCa.create(dir, "rogue");
     proxyOneCert = ca.issue("proxy-one");
