@@ -182,6 +182,7 @@ public final class ScopeProxy implements AutoCloseable {
     try {
       route = decide(router, request);
     } catch (ProxyException e) {
+      if (e.serviceType() != null) exchange.service = e.serviceType();
       return Mono.from(fail(response, exchange, e.error())).doFinally(s -> log(exchange));
     } catch (RuntimeException e) {
       // A bug of ours: the client still gets an answer, and the log the stack (never a header).

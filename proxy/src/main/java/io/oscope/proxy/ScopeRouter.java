@@ -53,11 +53,16 @@ final class ScopeRouter {
     if (match == null) return passThrough(target, headers);
 
     String type = match.serviceType();
-    Scope complete = completeScopeOf(headers);
+    Scope complete;
+    try {
+      complete = completeScopeOf(headers);
+    } catch (ProxyException e) {
+      throw new ProxyException(e.error(), type);
+    }
     String cloud = complete.cloudOf(type, table.localCloud());
     Destination destination = match.destinationIn(cloud);
     if (destination == null) {
-      throw new ProxyException(new ProxyError.ServiceNotInCloud(type, match.iface().label(), cloud));
+      throw new ProxyException(new ProxyError.ServiceNotInCloud(type, match.iface().label(), cloud), type);
     }
     if (destination instanceof Destination.Local local) {
       String host = headers.get("Host");

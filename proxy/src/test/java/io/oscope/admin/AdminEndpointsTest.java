@@ -101,7 +101,7 @@ class AdminEndpointsTest {
     for (int i = 0; i < 100 && !metrics.contains("status=\"5xx\""); i++) metrics = adminGet("/metrics").body();
 
     assertThat(sample(metrics, "oscope_requests_seconds_count", "cloud=\"Solo\",service=\"image\",status=\"2xx\"")).isEqualTo(2.0);
-    assertThat(sample(metrics, "oscope_requests_seconds_count", "cloud=\"none\",service=\"none\",status=\"4xx\"")).isEqualTo(1.0);
+    assertThat(sample(metrics, "oscope_requests_seconds_count", "cloud=\"none\",service=\"image\",status=\"4xx\"")).isEqualTo(1.0);
     assertThat(sample(metrics, "oscope_requests_seconds_count", "cloud=\"Solo\",service=\"volumev3\",status=\"5xx\"")).isEqualTo(1.0);
     assertThat(sample(metrics, "oscope_scope_errors_total", "reason=\"malformed_scope\"")).isEqualTo(1.0);
     assertThat(sample(metrics, "oscope_upstream_errors_total", "kind=\"unavailable\"")).isEqualTo(1.0);
