@@ -90,15 +90,15 @@ final class Forwarder implements AutoCloseable {
     boolean hasBody = hasBody(request.requestHeaders());
     String path = ScopeRouter.pathOnly(route.pathAndQuery());
     boolean validation = tokenExchange != null && TokenExchange.isValidation(request.method(), route.serviceType(), path);
-    String serviceToken = null;
+    boolean swapServiceToken = false;
     if (validation && route.toPeer()) {
       tokenExchange.sign(upstreamHeaders, request.method(), path);
-    } else if (validation && tokenExchange.accepts(request.requestHeaders().get(PeerSignature.HEADER),
-        upstreamHeaders, request.method(), path)) {
-      serviceToken = "";
+    } else if (validation) {
+      swapServiceToken = tokenExchange.accepts(request.requestHeaders().get(PeerSignature.HEADER),
+          upstreamHeaders, request.method(), path);
     }
-    Attempts attempts = new Attempts(request, response, route, exchange, upstreamHeaders, hasBody, serviceToken != null);
-    return attempts.next().onErrorResume(error -> {
+    Attempts attempts = new Attempts(request, response, route, exchange, upstreamHeaders, hasBody, swapServiceToken);
+    return attempts.next(null).onErrorResume(error -> {
       if (exchange.responseStarted) {
         // Headers are out: the only honest signal left is to cut the connection.
         LOG.warn("upstream {} {} failed mid-response after {} bytes ({}); closing the client connection",
@@ -141,12 +141,12 @@ final class Forwarder implements AutoCloseable {
       this.swapServiceToken = swapServiceToken;
     }
 
-    Mono<Void> next() {
+    /** The next try; {@code previous} is the failure of the last one, or null before the first. */
+    Mono<Void> next(Throwable previous) {
       Member member = balancer.pick(route.upstream(), tried);
       if (member == null) {
-        return Mono.error(tried.isEmpty()
-            ? new ProxyException(new ProxyError.NoHealthyUpstream(route.describeUpstream(), route.upstream().toString()))
-            : new IllegalStateException("no untried address left"));
+        return Mono.error(previous != null ? previous
+            : new ProxyException(new ProxyError.NoHealthyUpstream(route.describeUpstream(), route.upstream().toString())));
       }
       tried.add(member.address());
       last = member.address();
@@ -157,20 +157,18 @@ final class Forwarder implements AutoCloseable {
               return send(member, token);
             }).retryWhen(Retry.max(1).filter(e -> e instanceof RefusedServiceToken))
           : send(member, null);
-      return call.onErrorResume(error -> retryable(error) ? nextOr(error) : Mono.error(error));
+      return call.onErrorResume(error -> retryable(error) ? retry(error) : Mono.error(error));
     }
 
-    private Mono<Void> nextOr(Throwable error) {
+    private Mono<Void> retry(Throwable error) {
       if (tried.size() > settings.pools().retries()) return Mono.error(error);
       if (!(unwrap(error) instanceof ConnectException) && !staleRetried) {
         // A stale pooled connection says nothing about the address: it may be tried again, once.
         staleRetried = true;
         tried.remove(last);
       }
-      Member member = balancer.pick(route.upstream(), tried);
-      if (member == null) return Mono.error(error);
-      LOG.debug("retrying {} on another address after {}", route.describeUpstream(), describe(error));
-      return next();
+      LOG.debug("retrying {} after {}", route.describeUpstream(), describe(error));
+      return next(error);
     }
 
     private boolean retryable(Throwable error) {
