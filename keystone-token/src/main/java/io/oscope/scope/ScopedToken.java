@@ -26,15 +26,19 @@ public record ScopedToken(String token, String scopeJson) {
 
   /** Splits a header value at the first separator; no separator means no scope. */
   public static ScopedToken split(String headerValue) {
-    int at = headerValue.indexOf(SEPARATOR);
-    return at < 0
-        ? new ScopedToken(headerValue, null)
-        : new ScopedToken(headerValue.substring(0, at), headerValue.substring(at + SEPARATOR.length()));
+    return new ScopedToken(tokenOf(headerValue), scopeJsonOf(headerValue));
   }
 
-  /** The index of the separator in {@code headerValue}, or -1; lets callers avoid a split. */
-  public static int separatorIndex(CharSequence headerValue) {
-    return headerValue.toString().indexOf(SEPARATOR);
+  /** The token part of a header value: all of it when it carries no scope. Allocates only then. */
+  public static String tokenOf(String headerValue) {
+    int at = headerValue.indexOf(SEPARATOR);
+    return at < 0 ? headerValue : headerValue.substring(0, at);
+  }
+
+  /** The scope's JSON after the separator, or {@code null} (also for a {@code null} header). */
+  public static String scopeJsonOf(String headerValue) {
+    int at = headerValue == null ? -1 : headerValue.indexOf(SEPARATOR);
+    return at < 0 ? null : headerValue.substring(at + SEPARATOR.length());
   }
 
   /** {@code token} with {@code scope} appended, ready for {@code X-Auth-Token}. */

@@ -128,7 +128,7 @@ final class HeaderRules {
   private static void stripScope(HttpHeaders headers, AsciiString name) {
     String value = headers.get(name);
     if (value == null) return;
-    int at = value.indexOf(ScopedToken.SEPARATOR);
-    if (at >= 0) headers.set(name, value.substring(0, at));
+    String token = ScopedToken.tokenOf(value);
+    if (token.length() != value.length()) headers.set(name, token);
   }
 }

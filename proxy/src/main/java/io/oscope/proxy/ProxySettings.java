@@ -58,10 +58,6 @@ public record ProxySettings(
         Duration.ofSeconds(30), "oscope-" + cloud, null, AccessLog.TEXT, PoolSettings.defaults(), TlsSettings.none());
   }
 
-  public ProxySettings withAllowed(Set<String> allowed) {
-    return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, peerTrust, accessLog, pools, tls);
-  }
-
   public ProxySettings withTls(TlsSettings settings) {
     return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, peerTrust, accessLog, pools, settings);
   }

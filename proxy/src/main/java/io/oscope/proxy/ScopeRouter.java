@@ -106,11 +106,11 @@ final class ScopeRouter {
     String text = headers.get(HeaderRules.X_SCOPE);
     if (text == null) {
       source = "the X-Auth-Token suffix";
-      text = suffix(headers.get(HeaderRules.X_AUTH_TOKEN));
+      text = ScopedToken.scopeJsonOf(headers.get(HeaderRules.X_AUTH_TOKEN));
     }
     if (text == null) {
       source = "the X-Subject-Token suffix";
-      text = suffix(headers.get(HeaderRules.X_SUBJECT_TOKEN));
+      text = ScopedToken.scopeJsonOf(headers.get(HeaderRules.X_SUBJECT_TOKEN));
     }
     if (text == null) return unscoped;
     Scope cached = completeByText.getIfPresent(text);
@@ -125,11 +125,6 @@ final class ScopeRouter {
     complete.toJson(); // computed once, kept in the scope
     completeByText.put(text, complete);
     return complete;
-  }
-
-  private static String suffix(String token) {
-    int at = token == null ? -1 : token.indexOf(ScopedToken.SEPARATOR);
-    return at < 0 ? null : token.substring(at + ScopedToken.SEPARATOR.length());
   }
 
   private static Scope decode(String source, String json) {
