@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Member {
   private final HostPort address;
+  private final String label;
   private final AtomicInteger outstanding = new AtomicInteger();
   private final AtomicInteger failures = new AtomicInteger();
   private final AtomicInteger successes = new AtomicInteger();
@@ -19,10 +20,16 @@ public final class Member {
 
   Member(HostPort address) {
     this.address = address;
+    this.label = address.toString();
   }
 
   public HostPort address() {
     return address;
+  }
+
+  /** The address as text, made once: logs name it on every request. */
+  public String label() {
+    return label;
   }
 
   public boolean isUp() {

@@ -2,12 +2,8 @@ package io.oscope.proxy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
-import org.reactivestreams.Publisher;
-import reactor.core.publisher.Mono;
-import reactor.netty.http.server.HttpServerResponse;
 
 /**
  * Turns a {@link ProxyError} into a response: its status and an OpenStack-style body,
@@ -31,14 +27,5 @@ final class ErrorResponses {
   /** The status's reason phrase; Netty has none for 508. */
   static String title(int status) {
     return status == 508 ? "Loop Detected" : HttpResponseStatus.valueOf(status).reasonPhrase();
-  }
-
-  /** Sends {@code error}, whose {@link #body} is {@code body}, on a response that has sent nothing yet. */
-  static Publisher<Void> send(HttpServerResponse response, ProxyError error, byte[] body, String via) {
-    return response.status(HttpResponseStatus.valueOf(error.status(), title(error.status())))
-        .header(HttpHeaderNames.CONTENT_TYPE, "application/json")
-        .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length))
-        .header(HttpHeaderNames.VIA, via)
-        .sendByteArray(Mono.just(body));
   }
 }

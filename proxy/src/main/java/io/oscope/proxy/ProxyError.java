@@ -44,6 +44,17 @@ public sealed interface ProxyError {
     public String message() { return "A request may not carry both Content-Length and Transfer-Encoding"; }
   }
 
+  /** A request that is not valid HTTP/1.1, as the decoder found it. */
+  record MalformedRequest(String problem) implements ProxyError {
+    public int status() { return 400; }
+    public String message() { return "Malformed HTTP request: " + problem; }
+  }
+
+  /** A request whose header section or request line exceeds the proxy's limit. */
+  record RequestTooLarge(int status, String part, int limit) implements ProxyError {
+    public String message() { return "The request's " + part + " exceeds " + limit + " bytes"; }
+  }
+
   /** A request addressed to this proxy at a path where no service is published. */
   record NoService(String authority, String path) implements ProxyError {
     public int status() { return 404; }

@@ -1,47 +1,44 @@
 package io.oscope.proxy;
 
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.util.concurrent.GlobalEventExecutor;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.timeout.ReadTimeoutException;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.oscope.metrics.ProxyMetrics;
 import io.oscope.pool.Balancer;
 import io.oscope.pool.HealthChecker;
+import io.oscope.routes.HostPort;
+import io.oscope.routes.RouteTable;
 import io.oscope.routes.ServiceEntry;
 import io.oscope.tls.TlsContexts;
 import java.io.IOException;
-import java.security.GeneralSecurityException;
-import io.oscope.routes.HostPort;
-import io.oscope.routes.RouteTable;
-import java.io.IOException;
-import java.net.ConnectException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import org.reactivestreams.Publisher;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
-import reactor.netty.DisposableServer;
-import reactor.netty.NettyPipeline;
-import reactor.netty.http.client.HttpClient;
-import reactor.netty.http.client.PrematureCloseException;
-import reactor.netty.http.server.HttpServer;
-import reactor.netty.http.server.HttpServerRequest;
-import reactor.netty.http.server.HttpServerResponse;
-import reactor.netty.resources.LoopResources;
-import reactor.util.retry.Retry;
 
 /**
  * One scope-routing proxy: an HTTP server that forwards every request to the local backend of its
@@ -53,11 +50,16 @@ import reactor.util.retry.Retry;
  *   proxy.onDispose().block();
  * }
  * }</pre>
+ *
+ * <p>The forwarding path is plain Netty: a {@link ClientConnection} per client connection, a
+ * {@link Forwarding} per request, upstream connections from {@link UpstreamChannels} on the same
+ * event loop. BENCHMARKS.md tells why it is not reactor-netty's server and client.
  */
 public final class ScopeProxy implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ScopeProxy.class);
   private static final Logger ACCESS = LoggerFactory.getLogger("oscope.access");
-  private static final int MAX_HEADER_BYTES = 64 * 1024;
+  static final int MAX_HEADER_BYTES = 64 * 1024;
+  static final int MAX_LINE_BYTES = 16 * 1024;
 
   private final ProxySettings settings;
   private final HeaderRules rules;
@@ -65,27 +67,34 @@ public final class ScopeProxy implements AutoCloseable {
   private final ProxyMetrics metrics = new ProxyMetrics();
   private final Balancer balancer;
   private final TlsContexts tls;
+  private final SslContext serverTls;
+  private final Transport transport = Transport.best();
   /**
-   * One event loop per CPU the JVM may use, shared by the server and the upstream client, where
-   * reactor-netty would start at least four: on a proxy pinned to one core, four loops only hand
-   * work to each other (measured in BENCHMARKS.md).
+   * One event loop per CPU the JVM may use, shared by client and upstream connections: on a proxy
+   * pinned to one core, more loops only hand work to each other (measured in BENCHMARKS.md).
    */
-  private final LoopResources loops =
-      LoopResources.create("oscope", Math.max(1, Runtime.getRuntime().availableProcessors()), true);
+  private final EventLoopGroup loops;
+  private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final CompletableFuture<Void> disposed = new CompletableFuture<>();
   private HealthChecker healthChecker;
   private volatile ScopeRouter router;
-  private DisposableServer server;
+  private volatile boolean closing;
+  private Channel server;
 
   private ScopeProxy(RouteTable table, ProxySettings settings) {
     this.settings = settings;
     this.rules = new HeaderRules(settings.viaName(), settings.tls().serverTls() ? "https" : "http");
     this.balancer = new Balancer(settings.pools());
+    SslContext upstreamTls;
     try {
       this.tls = TlsContexts.of(settings.tls());
+      this.serverTls = tls.server();
+      upstreamTls = tls.upstream();
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalArgumentException("cannot read the TLS certificates or keys: " + e.getMessage(), e);
     }
-    this.forwarder = new Forwarder(settings, rules, balancer, tls, loops);
+    this.loops = transport.loops(Math.max(1, Runtime.getRuntime().availableProcessors()), "oscope-loop");
+    this.forwarder = new Forwarder(settings, rules, balancer, transport, upstreamTls);
     this.router = new ScopeRouter(table, settings.allowed(), Set.of());
   }
 
@@ -96,24 +105,46 @@ public final class ScopeProxy implements AutoCloseable {
           + ", proxy runs for " + settings.cloud());
     }
     ScopeProxy proxy = new ScopeProxy(table, settings);
-    proxy.server = proxy.tls.secure(HttpServer.create().runOn(proxy.loops))
-        .host(settings.listen().host())
-        .port(settings.listen().port())
-        .httpRequestDecoder(spec -> spec.maxHeaderSize(MAX_HEADER_BYTES))
-        // With a channel group, disposeNow waits for requests in flight instead of cutting them.
-        .channelGroup(new DefaultChannelGroup(GlobalEventExecutor.INSTANCE))
-        .doOnConnection(connection -> {
-          Runnable closed = proxy.metrics.connectionOpened();
-          connection.onDispose(closed::run);
-        })
-        .handle(proxy::handle)
-        .bindNow();
+    try {
+      proxy.bind();
+    } catch (RuntimeException e) {
+      proxy.loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      proxy.forwarder.close();
+      throw e;
+    }
     proxy.router = new ScopeRouter(table, settings.allowed(), proxy.selfAddresses());
     proxy.metrics.routeTable(table.version(), Instant.now());
     proxy.healthChecker = new HealthChecker(proxy.balancer, proxy::checkedAddresses).start();
-    LOG.info("{} proxy listening on {} with route table {} ({} clouds: {})", settings.cloud(),
-        proxy.address(), table.version(), table.clouds().size(), String.join(", ", table.clouds()));
+    LOG.info("{} proxy listening on {} ({}) with route table {} ({} clouds: {})", settings.cloud(),
+        proxy.address(), proxy.transport.name(), table.version(), table.clouds().size(),
+        String.join(", ", table.clouds()));
     return proxy;
+  }
+
+  private void bind() {
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(loops)
+        .channel(transport.serverChannel())
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<>() {
+          @Override
+          protected void initChannel(Channel channel) {
+            connections.add(channel);
+            if (serverTls != null) channel.pipeline().addLast(serverTls.newHandler(channel.alloc()));
+            channel.pipeline().addLast(new HttpServerCodec(new HttpDecoderConfig()
+                .setMaxInitialLineLength(MAX_LINE_BYTES).setMaxHeaderSize(MAX_HEADER_BYTES)));
+            channel.pipeline().addLast(new ClientConnection(ScopeProxy.this));
+          }
+        });
+    var bound = bootstrap.bind(settings.listen().host(), settings.listen().port()).awaitUninterruptibly();
+    if (!bound.isSuccess()) {
+      Throwable cause = bound.cause();
+      throw new UncheckedIOException("cannot listen on " + settings.listen() + ": " + cause.getMessage(),
+          cause instanceof IOException io ? io : new IOException(cause));
+    }
+    server = bound.channel();
   }
 
   private Set<String> selfAddresses() {
@@ -130,7 +161,7 @@ public final class ScopeProxy implements AutoCloseable {
 
   /** The address the proxy listens on. */
   public InetSocketAddress address() {
-    return (InetSocketAddress) server.address();
+    return (InetSocketAddress) server.localAddress();
   }
 
   /** The route table in use. */
@@ -155,7 +186,7 @@ public final class ScopeProxy implements AutoCloseable {
 
   /** Completes when the proxy has stopped. */
   public Mono<Void> onDispose() {
-    return server.onDispose();
+    return Mono.fromFuture(disposed);
   }
 
   @Override
@@ -164,48 +195,68 @@ public final class ScopeProxy implements AutoCloseable {
   }
 
   /**
-   * Stops gracefully: stops accepting connections, lets requests in flight finish within
-   * {@code grace}, closes idle keep-alive connections, then the upstream pool.
+   * Stops gracefully: stops accepting connections, closes idle keep-alive connections, lets
+   * requests in flight finish within {@code grace} (their responses say {@code Connection: close}),
+   * then closes what is left and the upstream connections.
    */
   public void close(Duration grace) {
+    if (closing) {
+      disposed.join();
+      return;
+    }
+    closing = true;
     healthChecker.close();
-    server.disposeNow(grace);
+    server.close().awaitUninterruptibly();
+    for (Channel connection : connections) {
+      connection.eventLoop().execute(() -> {
+        ClientConnection client = connection.pipeline().get(ClientConnection.class);
+        if (client != null) client.closeWhenIdle();
+        else connection.close();
+      });
+    }
+    long deadline = System.nanoTime() + grace.toNanos();
+    while (!connections.isEmpty() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    if (!connections.isEmpty()) {
+      LOG.warn("{} connections still busy after {}: closing them", connections.size(), grace);
+    }
+    connections.close().awaitUninterruptibly();
     forwarder.close();
-    loops.disposeLater().block(Duration.ofSeconds(5));
+    loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+    disposed.complete(null);
   }
 
-  private Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
-    Exchange exchange = new Exchange(request.method().name(), ScopeRouter.pathOnly(request.uri()),
-        clientAddress(request.remoteAddress()), System.nanoTime());
-    ScopeRouter router = this.router; // one table for the whole exchange, even across a reload
-    Route route;
-    try {
-      route = decide(router, request);
-    } catch (ProxyException e) {
-      if (e.serviceType() != null) exchange.service = e.serviceType();
-      return Mono.from(fail(response, exchange, e.error())).doFinally(s -> log(exchange));
-    } catch (RuntimeException e) {
-      // A bug of ours: the client still gets an answer, and the log the stack (never a header).
-      LOG.error("internal error deciding the route of {} {}", exchange.method, exchange.path, e);
-      return Mono.from(fail(response, exchange, new ProxyError.Internal())).doFinally(s -> log(exchange));
-    }
-    if (!route.passThrough()) {
-      exchange.service = route.serviceType();
-      exchange.cloud = route.cloud();
-    }
-    return forwarder.forward(router, request, response, route, exchange)
-        .onErrorResume(ProxyException.class, e -> Mono.from(fail(response, exchange, e.error())))
-        .doFinally(s -> log(exchange));
+  boolean closing() {
+    return closing;
   }
 
-  private Route decide(ScopeRouter router, HttpServerRequest request) {
-    HttpHeaders headers = request.requestHeaders();
+  ScopeRouter router() {
+    return router;
+  }
+
+  Forwarder forwarder() {
+    return forwarder;
+  }
+
+  HeaderRules rules() {
+    return rules;
+  }
+
+  /** The route of {@code request}, or a {@link ProxyException} saying why it has none. */
+  Route decide(ScopeRouter router, HttpRequest request) {
+    HttpHeaders headers = request.headers();
     if (rules.isLoop(headers)) throw new ProxyException(new ProxyError.Loop(settings.viaName()));
     if (request.method().equals(HttpMethod.CONNECT)) {
       throw new ProxyException(new ProxyError.ConnectNotAllowed(request.uri()));
     }
-    // Netty's RFC 9112 decoder refuses such a request before this handler runs; this guards
-    // against a decoder configured otherwise.
+    // Netty's RFC 9112 decoder refuses such a request already; this guards against a decoder
+    // configured otherwise.
     if (HeaderRules.hasAmbiguousFraming(headers)) throw new ProxyException(new ProxyError.AmbiguousFraming());
     RequestTarget target = RequestTarget.of(request.uri(), headers.get(HttpHeaderNames.HOST));
     if (target == null) throw new ProxyException(new ProxyError.NoService("(no Host)", request.uri()));
@@ -250,28 +301,21 @@ public final class ScopeProxy implements AutoCloseable {
     return metrics;
   }
 
-  private Publisher<Void> fail(HttpServerResponse response, Exchange exchange, ProxyError error) {
-    exchange.status = error.status();
-    byte[] body = ErrorResponses.body(error);
-    exchange.bytes = body.length;
+  /** Counts an error the proxy answered itself. */
+  void countError(ProxyError error) {
     if (error instanceof ProxyError.MalformedScope) metrics.scopeError("malformed_scope");
     else if (error instanceof ProxyError.UnknownCloud) metrics.scopeError("unknown_cloud");
     else if (error instanceof ProxyError.ServiceNotInCloud) metrics.scopeError("service_not_in_cloud");
     else if (error instanceof ProxyError.UpstreamUnavailable) metrics.upstreamError("unavailable");
     else if (error instanceof ProxyError.UpstreamTimeout) metrics.upstreamError("timeout");
     else if (error instanceof ProxyError.NoHealthyUpstream) metrics.upstreamError("all_down");
-    return ErrorResponses.send(response, error, body, rules.viaEntry());
   }
 
-  private static String clientAddress(SocketAddress address) {
-    return address instanceof InetSocketAddress inet && inet.getAddress() != null
-        ? inet.getAddress().getHostAddress()
-        : String.valueOf(address);
-  }
-
-  private void log(Exchange exchange) {
+  /** Records a finished exchange: metrics, and the access log as configured. */
+  void log(Exchange exchange) {
     long end = System.nanoTime();
-    metrics.request(exchange.serviceOrNull(), exchange.cloudOrNull(), exchange.status, exchange.bytes, end - exchange.startNanos);
+    metrics.request(exchange.serviceOrNull(), exchange.cloudOrNull(), exchange.status, exchange.bytes,
+        end - exchange.startNanos);
     if (!ACCESS.isInfoEnabled()) return;
     switch (settings.accessLog()) {
       case TEXT -> ACCESS.info(exchange.logLine(end));

@@ -6,9 +6,9 @@ import java.io.IOException;
 import java.security.GeneralSecurityException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.netty.http.Http11SslContextSpec;
-import reactor.netty.http.client.HttpClient;
-import reactor.netty.http.server.HttpServer;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import javax.net.ssl.SSLException;
 
 /**
  * Applies {@link TlsSettings} to the proxy's server and upstream client. The frontend's key
@@ -36,26 +36,27 @@ public final class TlsContexts {
     return new TlsContexts(settings);
   }
 
-  /** {@code server} on HTTPS when a certificate is configured, else unchanged. */
-  public HttpServer secure(HttpServer server) {
-    if (serverKeys == null) return server;
-    return server.secure(spec -> spec.sslContext(Http11SslContextSpec.forServer(serverKeys).configure(builder -> {
-      if (settings.clientCa() != null) {
-        builder.trustManager(settings.clientCa().toFile()).clientAuth(ClientAuth.REQUIRE);
-      }
-    })));
+  /** The frontend's TLS context, or null when the proxy serves plain HTTP. */
+  public SslContext server() throws SSLException {
+    if (serverKeys == null) return null;
+    SslContextBuilder builder = SslContextBuilder.forServer(serverKeys);
+    if (settings.clientCa() != null) builder.trustManager(settings.clientCa().toFile()).clientAuth(ClientAuth.REQUIRE);
+    return builder.build();
   }
 
-  /** A client for https upstreams: verifies them against the configured CAs, presents our certificate. */
-  public HttpClient secure(HttpClient client) {
-    return client.secure(spec -> spec.sslContext(Http11SslContextSpec.forClient().configure(builder -> {
-      if (settings.upstreamInsecure()) {
-        builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
-      } else if (settings.upstreamCa() != null) {
-        builder.trustManager(settings.upstreamCa().toFile());
-      }
-      if (clientKeys != null) builder.keyManager(clientKeys);
-    })));
+  /**
+   * The context for https upstreams: verifies their certificates (chain and host name) against the
+   * configured CAs or the JVM's, and presents our certificate where one is configured.
+   */
+  public SslContext upstream() throws SSLException {
+    SslContextBuilder builder = SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS");
+    if (settings.upstreamInsecure()) {
+      builder.trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);
+    } else if (settings.upstreamCa() != null) {
+      builder.trustManager(settings.upstreamCa().toFile());
+    }
+    if (clientKeys != null) builder.keyManager(clientKeys);
+    return builder.build();
   }
 
   /** Reads the certificates and keys again (on SIGHUP); new connections use them. */

@@ -1,0 +1,235 @@
+package io.oscope.proxy;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: decodes its requests, decides each one's route and runs one
+ * {@link Forwarding} at a time. Requests a client pipelines wait their turn here (a few dozen at
+ * most: then the connection stops reading until they are served). Errors the proxy answers itself
+ * are OpenStack-style JSON bodies, including for requests the HTTP decoder refused.
+ */
+final class ClientConnection extends ChannelInboundHandlerAdapter {
+  private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
+  private static final int MAX_QUEUED = 64;
+
+  private final ScopeProxy proxy;
+  private ChannelHandlerContext ctx;
+  private String clientAddress;
+  private Runnable closedMetric;
+  /** The request being served, or null between requests. */
+  private Forwarding current;
+  /** Whether the last request's body has been read to its end. */
+  private boolean requestDone = true;
+  private boolean closeAfterResponse;
+  private final ArrayDeque<Object> queued = new ArrayDeque<>(0);
+  private boolean draining;
+
+  ClientConnection(ScopeProxy proxy) {
+    this.proxy = proxy;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    clientAddress = addressOf(ctx.channel().remoteAddress());
+    closedMetric = proxy.metrics().connectionOpened();
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (closedMetric != null) closedMetric.run();
+    Forwarding forwarding = current;
+    current = null;
+    if (forwarding != null) {
+      forwarding.clientClosed();
+      proxy.log(forwarding.exchange());
+    }
+    for (Object message = queued.poll(); message != null; message = queued.poll()) ReferenceCountUtil.release(message);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object message) {
+    if (!queued.isEmpty() || (current != null && requestDone)) {
+      // Pipelined: the previous request's response is not complete yet.
+      queued.add(message);
+      updateReads();
+      return;
+    }
+    handle(message);
+    updateReads();
+  }
+
+  private void handle(Object message) {
+    if (message instanceof HttpRequest request) {
+      requestDone = false;
+      begin(request);
+    }
+    if (message instanceof HttpContent content) {
+      if (content instanceof LastHttpContent) requestDone = true;
+      if (current != null) current.requestContent(content);
+      else content.release();
+    } else if (!(message instanceof HttpRequest)) {
+      ReferenceCountUtil.release(message);
+    }
+  }
+
+  private void begin(HttpRequest request) {
+    Exchange exchange = new Exchange(request.method().name(), ScopeRouter.pathOnly(request.uri()), clientAddress,
+        System.nanoTime());
+    if (request.decoderResult().isFailure()) {
+      fail(exchange, malformed(request.decoderResult().cause()), true);
+      return;
+    }
+    ScopeRouter router = proxy.router(); // one table for the whole exchange, even across a reload
+    Route route;
+    try {
+      route = proxy.decide(router, request);
+    } catch (ProxyException e) {
+      if (e.serviceType() != null) exchange.service = e.serviceType();
+      fail(exchange, e.error(), Forwarder.hasBody(request.headers()) || !HttpUtil.isKeepAlive(request));
+      return;
+    } catch (RuntimeException e) {
+      // A bug of ours: the client still gets an answer, and the log the stack (never a header).
+      LOG.error("internal error deciding the route of {} {}", exchange.method, exchange.path, e);
+      fail(exchange, new ProxyError.Internal(), true);
+      return;
+    }
+    if (!route.passThrough()) {
+      exchange.service = route.serviceType();
+      exchange.cloud = route.cloud();
+    }
+    current = proxy.forwarder().prepare(router, this, ctx, request, route, exchange);
+    current.start();
+  }
+
+  private static ProxyError malformed(Throwable cause) {
+    if (cause instanceof TooLongHttpHeaderException) {
+      return new ProxyError.RequestTooLarge(431, "header section", ScopeProxy.MAX_HEADER_BYTES);
+    }
+    if (cause instanceof TooLongHttpLineException) {
+      return new ProxyError.RequestTooLarge(414, "request line", ScopeProxy.MAX_LINE_BYTES);
+    }
+    String problem = cause == null || cause.getMessage() == null ? "cannot be decoded" : cause.getMessage();
+    if (cause instanceof TooLongFrameException) problem = "too long";
+    return new ProxyError.MalformedRequest(problem);
+  }
+
+  /**
+   * Answers {@code error} for a request that got no response yet; closes the connection after it
+   * if {@code close} (a request body that may follow is not read).
+   */
+  void fail(Exchange exchange, ProxyError error, boolean close) {
+    byte[] body = ErrorResponses.body(error);
+    exchange.status = error.status();
+    exchange.bytes = body.length;
+    proxy.countError(error);
+    DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+        HttpResponseStatus.valueOf(error.status(), ErrorResponses.title(error.status())), Unpooled.wrappedBuffer(body));
+    HttpHeaders headers = response.headers();
+    headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+    headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    headers.set(HttpHeaderNames.VIA, proxy.rules().viaEntry());
+    if (close || proxy.closing()) {
+      closeAfterResponse = true;
+      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    } else {
+      ctx.writeAndFlush(response, ctx.voidPromise());
+    }
+    if (current == null) proxy.log(exchange);
+  }
+
+  /** Whether the connection stays open after the response to {@code request}. */
+  boolean keepAlive(HttpRequest request) {
+    return HttpUtil.isKeepAlive(request) && !proxy.closing() && !closeAfterResponse;
+  }
+
+  /** {@code forwarding} is over (answered, failed or cut): logs it and serves the next request. */
+  void finished(Forwarding forwarding) {
+    if (current != forwarding) return;
+    current = null;
+    proxy.log(forwarding.exchange());
+    if (proxy.closing() && requestDone && queued.isEmpty()) {
+      ctx.channel().close();
+      return;
+    }
+    drain();
+    updateReads();
+  }
+
+  private void drain() {
+    if (draining) return;
+    draining = true;
+    try {
+      while (!queued.isEmpty() && !(current != null && requestDone) && ctx.channel().isActive()) {
+        handle(queued.poll());
+      }
+    } finally {
+      draining = false;
+    }
+  }
+
+  /** Reads on while the request in progress can take more and the pipelining queue has room. */
+  void updateReads() {
+    boolean wanted = queued.size() < MAX_QUEUED && (current == null || current.wantsClientReads());
+    var config = ctx.channel().config();
+    if (config.isAutoRead() != wanted) config.setAutoRead(wanted);
+  }
+
+  /** Closes the connection now if it is between requests; else it closes after the current response. */
+  void closeWhenIdle() {
+    if (current == null && queued.isEmpty()) ctx.channel().close();
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    Forwarding forwarding = current;
+    if (forwarding != null) forwarding.clientReadComplete();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    Forwarding forwarding = current;
+    if (forwarding != null) forwarding.clientWritabilityChanged();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof IOException) {
+      LOG.debug("client connection {} failed: {}", clientAddress, cause.getMessage());
+    } else {
+      LOG.warn("client connection {} failed", clientAddress, cause);
+    }
+    ctx.close();
+  }
+
+  private static String addressOf(SocketAddress address) {
+    return address instanceof InetSocketAddress inet && inet.getAddress() != null
+        ? inet.getAddress().getHostAddress()
+        : String.valueOf(address);
+  }
+}

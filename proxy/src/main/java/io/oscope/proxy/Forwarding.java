@@ -1,0 +1,517 @@
+package io.oscope.proxy;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.oscope.pool.Member;
+import io.oscope.routes.HostPort;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request's trip: to an upstream chosen from its route's pool, and the answer back to the
+ * client, both bodies streamed with back-pressure (a side that cannot keep up stops the other
+ * side's reads). Runs on the client connection's event loop, which the upstream connection shares.
+ *
+ * <p>Tries another address of the pool after a connect failure (nothing was sent: safe for any
+ * method), or after a connection closed or reset before any response byte for an idempotent
+ * request without a body (a stale pooled connection, a backend going away), at most
+ * {@code retries} times. A peer's token validation whose exchanged service token Keystone refused
+ * is sent once more with a fresh one. Once response headers went to the client, a failure can
+ * only cut the client connection, so that a truncated body never looks complete.
+ */
+final class Forwarding {
+  private static final Logger LOG = LoggerFactory.getLogger(Forwarding.class);
+  private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD,
+      HttpMethod.OPTIONS, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.TRACE);
+
+  private final Forwarder shared;
+  private final ClientConnection client;
+  private final ChannelHandlerContext front;
+  private final HttpRequest request;
+  private final Route route;
+  private final Exchange exchange;
+  private final HttpHeaders headers;
+  private final boolean hasBody;
+  private final boolean swapServiceToken;
+
+  private Set<HostPort> tried = Set.of();
+  private boolean staleRetried;
+  private Member member;
+  private String problem;
+  private boolean memberEnded = true;
+  private String serviceToken;
+  private UpstreamHandler upstream;
+  /** Request body received before the upstream connection was ready. */
+  private ArrayDeque<HttpContent> pending;
+  private boolean requestReceived;
+  private boolean requestSent;
+  private boolean upstreamKeepAlive;
+  private boolean skippingInterim;
+  private boolean skippingRefusal;
+  private boolean closeClient;
+  private boolean finished;
+  private long lastReadNanos;
+  private ScheduledFuture<?> timeout;
+
+  /** Keystone refused the service token we put on a peer's validation call. */
+  private static final class RefusedServiceToken extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    RefusedServiceToken() {
+      super("service token refused", null, false, false);
+    }
+  }
+
+  /** The upstream closed the connection before a complete response. */
+  static final class ClosedBeforeResponse extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    ClosedBeforeResponse() {
+      super("connection closed before the response");
+    }
+  }
+
+  Forwarding(Forwarder shared, ClientConnection client, ChannelHandlerContext front, HttpRequest request, Route route,
+      Exchange exchange, HttpHeaders headers, boolean hasBody, boolean swapServiceToken) {
+    this.shared = shared;
+    this.client = client;
+    this.front = front;
+    this.request = request;
+    this.route = route;
+    this.exchange = exchange;
+    this.headers = headers;
+    this.hasBody = hasBody;
+    this.swapServiceToken = swapServiceToken;
+  }
+
+  Exchange exchange() {
+    return exchange;
+  }
+
+  /** Whether the client connection may read on: not while a request body waits for its upstream. */
+  boolean wantsClientReads() {
+    return !hasBody || requestReceived || (upstream != null && upstream.channel().isWritable());
+  }
+
+  /** Whether the whole request has come from the client. */
+  boolean requestReceived() {
+    return requestReceived;
+  }
+
+  void start() {
+    next(null);
+  }
+
+  private void next(Throwable previous) {
+    Member picked = shared.balancer().pick(route.upstream(), tried);
+    if (picked == null) {
+      fail(previous != null ? previous
+          : new ProxyException(new ProxyError.NoHealthyUpstream(route.describeUpstream(), route.upstream().toString())));
+      return;
+    }
+    if (tried.isEmpty()) {
+      tried = Set.of(picked.address());
+    } else {
+      if (!(tried instanceof HashSet)) tried = new HashSet<>(tried);
+      tried.add(picked.address());
+    }
+    member = picked;
+    exchange.upstream = picked.label();
+    if (swapServiceToken) withFreshServiceToken();
+    else connect();
+  }
+
+  private void withFreshServiceToken() {
+    shared.tokenExchange().tokens().current().subscribe(
+        token -> front.executor().execute(() -> {
+          if (finished) return;
+          serviceToken = token;
+          headers.set(HeaderRules.X_AUTH_TOKEN, token);
+          connect();
+        }),
+        error -> front.executor().execute(() -> {
+          if (!finished) fail(error);
+        }));
+  }
+
+  private void connect() {
+    shared.balancer().begin(member);
+    memberEnded = false;
+    problem = null;
+    Future<UpstreamHandler> connection =
+        shared.upstreams().acquire(front.channel().eventLoop(), member.address(), route.upstream().tls());
+    if (connection.isDone()) {
+      connected(connection);
+    } else {
+      client.updateReads();
+      connection.addListener(done -> connected(connection));
+    }
+  }
+
+  private void connected(Future<UpstreamHandler> connection) {
+    if (!connection.isSuccess()) {
+      attemptFailed(connection.cause());
+      return;
+    }
+    UpstreamHandler handler = connection.getNow();
+    if (finished) {
+      handler.release();
+      return;
+    }
+    upstream = handler;
+    handler.serve(this);
+    Channel channel = handler.channel();
+    HttpRequest out = new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(),
+        route.toPeer() ? route.absoluteUri() : route.pathAndQuery(), headers);
+    if (hasBody && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+      headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    }
+    channel.write(out, channel.voidPromise());
+    if (!hasBody) {
+      channel.write(LastHttpContent.EMPTY_LAST_CONTENT, channel.voidPromise());
+      requestWritten();
+      return;
+    }
+    if (HttpUtil.is100ContinueExpected(request)) {
+      front.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
+    }
+    if (pending != null) {
+      for (HttpContent content = pending.poll(); content != null; content = pending.poll()) {
+        channel.write(content, channel.voidPromise());
+      }
+    }
+    if (requestReceived) requestWritten();
+    else channel.flush();
+    client.updateReads();
+  }
+
+  private void requestWritten() {
+    requestSent = true;
+    upstream.channel().flush();
+    lastReadNanos = System.nanoTime();
+    long limit = shared.responseTimeout().toNanos();
+    timeout = front.executor().schedule(this::checkTimeout, limit, TimeUnit.NANOSECONDS);
+  }
+
+  private void checkTimeout() {
+    if (finished || timeout == null) return;
+    long limit = shared.responseTimeout().toNanos();
+    long quiet = System.nanoTime() - lastReadNanos;
+    if (quiet < limit) {
+      timeout = front.executor().schedule(this::checkTimeout, limit - quiet, TimeUnit.NANOSECONDS);
+      return;
+    }
+    timeout = null;
+    problem = "no answer within " + shared.responseTimeout().toMillis() + " ms";
+    UpstreamHandler handler = upstream;
+    upstream = null;
+    if (handler != null) handler.discard();
+    endAttempt();
+    if (exchange.responseStarted) cutClient("no data within the response timeout");
+    else fail(new ProxyException(new ProxyError.UpstreamTimeout(
+        route.describeUpstream() + " " + member.address(), "answer", shared.responseTimeout())));
+  }
+
+  /** A part of the request body, or its end, from the client. */
+  void requestContent(HttpContent content) {
+    boolean last = content instanceof LastHttpContent;
+    if (last) requestReceived = true;
+    if (finished || !hasBody) {
+      content.release();
+      return;
+    }
+    if (upstream == null) {
+      if (pending == null) pending = new ArrayDeque<>();
+      pending.add(content);
+      return;
+    }
+    Channel channel = upstream.channel();
+    channel.write(content, channel.voidPromise());
+    if (last) requestWritten();
+  }
+
+  /** The client's read burst is over: send on what it brought. */
+  void clientReadComplete() {
+    if (upstream != null && !requestSent) upstream.channel().flush();
+  }
+
+  void clientWritabilityChanged() {
+    if (upstream != null && front.channel().isWritable()) upstream.channel().config().setAutoRead(true);
+  }
+
+  void upstreamWritabilityChanged() {
+    client.updateReads();
+  }
+
+  /** A response part from the upstream. */
+  void upstreamRead(Object message) {
+    if (message instanceof HttpResponse response && !responseHead(response)) {
+      ReferenceCountUtil.release(message);
+      return;
+    }
+    if (message instanceof HttpContent content) {
+      responseContent(content);
+    } else {
+      ReferenceCountUtil.release(message);
+    }
+  }
+
+  /** Handles the response's head; false if the response is unusable and the try failed. */
+  private boolean responseHead(HttpResponse response) {
+    if (response.decoderResult().isFailure()) {
+      upstreamFailed(new IOException("invalid response: " + response.decoderResult().cause().getMessage()));
+      return false;
+    }
+    int status = response.status().code();
+    if (status < 200) {
+      // 100 Continue and other interim answers: the client got its own 100, nothing else is passed on.
+      skippingInterim = true;
+      return true;
+    }
+    if (status >= 500) problem = "answered " + status;
+    if (status == 401 && serviceToken != null && !exchange.serviceTokenRenewed) {
+      exchange.serviceTokenRenewed = true;
+      shared.tokenExchange().tokens().refused(serviceToken);
+      skippingRefusal = true;
+      return true;
+    }
+    exchange.responseStarted = true;
+    exchange.status = status;
+    upstreamKeepAlive = HttpUtil.isKeepAlive(response);
+    HttpHeaders out = shared.rules().downstreamResponse(response.headers());
+    if (!out.contains(HttpHeaderNames.CONTENT_LENGTH) && mayHaveBody(status)) {
+      if (request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
+        // Explicit chunking: a body cut short then lacks its last chunk, and the client knows.
+        out.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+      } else {
+        closeClient = true; // an HTTP/1.0 client reads such a body to the end of the connection
+      }
+    }
+    if (!client.keepAlive(request) || closeClient) {
+      closeClient = true;
+      out.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    } else if (!request.protocolVersion().isKeepAliveDefault()) {
+      out.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+    }
+    front.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.status(), out), front.voidPromise());
+    return true;
+  }
+
+  private boolean mayHaveBody(int status) {
+    return !request.method().equals(HttpMethod.HEAD) && status != 204 && status != 304;
+  }
+
+  private void responseContent(HttpContent content) {
+    if (content.decoderResult().isFailure()) {
+      Throwable cause = content.decoderResult().cause();
+      content.release();
+      upstreamFailed(new IOException("invalid response body: " + cause.getMessage()));
+      return;
+    }
+    boolean last = content instanceof LastHttpContent;
+    if (skippingInterim || skippingRefusal || !exchange.responseStarted) {
+      content.release();
+      if (!last) return;
+      if (skippingInterim) {
+        skippingInterim = false;
+      } else if (skippingRefusal) {
+        skippingRefusal = false;
+        retryWithFreshToken();
+      }
+      return;
+    }
+    exchange.bytes += content.content().readableBytes();
+    if (!last) {
+      front.write(content, front.voidPromise());
+      if (!front.channel().isWritable()) upstream.channel().config().setAutoRead(false);
+      return;
+    }
+    complete(content);
+  }
+
+  void upstreamReadComplete() {
+    lastReadNanos = System.nanoTime();
+    if (exchange.responseStarted) front.flush();
+  }
+
+  private void complete(HttpContent last) {
+    UpstreamHandler handler = upstream;
+    upstream = null;
+    endAttempt();
+    if (upstreamKeepAlive && requestSent) {
+      handler.release();
+    } else {
+      handler.discard();
+      if (!requestReceived) closeClient = true; // the rest of the request body is of no use now
+    }
+    if (closeClient) {
+      front.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+    } else {
+      front.writeAndFlush(last, front.voidPromise());
+    }
+    finish();
+  }
+
+  private void retryWithFreshToken() {
+    UpstreamHandler handler = upstream;
+    upstream = null;
+    endAttempt();
+    if (upstreamKeepAlive) handler.release();
+    else handler.discard();
+    requestSent = false;
+    withFreshServiceToken();
+  }
+
+  /** The upstream connection failed or closed ({@code cause} null) before the exchange completed. */
+  void upstreamFailed(Throwable cause) {
+    if (finished) return;
+    UpstreamHandler handler = upstream;
+    upstream = null;
+    if (handler != null) handler.discard();
+    Throwable failure = cause != null ? cause : new ClosedBeforeResponse();
+    endAttempt();
+    if (exchange.responseStarted) {
+      LOG.warn("upstream {} {} failed mid-response after {} bytes ({}); closing the client connection",
+          route.describeUpstream(), exchange.upstream, exchange.bytes, describe(failure));
+      cutClient(describe(failure));
+    } else {
+      attemptFailed(failure);
+    }
+  }
+
+  private void attemptFailed(Throwable failure) {
+    Throwable cause = unwrap(failure);
+    if (cause instanceof ConnectException) problem = describe(cause);
+    endAttempt();
+    if (!retryable(cause) || tried.size() > shared.balancer().settings().retries()) {
+      fail(failure);
+      return;
+    }
+    if (!(cause instanceof ConnectException) && !staleRetried) {
+      // A stale pooled connection says nothing about the address: it may be tried again, once.
+      staleRetried = true;
+      Set<HostPort> again = new HashSet<>(tried);
+      again.remove(member.address());
+      tried = again;
+    }
+    LOG.debug("retrying {} after {}", route.describeUpstream(), describe(failure));
+    requestSent = false;
+    next(failure);
+  }
+
+  private boolean retryable(Throwable cause) {
+    if (cause instanceof ConnectException) return true;
+    // Closed or reset before any response byte: safe to send again only if sending twice is.
+    // A TLS failure is not a stale connection: the next try would fail alike.
+    return cause instanceof IOException && !(cause instanceof SSLException) && !hasBody && IDEMPOTENT.contains(request.method());
+  }
+
+  /** Ends the current try for the balancer, once. */
+  private void endAttempt() {
+    if (timeout != null) {
+      timeout.cancel(false);
+      timeout = null;
+    }
+    if (member != null && !memberEnded) {
+      memberEnded = true;
+      shared.balancer().end(member, problem);
+    }
+  }
+
+  private void fail(Throwable failure) {
+    ProxyError error = upstreamError(failure);
+    releasePending();
+    finished = true;
+    client.fail(exchange, error, !requestReceived || !client.keepAlive(request));
+    client.finished(this);
+  }
+
+  private void cutClient(String why) {
+    LOG.debug("cutting the client connection: {}", why);
+    releasePending();
+    finished = true;
+    front.close();
+    client.finished(this);
+  }
+
+  /** The client went away: drop the upstream side of the exchange. */
+  void clientClosed() {
+    if (finished) return;
+    finished = true;
+    UpstreamHandler handler = upstream;
+    upstream = null;
+    if (handler != null) handler.discard();
+    endAttempt();
+    releasePending();
+  }
+
+  private void finish() {
+    finished = true;
+    client.finished(this);
+  }
+
+  private void releasePending() {
+    if (pending == null) return;
+    for (HttpContent content = pending.poll(); content != null; content = pending.poll()) content.release();
+  }
+
+  private ProxyError upstreamError(Throwable error) {
+    Throwable cause = unwrap(error);
+    String upstreamName = route.describeUpstream() + " " + exchange.upstream;
+    if (cause instanceof ProxyException e) return e.error();
+    if (cause instanceof ConnectTimeoutException) {
+      return new ProxyError.UpstreamTimeout(upstreamName, "accept the connection", shared.connectTimeout());
+    }
+    if (cause instanceof ConnectException) return new ProxyError.UpstreamUnavailable(upstreamName, "connection refused");
+    if (cause instanceof ClosedBeforeResponse) {
+      return new ProxyError.UpstreamUnavailable(upstreamName, "connection closed before the response");
+    }
+    if (!(cause instanceof IOException)) {
+      LOG.warn("unexpected upstream failure for {}", upstreamName, cause);
+    }
+    return new ProxyError.UpstreamUnavailable(upstreamName, describe(cause));
+  }
+
+  /** The most telling exception in a chain: TLS and codecs wrap the one that matters. */
+  private static Throwable unwrap(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+      if (cause instanceof ProxyException || cause instanceof ConnectException || cause instanceof ClosedBeforeResponse
+          || cause instanceof SSLException) {
+        return cause;
+      }
+    }
+    return error;
+  }
+
+  private static String describe(Throwable error) {
+    String message = error.getMessage();
+    return error.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+}

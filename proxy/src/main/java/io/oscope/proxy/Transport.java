@@ -1,0 +1,44 @@
+package io.oscope.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+/**
+ * Netty's native epoll transport where this machine has it (Linux), else NIO: the event loops and
+ * the channel classes that go with them.
+ */
+record Transport(
+    String name,
+    IoHandlerFactory ioHandlers,
+    Class<? extends ServerChannel> serverChannel,
+    Class<? extends Channel> socketChannel,
+    Class<? extends DatagramChannel> datagramChannel) {
+
+  static Transport best() {
+    if (Epoll.isAvailable()) {
+      return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class,
+          EpollSocketChannel.class, EpollDatagramChannel.class);
+    }
+    return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class,
+        NioSocketChannel.class, NioDatagramChannel.class);
+  }
+
+  /** {@code threads} event loops on daemon threads named {@code <prefix>-N}. */
+  EventLoopGroup loops(int threads, String prefix) {
+    return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(prefix, true), ioHandlers);
+  }
+}

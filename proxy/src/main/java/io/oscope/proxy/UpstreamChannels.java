@@ -1,0 +1,139 @@
+package io.oscope.proxy;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.ssl.SslContext;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.oscope.routes.HostPort;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Upstream connections, kept open between requests. Each event loop has its own idle
+ * connections, so a request and its upstream connection share one thread and nothing is locked;
+ * a sweep closes those idle longer than {@code maxIdle}. Host names are resolved without blocking
+ * the event loop (Netty's DNS resolver, which reads {@code /etc/hosts} first).
+ */
+final class UpstreamChannels implements AutoCloseable {
+  private static final int MAX_HEADER_BYTES = 64 * 1024;
+
+  private final Bootstrap bootstrap;
+  private final DnsAddressResolverGroup resolver;
+  private final SslContext tls;
+  private final long maxIdleNanos;
+  private final FastThreadLocal<Idle> idle = new FastThreadLocal<>() {
+    @Override
+    protected Idle initialValue() {
+      return new Idle();
+    }
+  };
+
+  /** The idle connections of one event loop, by address; plain and TLS apart. */
+  private static final class Idle {
+    final Map<HostPort, ArrayDeque<UpstreamHandler>> plain = new HashMap<>();
+    final Map<HostPort, ArrayDeque<UpstreamHandler>> secure = new HashMap<>();
+    boolean sweeping;
+
+    ArrayDeque<UpstreamHandler> of(HostPort address, boolean https) {
+      return (https ? secure : plain).computeIfAbsent(address, a -> new ArrayDeque<>());
+    }
+  }
+
+  /** @param tls the context for https upstreams */
+  UpstreamChannels(Transport transport, Duration connectTimeout, Duration maxIdle, SslContext tls) {
+    this.tls = tls;
+    this.maxIdleNanos = maxIdle.toNanos();
+    this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
+        .datagramChannelType(transport.datagramChannel()));
+    this.bootstrap = new Bootstrap()
+        .channel(transport.socketChannel())
+        .resolver(resolver)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
+        .option(ChannelOption.TCP_NODELAY, true);
+  }
+
+  /**
+   * A connection to {@code address} on {@code loop}: an idle one if there is one, else a new one.
+   * The future fails with the connect failure.
+   */
+  Future<UpstreamHandler> acquire(EventLoop loop, HostPort address, boolean https) {
+    Idle mine = idle.get();
+    if (!mine.sweeping) {
+      mine.sweeping = true;
+      long period = Math.max(TimeUnit.MILLISECONDS.toNanos(100), maxIdleNanos / 2);
+      loop.scheduleAtFixedRate(() -> sweep(mine), period, period, TimeUnit.NANOSECONDS);
+    }
+    ArrayDeque<UpstreamHandler> queue = mine.of(address, https);
+    // Most recently used first: its connection is the least likely to have been closed by the server.
+    for (UpstreamHandler pooled = queue.pollLast(); pooled != null; pooled = queue.pollLast()) {
+      if (pooled.channel().isActive()) return loop.newSucceededFuture(pooled);
+    }
+    Promise<UpstreamHandler> promise = loop.newPromise();
+    UpstreamHandler handler = new UpstreamHandler(this, address, https);
+    Bootstrap connect = bootstrap.clone(loop).handler(new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(Channel channel) {
+        if (https) channel.pipeline().addLast(tls.newHandler(channel.alloc(), address.host(), address.port()));
+        channel.pipeline().addLast(new HttpClientCodec(new HttpDecoderConfig().setMaxHeaderSize(MAX_HEADER_BYTES),
+            HttpClientCodec.DEFAULT_PARSE_HTTP_AFTER_CONNECT_REQUEST, HttpClientCodec.DEFAULT_FAIL_ON_MISSING_RESPONSE));
+        channel.pipeline().addLast(handler);
+      }
+    });
+    connect.connect(address.host(), address.port()).addListener(done -> {
+      if (done.isSuccess()) promise.setSuccess(handler);
+      else promise.setFailure(done.cause());
+    });
+    return promise;
+  }
+
+  /** Takes back a connection whose exchange completed cleanly, to serve the next request. */
+  void release(UpstreamHandler handler) {
+    handler.idleSince(System.nanoTime());
+    Channel channel = handler.channel();
+    if (!channel.config().isAutoRead()) channel.config().setAutoRead(true);
+    idle.get().of(handler.address(), handler.https()).addLast(handler);
+  }
+
+  /** Forgets an idle connection that the server closed. */
+  void closed(UpstreamHandler handler) {
+    ArrayDeque<UpstreamHandler> queue = idle.get().of(handler.address(), handler.https());
+    queue.remove(handler);
+  }
+
+  private void sweep(Idle mine) {
+    long now = System.nanoTime();
+    sweep(mine.plain, now);
+    sweep(mine.secure, now);
+  }
+
+  private void sweep(Map<HostPort, ArrayDeque<UpstreamHandler>> byAddress, long now) {
+    for (ArrayDeque<UpstreamHandler> queue : byAddress.values()) {
+      for (Iterator<UpstreamHandler> it = queue.iterator(); it.hasNext(); ) {
+        UpstreamHandler handler = it.next();
+        if (now - handler.idleSince() >= maxIdleNanos) {
+          it.remove();
+          handler.channel().close();
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    // The connections themselves close with their event loops.
+    resolver.close();
+  }
+}
