@@ -1,0 +1,34 @@
+package io.oscope.logging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class BatchingConsoleAppenderTest {
+
+  @Test
+  void everyLineArrivesInOrderEvenPastAFullQueueAndAtExit() throws Exception {
+    // The shipped configuration, in a JVM of its own: its shutdown hook must write what is queued.
+    Path config = Path.of("target", "classes", "logback.xml").toAbsolutePath();
+    assertThat(config).exists();
+    int count = 40_000; // more than the queue holds: the logging thread must wait, not drop
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Dlogback.configurationFile=" + config, "-cp", System.getProperty("java.class.path"),
+        LogLines.class.getName(), Integer.toString(count)));
+    Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    List<String> lines = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+        .filter(line -> line.contains(" oscope.access - ")).toList();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(lines).hasSize(count);
+    for (int i = 0; i < count; i += 997) assertThat(lines.get(i)).endsWith(" - line " + i);
+    assertThat(lines.get(count - 1)).endsWith(" - line " + (count - 1));
+  }
+}
