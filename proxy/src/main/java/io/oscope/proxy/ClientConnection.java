@@ -163,9 +163,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     if (current == null) proxy.log(exchange);
   }
 
-  /** Whether the connection stays open after the response to {@code request}. */
-  boolean keepAlive(HttpRequest request) {
-    return HttpUtil.isKeepAlive(request) && !proxy.closing() && !closeAfterResponse;
+  /** Whether the connection may stay open after the current response, as far as the proxy is concerned. */
+  boolean keepAlive() {
+    return !proxy.closing() && !closeAfterResponse;
   }
 
   /** {@code forwarding} is over (answered, failed or cut): logs it and serves the next request. */

@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.ssl.SslContext;
 import io.oscope.exchange.PeerSignature;
 import io.oscope.exchange.TokenExchange;
@@ -42,18 +43,23 @@ final class Forwarder implements AutoCloseable {
   /** The forwarding of {@code request}, received on {@code front}, along {@code route}; not yet started. */
   Forwarding prepare(ScopeRouter router, ClientConnection client, ChannelHandlerContext front, HttpRequest request,
       Route route, Exchange exchange) {
-    HttpHeaders upstreamHeaders = rules.upstreamRequest(request.headers(), route, router.table(), exchange.client);
-    boolean hasBody = hasBody(request.headers());
+    HttpHeaders headers = request.headers();
+    // What the client's headers say, read before the header rules rewrite them in place.
+    boolean hasBody = hasBody(headers);
+    boolean keepAlive = HttpUtil.isKeepAlive(request);
+    boolean expectsContinue = HttpUtil.is100ContinueExpected(request);
+    String peerSignature = headers.get(PeerSignature.HEADER);
+    rules.upstreamRequest(headers, route, router.table(), exchange.client);
     String path = ScopeRouter.pathOnly(route.pathAndQuery());
     boolean validation = tokenExchange != null && TokenExchange.isValidation(request.method(), route.serviceType(), path);
     boolean swapServiceToken = false;
     if (validation && route.toPeer()) {
-      tokenExchange.sign(upstreamHeaders, request.method(), path);
+      tokenExchange.sign(headers, request.method(), path);
     } else if (validation) {
-      swapServiceToken = tokenExchange.accepts(request.headers().get(PeerSignature.HEADER),
-          upstreamHeaders, request.method(), path);
+      swapServiceToken = tokenExchange.accepts(peerSignature, headers, request.method(), path);
     }
-    return new Forwarding(this, client, front, request, route, exchange, upstreamHeaders, hasBody, swapServiceToken);
+    return new Forwarding(this, client, front, request, route, exchange,
+        new Forwarding.Request(hasBody, keepAlive, expectsContinue, swapServiceToken));
   }
 
   /** Whether a request has a body: a Transfer-Encoding, or a Content-Length other than 0. */

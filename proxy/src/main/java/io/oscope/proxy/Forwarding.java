@@ -6,8 +6,9 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -60,6 +61,8 @@ final class Forwarding {
   private final HttpHeaders headers;
   private final boolean hasBody;
   private final boolean swapServiceToken;
+  private final boolean clientKeepAlive;
+  private final boolean expectsContinue;
 
   private Set<HostPort> tried = Set.of();
   private boolean staleRetried;
@@ -98,17 +101,30 @@ final class Forwarding {
     }
   }
 
+  /**
+   * What the client's request said before its headers were rewritten for upstream.
+   *
+   * @param hasBody whether a body follows the head
+   * @param keepAlive whether the client keeps the connection open after the response
+   * @param expectsContinue whether the client waits for {@code 100 Continue} before the body
+   * @param swapServiceToken whether this is a peer's validation call whose service token is swapped
+   */
+  record Request(boolean hasBody, boolean keepAlive, boolean expectsContinue, boolean swapServiceToken) {}
+
+  /** {@code request}'s headers are already those to send upstream. */
   Forwarding(Forwarder shared, ClientConnection client, ChannelHandlerContext front, HttpRequest request, Route route,
-      Exchange exchange, HttpHeaders headers, boolean hasBody, boolean swapServiceToken) {
+      Exchange exchange, Request said) {
     this.shared = shared;
     this.client = client;
     this.front = front;
     this.request = request;
     this.route = route;
     this.exchange = exchange;
-    this.headers = headers;
-    this.hasBody = hasBody;
-    this.swapServiceToken = swapServiceToken;
+    this.headers = request.headers();
+    this.hasBody = said.hasBody();
+    this.swapServiceToken = said.swapServiceToken();
+    this.clientKeepAlive = said.keepAlive();
+    this.expectsContinue = said.expectsContinue();
   }
 
   Exchange exchange() {
@@ -188,18 +204,19 @@ final class Forwarding {
     upstream = handler;
     handler.serve(this);
     Channel channel = handler.channel();
-    HttpRequest out = new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(),
-        route.toPeer() ? route.absoluteUri() : route.pathAndQuery(), headers);
-    if (hasBody && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-      headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-    }
-    channel.write(out, channel.voidPromise());
+    String target = route.toPeer() ? route.absoluteUri() : route.pathAndQuery();
     if (!hasBody) {
-      channel.write(LastHttpContent.EMPTY_LAST_CONTENT, channel.voidPromise());
+      // Head and end in one write: most requests are bodiless GETs.
+      channel.write(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), target, Unpooled.EMPTY_BUFFER,
+          headers, EmptyHttpHeaders.INSTANCE), channel.voidPromise());
       requestWritten();
       return;
     }
-    if (HttpUtil.is100ContinueExpected(request)) {
+    if (!headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+      headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    }
+    channel.write(new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), target, headers), channel.voidPromise());
+    if (expectsContinue) {
       front.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
     }
     if (pending != null) {
@@ -305,7 +322,8 @@ final class Forwarding {
     exchange.responseStarted = true;
     exchange.status = status;
     upstreamKeepAlive = HttpUtil.isKeepAlive(response);
-    HttpHeaders out = shared.rules().downstreamResponse(response.headers());
+    HttpHeaders out = response.headers();
+    shared.rules().downstreamResponse(out);
     if (!out.contains(HttpHeaderNames.CONTENT_LENGTH) && mayHaveBody(status)) {
       if (request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
         // Explicit chunking: a body cut short then lacks its last chunk, and the client knows.
@@ -314,14 +332,19 @@ final class Forwarding {
         closeClient = true; // an HTTP/1.0 client reads such a body to the end of the connection
       }
     }
-    if (!client.keepAlive(request) || closeClient) {
+    if (!keepAlive() || closeClient) {
       closeClient = true;
       out.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     } else if (!request.protocolVersion().isKeepAliveDefault()) {
       out.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
     }
-    front.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.status(), out), front.voidPromise());
+    response.setProtocolVersion(HttpVersion.HTTP_1_1);
+    front.write(response, front.voidPromise());
     return true;
+  }
+
+  private boolean keepAlive() {
+    return clientKeepAlive && client.keepAlive();
   }
 
   private boolean mayHaveBody(int status) {
@@ -449,7 +472,7 @@ final class Forwarding {
     ProxyError error = upstreamError(failure);
     releasePending();
     finished = true;
-    client.fail(exchange, error, !requestReceived || !client.keepAlive(request));
+    client.fail(exchange, error, !requestReceived || !keepAlive());
     client.finished(this);
   }
 

@@ -69,40 +69,41 @@ final class HeaderRules {
     return request.contains(HttpHeaderNames.CONTENT_LENGTH) && request.contains(HttpHeaderNames.TRANSFER_ENCODING);
   }
 
-  /** The headers to send upstream for {@code request} along {@code route}. */
-  HttpHeaders upstreamRequest(HttpHeaders request, Route route, RouteTable table, String clientAddress) {
-    HttpHeaders out = withoutHopByHop(request);
-    out.remove(HttpHeaderNames.EXPECT); // this proxy answers 100-continue itself, once upstream is reached
-    out.remove(PeerSignature.HEADER); // a signature is for one hop; the forwarder signs afresh where due
-    out.set(HttpHeaderNames.HOST, route.host());
+  /**
+   * Turns a request's headers, in place, into those to send upstream along {@code route}. Read
+   * what the client's own headers say (keep-alive, Expect, framing) before: they are gone after.
+   */
+  void upstreamRequest(HttpHeaders headers, Route route, RouteTable table, String clientAddress) {
+    String host = headers.get(HttpHeaderNames.HOST);
+    removeHopByHop(headers);
+    headers.remove(HttpHeaderNames.EXPECT); // this proxy answers 100-continue itself, once upstream is reached
+    headers.remove(PeerSignature.HEADER); // a signature is for one hop; the forwarder signs afresh where due
+    headers.set(HttpHeaderNames.HOST, route.host());
     if (!route.passThrough()) {
-      stripScope(out, X_SUBJECT_TOKEN);
-      if (IDENTITY.equals(route.serviceType())) stripScope(out, X_AUTH_TOKEN);
-      out.set(X_SCOPE, route.scope().toJson());
+      stripScope(headers, X_SUBJECT_TOKEN);
+      if (IDENTITY.equals(route.serviceType())) stripScope(headers, X_AUTH_TOKEN);
+      headers.set(X_SCOPE, route.scope().toJson());
       String identityCloud = route.scope().cloudOf(IDENTITY);
       ServiceUrl identity = identityCloud == null ? null : table.identityOf(identityCloud);
       if (identity != null) {
-        out.set(X_IDENTITY_CLOUD, identityCloud);
-        out.set(X_IDENTITY_URL, identity.toString());
+        headers.set(X_IDENTITY_CLOUD, identityCloud);
+        headers.set(X_IDENTITY_URL, identity.toString());
       } else {
-        out.remove(X_IDENTITY_CLOUD);
-        out.remove(X_IDENTITY_URL);
+        headers.remove(X_IDENTITY_CLOUD);
+        headers.remove(X_IDENTITY_URL);
       }
     }
-    appendVia(out);
-    String forwardedFor = out.get(X_FORWARDED_FOR);
-    out.set(X_FORWARDED_FOR, forwardedFor == null ? clientAddress : forwardedFor + ", " + clientAddress);
-    if (!out.contains(X_FORWARDED_PROTO)) out.set(X_FORWARDED_PROTO, scheme);
-    String host = request.get(HttpHeaderNames.HOST);
-    if (!out.contains(X_FORWARDED_HOST) && host != null) out.set(X_FORWARDED_HOST, host);
-    return out;
+    appendVia(headers);
+    String forwardedFor = headers.get(X_FORWARDED_FOR);
+    headers.set(X_FORWARDED_FOR, forwardedFor == null ? clientAddress : forwardedFor + ", " + clientAddress);
+    if (!headers.contains(X_FORWARDED_PROTO)) headers.set(X_FORWARDED_PROTO, scheme);
+    if (!headers.contains(X_FORWARDED_HOST) && host != null) headers.set(X_FORWARDED_HOST, host);
   }
 
-  /** Copies an upstream response's headers for the client, without hop-by-hop ones, with Via. */
-  HttpHeaders downstreamResponse(HttpHeaders response) {
-    HttpHeaders out = withoutHopByHop(response);
-    appendVia(out);
-    return out;
+  /** Turns an upstream response's headers, in place, into those for the client: no hop-by-hop ones, with Via. */
+  void downstreamResponse(HttpHeaders headers) {
+    removeHopByHop(headers);
+    appendVia(headers);
   }
 
   private void appendVia(HttpHeaders out) {
@@ -110,20 +111,17 @@ final class HeaderRules {
     out.set(HttpHeaderNames.VIA, via == null ? viaEntry : via + ", " + viaEntry);
   }
 
-  private static HttpHeaders withoutHopByHop(HttpHeaders in) {
-    // Copying whole is Netty's fast path (no re-validation); then the few hop-by-hop names go.
-    HttpHeaders out = in.copy();
-    for (AsciiString hop : HOP_BY_HOP) out.remove(hop);
-    if (!in.contains(HttpHeaderNames.CONNECTION)) return out;
-    for (String connection : in.getAll(HttpHeaderNames.CONNECTION)) {
-      for (String named : connection.split(",")) {
-        String name = named.strip();
-        if (!name.isEmpty()) out.remove(name);
+  private static void removeHopByHop(HttpHeaders headers) {
+    if (headers.contains(HttpHeaderNames.CONNECTION)) {
+      for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
+        for (String named : connection.split(",")) {
+          String name = named.strip();
+          if (!name.isEmpty()) headers.remove(name);
+        }
       }
     }
-    return out;
+    for (AsciiString hop : HOP_BY_HOP) headers.remove(hop);
   }
-
 
   private static void stripScope(HttpHeaders headers, AsciiString name) {
     String value = headers.get(name);
