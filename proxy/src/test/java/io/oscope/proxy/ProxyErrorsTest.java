@@ -3,7 +3,10 @@ package io.oscope.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -89,16 +92,46 @@ class ProxyErrorsTest {
   }
 
   @Test
-  void aRequestWithBothContentLengthAndTransferEncodingIsA400() {
+  void aRequestWithBothContentLengthAndTransferEncodingIsA400WithAJsonBody() {
     long before = clouds.oneImage.received();
 
     String response = RawHttp.exchange(clouds.oneFrontend.port(),
         "POST /image/v2/images HTTP/1.1\r\nHost: " + clouds.oneFrontend + "\r\nContent-Length: 4\r\n"
             + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n0\r\n\r\n");
 
-    // Netty's RFC 9112 decoder refuses this framing before the proxy's handler runs.
-    assertThat(response).startsWith("HTTP/1.1 400 Bad Request");
+    // Netty's RFC 9112 decoder refuses this framing; the proxy still answers in its own words.
+    assertThat(response).startsWith("HTTP/1.1 400 Bad Request").contains("content-type: application/json")
+        .contains("{\"error\":{\"code\":400,\"title\":\"Bad Request\",\"message\":\"Malformed HTTP request: ");
     assertThat(clouds.oneImage.received()).isEqualTo(before);
+  }
+
+  @Test
+  void headersOverTheLimitAreA431() {
+    String response = RawHttp.exchange(clouds.oneFrontend.port(),
+        "GET /image/v2/images HTTP/1.1\r\nHost: " + clouds.oneFrontend + "\r\nX-Big: " + "b".repeat(70_000)
+            + "\r\n\r\n");
+
+    assertThat(response).startsWith("HTTP/1.1 431 Request Header Fields Too Large")
+        .contains("\"message\":\"The request's header section exceeds 65536 bytes\"");
+  }
+
+  @Test
+  void pipelinedRequestsAreAnsweredInOrderOnOneConnection() {
+    long before = clouds.oneImage.received();
+    String get = "GET /image/v2/images/%d HTTP/1.1\r\nHost: " + clouds.oneFrontend + "\r\n%s\r\n";
+
+    // Four requests in one write, the last one closing; a bad scope in the middle is answered in turn.
+    String response = RawHttp.exchange(clouds.oneFrontend.port(), String.format(get, 1, "")
+        + String.format(get, 2, "X-Scope: {bad\r\n") + String.format(get, 3, "") + String.format(get, 4, "Connection: close\r\n"));
+
+    // Bodies end without a line break: a status line starts right after the previous body.
+    List<String> statusLines = Pattern.compile("HTTP/1\\.1 \\d{3} [A-Za-z ]+").matcher(response).results()
+        .map(MatchResult::group).toList();
+    assertThat(statusLines).containsExactly("HTTP/1.1 200 OK", "HTTP/1.1 400 Bad Request", "HTTP/1.1 200 OK", "HTTP/1.1 200 OK");
+    assertThat(response.indexOf("/image/v2/images/1")).isLessThan(response.indexOf("Malformed scope"));
+    assertThat(response.indexOf("Malformed scope")).isLessThan(response.indexOf("/image/v2/images/3"));
+    assertThat(response.indexOf("/image/v2/images/3")).isLessThan(response.indexOf("/image/v2/images/4"));
+    assertThat(clouds.oneImage.received()).isEqualTo(before + 3);
   }
 
   @Test
