@@ -36,11 +36,29 @@ class IdentityCollaborationE2eTest {
     String name = Servers.uniqueName("identity-collaboration");
     String id = null;
     try {
+      Logs.Mark mark = Logs.mark(clouds);
       Cli.Result created = Servers.create(cli, "server create --wait, CloudOne's credentials, " + SCOPE, one.demo(),
           SCOPE, one.imageId(), name);
       assertThat(created.exit()).as(created.describe()).isZero();
       id = created.json().get("id").asText();
       assertThat(created.json().get("status").asText()).as(created.describe()).isEqualTo("ACTIVE");
+      // The CLI never goes through CloudTwo's proxy for identity or image (both CloudOne's, reached
+      // through CloudOne's proxy): these lines are CloudTwo's Nova validating the token and
+      // checking the image, sent on to CloudOne.
+      String imagePath = "/v2/images/" + one.imageId();
+      assertThat(mark.awaitAccess(two, a -> a.path().endsWith(imagePath))).as("CloudTwo's access log")
+          .anySatisfy(a -> {
+            assertThat(a.serviceType()).isEqualTo("identity");
+            assertThat(a.cloud()).isEqualTo(Clouds.ONE);
+            assertThat(a.path()).endsWith("/auth/tokens");
+            assertThat(a.status()).isEqualTo(200);
+          })
+          .anySatisfy(a -> {
+            assertThat(a.serviceType()).isEqualTo("image");
+            assertThat(a.cloud()).isEqualTo(Clouds.ONE);
+            assertThat(a.path()).endsWith(imagePath);
+            assertThat(a.status()).isEqualTo(200);
+          });
 
       // It lives in CloudTwo, owned by CloudOne's project.
       assertThat(Servers.ids(cli, "server list --all-projects, CloudTwo's admin", two.admin(), "--all-projects"))
