@@ -10,7 +10,9 @@ Neutron's error format. It checks no token and keeps no state. It is registered 
 Keystone as service type `network`, so requests reach it through the cloud's oscope proxy like
 any other service.
 
-    network_standin.py --listen 127.0.0.1:15696 --log FILE
+    network_standin.py --listen 127.0.0.1:15696 --log FILE [--prefix /network]
+
+With --prefix it also answers under that path prefix (the frontend topology's catalogue URL).
 
 The log has one line per request: method, path without the query, status. Never a header.
 """
@@ -26,6 +28,7 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "oscope-network-standin"
     log_file = None
+    prefix = ""
 
     def _reply(self, status, doc):
         body = json.dumps(doc).encode()
@@ -43,6 +46,8 @@ class Handler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         if "://" in path:  # absolute form, from a client that treats us as a proxy
             path = "/" + path.split("://", 1)[1].split("/", 1)[-1]
+        if self.prefix and (path == self.prefix or path.startswith(self.prefix + "/")):
+            path = path[len(self.prefix):] or "/"
         parts = [p for p in path.split("/") if p]
         if self.command in ("GET", "HEAD") and not parts:
             host = self.headers.get("Host", "localhost")
@@ -73,7 +78,9 @@ def main():
     p = argparse.ArgumentParser(prog="network_standin.py")
     p.add_argument("--listen", required=True, help="HOST:PORT")
     p.add_argument("--log", required=True, help="request log file")
+    p.add_argument("--prefix", default="", help="also answer under this path prefix")
     args = p.parse_args()
+    Handler.prefix = "/" + args.prefix.strip("/") if args.prefix.strip("/") else ""
     host, port = args.listen.rsplit(":", 1)
     Handler.log_file = open(args.log, "a", encoding="utf-8")
     server = ThreadingHTTPServer((host, int(port)), Handler)
