@@ -56,6 +56,10 @@ class ServerImageElsewhereE2eTest {
       id = null;
       assertThat(Servers.ids(cli, "server list --all-projects, CloudOne's admin, after the delete", one.admin(),
           "--all-projects")).doesNotContain(deleted);
+      // What ServerImageCloudDownE2eTest relies on to say that nothing was recorded: a deleted
+      // server is still listed with --deleted.
+      assertThat(Servers.ids(cli, "server list --all-projects --deleted --name, CloudOne's admin, after the delete",
+          one.admin(), "--all-projects", "--deleted", "--name", name)).containsExactly(deleted);
     } finally {
       if (id != null) Servers.delete(cli, "cleanup: server delete " + id, one.admin(), null, id);
     }
