@@ -4,6 +4,11 @@
     cloudctl.py token    --keystone URL --password P
     cloudctl.py register --keystone URL --password P --region R --identity-url U --image-url U
                          --glance-password P --demo-password P
+                         [--compute-url U --placement-url U --network-url U
+                          --nova-password P --placement-password P]
+    cloudctl.py flavor   --keystone URL --password P --nova URL
+    cloudctl.py compute-wait --keystone URL --password P --nova URL --since EPOCH [--timeout S]
+    cloudctl.py rabbit-definitions --user U --password P --out FILE VHOST...
     cloudctl.py image    --keystone URL --password P --region R --file F [--name cirros]
                          [--proxy http://host:port]
     cloudctl.py routes   --out FILE CLOUD=LIST.json,FRONTEND[,TYPE=BACKEND...] ...
@@ -17,10 +22,13 @@ Every command is idempotent: it finds what exists and creates or corrects only w
 
 import argparse
 import base64
+import datetime
+import hashlib
 import json
 import os
 import sqlite3
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -136,6 +144,79 @@ def cmd_register(args):
                        "description": "OpenStack Image"})
     ensure_endpoints(api, ks, identity["id"], args.region, args.identity_url)
     ensure_endpoints(api, ks, image["id"], args.region, args.image_url)
+    if args.compute_url:
+        register_compute(api, ks, args, projects["service"], roles["admin"])
+
+
+def register_compute(api, ks, args, service_project, admin_role):
+    """Nova and Placement, their users, and the network stand-in (dev/lib/network_standin.py)."""
+    for name, password in (("nova", args.nova_password), ("placement", args.placement_password)):
+        user = ensure_user(api, ks, name, password)
+        api.call("PUT", f"{ks}/projects/{service_project['id']}/users/{user['id']}"
+                        f"/roles/{admin_role['id']}")
+    for stype, name, description, url in (
+            ("compute", "nova", "OpenStack Compute", args.compute_url),
+            ("placement", "placement", "Placement API", args.placement_url),
+            ("network", "network-standin",
+             "STAND-IN for Neutron: answers empty collections (dev/lib/network_standin.py)",
+             args.network_url)):
+        service, _ = ensure(api, ks, "services", "service", {"type": stype},
+                            {"type": stype, "name": name, "enabled": True,
+                             "description": description})
+        ensure_endpoints(api, ks, service["id"], args.region, url)
+
+
+def compute_api(args):
+    api = Api()
+    api.token, _ = admin_token(Api(), args.keystone, args.password)
+    return api, args.nova.rstrip("/")
+
+
+def cmd_flavor(args):
+    # m1.tiny, as devstack makes it; straight to nova-api with an admin token.
+    api, nova = compute_api(args)
+    _, _, doc = api.call("GET", f"{nova}/flavors")
+    if not any(f["name"] == "m1.tiny" for f in doc["flavors"]):
+        api.call("POST", f"{nova}/flavors", {"flavor": {
+            "name": "m1.tiny", "ram": 512, "vcpus": 1, "disk": 1}})
+
+
+def cmd_compute_wait(args):
+    # Until the compute service has reported since it was started (--since: a restart keeps the
+    # old record "up" for a minute, and the scheduler finds no host before the first report).
+    # By then the compute node record exists (made before the first report) for discover_hosts.
+    api, nova = compute_api(args)
+    since = datetime.datetime.fromtimestamp(args.since, datetime.timezone.utc).replace(tzinfo=None)
+    deadline = time.monotonic() + args.timeout
+    last = "no answer yet"
+    while time.monotonic() < deadline:
+        _, _, doc = api.call("GET", f"{nova}/os-services?binary=nova-compute",
+                             headers={"OpenStack-API-Version": "compute 2.53"})
+        services = doc["services"]
+        fresh = [s for s in services if s["state"] == "up" and s.get("updated_at")
+                 and datetime.datetime.fromisoformat(s["updated_at"][:19]) >= since]
+        if fresh:
+            print(fresh[0]["host"])
+            return
+        last = f"services {[(s['host'], s['state'], s.get('updated_at')) for s in services]}"
+        time.sleep(1)
+    raise SystemExit(f"cloudctl: no compute service reported in {args.timeout} s ({last})")
+
+
+def cmd_rabbit_definitions(args):
+    # RabbitMQ's definitions file: one user, one vhost per cloud. The password hash is
+    # rabbit_password_hashing_sha256: base64(salt + sha256(salt + password)), 4-byte salt.
+    salt = os.urandom(4)
+    digest = hashlib.sha256(salt + args.password.encode()).digest()
+    doc = {"users": [{"name": args.user, "password_hash": base64.b64encode(salt + digest).decode(),
+                      "hashing_algorithm": "rabbit_password_hashing_sha256", "tags": []}],
+           "vhosts": [{"name": v} for v in args.vhosts],
+           "permissions": [{"user": args.user, "vhost": v, "configure": ".*", "write": ".*",
+                            "read": ".*"} for v in args.vhosts]}
+    fd = os.open(args.out + ".new", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        json.dump(doc, f)
+    os.replace(args.out + ".new", args.out)
 
 
 def cmd_image(args):
@@ -213,7 +294,7 @@ def cmd_wal(args):
 def main():
     p = argparse.ArgumentParser(prog="cloudctl.py")
     sub = p.add_subparsers(dest="cmd", required=True)
-    for name in ("token", "register", "image"):
+    for name in ("token", "register", "image", "flavor", "compute-wait"):
         s = sub.add_parser(name)
         s.add_argument("--keystone", required=True, help="Keystone v3 URL, direct")
         s.add_argument("--password", required=True, help="admin's password")
@@ -223,6 +304,18 @@ def main():
     reg.add_argument("--image-url", required=True)
     reg.add_argument("--glance-password", required=True)
     reg.add_argument("--demo-password", required=True)
+    for opt in ("--compute-url", "--placement-url", "--network-url", "--nova-password",
+                "--placement-password"):
+        reg.add_argument(opt)
+    for name in ("flavor", "compute-wait"):
+        sub.choices[name].add_argument("--nova", required=True, help="nova-api URL, direct")
+    sub.choices["compute-wait"].add_argument("--since", type=float, required=True)
+    sub.choices["compute-wait"].add_argument("--timeout", type=float, default=120)
+    rabbit = sub.add_parser("rabbit-definitions")
+    rabbit.add_argument("--user", required=True)
+    rabbit.add_argument("--password", required=True)
+    rabbit.add_argument("--out", required=True)
+    rabbit.add_argument("vhosts", nargs="+")
     img = sub.choices["image"]
     img.add_argument("--region", required=True)
     img.add_argument("--file", required=True)
@@ -237,7 +330,8 @@ def main():
     keys.add_argument("dirs", nargs="+")
     args = p.parse_args()
     {"token": cmd_token, "register": cmd_register, "image": cmd_image, "routes": cmd_routes,
-     "wal": cmd_wal, "keys": cmd_keys}[args.cmd](args)
+     "wal": cmd_wal, "keys": cmd_keys, "flavor": cmd_flavor, "compute-wait": cmd_compute_wait,
+     "rabbit-definitions": cmd_rabbit_definitions}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,8 @@ SCRIPT_NAME (the links the service builds then keep it); any other request passe
 the direct addresses (http://127.0.0.1:K/v3, http://127.0.0.1:G/v2) keep working.
 
 Glance:   [filter:mount] paste.filter_factory = oscope_mount:filter_factory  prefix = /image
-Keystone: see keystone_wsgi.py
+Nova:     the same, prefix = /compute, in front of Nova's osapi_compute (dev/clouds)
+Keystone: see keystone_wsgi.py; Placement: placement_wsgi.py
 """
 
 

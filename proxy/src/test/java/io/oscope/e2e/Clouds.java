@@ -18,8 +18,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * The two mini-clouds of {@code dev/clouds up}, as its state directory describes them
@@ -39,6 +41,12 @@ final class Clouds {
 
     Path proxyLog() {
       return dir.resolve("oscope.log");
+    }
+
+    /** A port of the cloud's ports file ({@code KEYSTONE}, {@code NOVA}…), or -1 if it has none. */
+    int port(String what) throws IOException {
+      String value = readVariables(file("ports")).get(what);
+      return value == null || value.isBlank() ? -1 : Integer.parseInt(value.strip());
     }
 
     /** The catalogue's public URL of a service type (endpoint-list.json). */
@@ -100,6 +108,48 @@ final class Clouds {
     return checkout.resolve("dev/clouds");
   }
 
+  /** {@code dev/clouds COMMAND CLOUD} ({@code stop-proxy}, {@code start-proxy}), as a timed step; fails with its output. */
+  void devClouds(String command, String cloud) throws Exception {
+    Steps.time("dev/clouds " + command + " " + cloud, () -> {
+      Path log = Files.createTempFile("oscope-e2e-clouds-", ".log");
+      try {
+        ProcessBuilder pb = new ProcessBuilder(devClouds().toString(), command, cloud)
+            .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("OSCOPE_CLOUDS_DIR", dir.toString());
+        Process p = pb.start();
+        boolean done = p.waitFor(120, TimeUnit.SECONDS);
+        if (!done) p.destroyForcibly();
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        if (!done || p.exitValue() != 0) {
+          throw new AssertionError("dev/clouds " + command + " " + cloud + " failed:\n" + output);
+        }
+      } finally {
+        Files.deleteIfExists(log);
+      }
+    });
+  }
+
+  /**
+   * Waits (30 s at most) until {@code from}'s proxy reaches {@code to}'s Glance again ({@code GET /}
+   * scoped to it answers 300): a proxy keeps a peer it saw down marked down until its next health
+   * check.
+   */
+  void awaitReachable(Cloud from, Cloud to) throws Exception {
+    String versions = from.publicUrl("image") + "/";
+    String scope = "{\"image\": \"" + to.name() + "\"}";
+    Steps.time("until " + from.name() + "'s proxy reaches " + to.name() + " again (GET / of its Glance: 300)", () -> {
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      int status;
+      do {
+        status = from.get(versions, "X-Scope", scope).statusCode();
+        if (status != 300) Thread.sleep(200);
+      } while (status != 300 && System.nanoTime() < deadline);
+      if (status != 300) {
+        throw new AssertionError("GET " + versions + ", X-Scope: " + scope + ": " + status + " 30 s after the restart");
+      }
+    });
+  }
+
   static Path stateDir() {
     String env = System.getenv("OSCOPE_CLOUDS_DIR");
     return Path.of(env == null || env.isBlank() ? "/tmp/oscope-clouds" : env).toAbsolutePath();
@@ -119,6 +169,36 @@ final class Clouds {
       problem = e.getMessage();
       throw e;
     }
+  }
+
+  /**
+   * Why the compute part of the clouds ({@code dev/clouds up --with-compute}: Nova, Placement, the
+   * network stand-in) cannot be used, or {@code null} when it is up: every port answering.
+   */
+  String computeProblem() {
+    if (!Files.isRegularFile(dir.resolve("compute"))) {
+      return "the clouds were started without compute (" + dir.resolve("compute") + " is missing)";
+    }
+    List<String> down = new ArrayList<>();
+    for (Cloud c : clouds.values()) {
+      for (String what : List.of("NOVA", "PLACEMENT", "NETWORK")) {
+        try {
+          int port = c.port(what);
+          if (port < 0) down.add(c.name() + "'s ports file has no " + what);
+          else checkPort(down, c.name() + "'s " + what.toLowerCase(Locale.ROOT), port);
+        } catch (IOException | RuntimeException e) {
+          down.add(c.name() + ": " + e);
+        }
+      }
+    }
+    return down.isEmpty() ? null : String.join("; ", down);
+  }
+
+  /** Skips the calling test, saying why and what to do, unless compute is up. */
+  void assumeCompute() {
+    String problem = computeProblem();
+    Assumptions.assumeTrue(problem == null, () -> "compute is not up, so this test is "
+        + "skipped: " + problem + ". Start the clouds with `dev/clouds up --with-compute` (see dev/README.md).");
   }
 
   /** Checks again that every port answers (after a test stopped and restarted a proxy, say). */

@@ -3,13 +3,9 @@ package io.oscope.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -33,7 +29,7 @@ class ProxyDownE2eTest {
     Clouds.Cloud two = clouds.two();
     Throwable failure = null;
     try {
-      devClouds(clouds, "stop-proxy", Clouds.TWO);
+      clouds.devClouds("stop-proxy", Clouds.TWO);
       assertThat(clouds.portsDown()).singleElement().asString()
           .startsWith("CloudTwo's oscope proxy does not answer on 127.0.0.1:" + two.proxyPort());
 
@@ -73,26 +69,14 @@ class ProxyDownE2eTest {
       throw t;
     } finally {
       try {
-        devClouds(clouds, "start-proxy", Clouds.TWO);
+        clouds.devClouds("start-proxy", Clouds.TWO);
       } catch (Throwable restart) {
         if (failure == null) throw restart;
         failure.addSuppressed(restart);
       }
     }
     assertThat(clouds.portsDown()).isEmpty();
-    // A proxy may keep a peer it saw down marked down until its next health check: wait (30 s at
-    // most) until CloudOne's proxy reaches CloudTwo's Glance again.
-    String versions = one.publicUrl("image") + "/";
-    Steps.time("until CloudOne's proxy reaches CloudTwo again (GET / of CloudTwo's Glance: 300)", () -> {
-      long deadline = System.nanoTime() + 30_000_000_000L;
-      int status;
-      do {
-        status = one.get(versions, "X-Scope", IMAGE_TWO).statusCode();
-        if (status != 300) Thread.sleep(200);
-      } while (status != 300 && System.nanoTime() < deadline);
-      assertThat(status).as("GET %s, X-Scope: %s, 30 s after CloudTwo's proxy restarted", versions, IMAGE_TWO)
-          .isEqualTo(300);
-    });
+    clouds.awaitReachable(one, two);
     assertImages(cli, "CloudOne's credentials, " + IMAGE_TWO + ", CloudTwo's proxy restarted", one.demo(), IMAGE_TWO,
         two.imageId());
     assertImages(cli, "CloudTwo's credentials, no scope, CloudTwo's proxy restarted", two.demo(), null, two.imageId());
@@ -107,24 +91,5 @@ class ProxyDownE2eTest {
     List<String> ids = new ArrayList<>();
     for (JsonNode image : r.json()) ids.add(image.get("ID").asText());
     assertThat(ids).contains(id);
-  }
-
-  /** {@code dev/clouds COMMAND CLOUD}, as a timed step; fails with its output. */
-  private static void devClouds(Clouds clouds, String command, String cloud) throws Exception {
-    Steps.time("dev/clouds " + command + " " + cloud, () -> {
-      Path log = Files.createTempFile("oscope-e2e-clouds-", ".log");
-      try {
-        ProcessBuilder pb = new ProcessBuilder(clouds.devClouds().toString(), command, cloud)
-            .redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("OSCOPE_CLOUDS_DIR", clouds.dir.toString());
-        Process p = pb.start();
-        boolean done = p.waitFor(120, TimeUnit.SECONDS);
-        if (!done) p.destroyForcibly();
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        assertThat(done && p.exitValue() == 0).as("dev/clouds %s %s:%n%s", command, cloud, output).isTrue();
-      } finally {
-        Files.deleteIfExists(log);
-      }
-    });
   }
 }
