@@ -108,6 +108,34 @@ final class Clouds {
     return checkout.resolve("dev/clouds");
   }
 
+  /** A test's steps, which may throw anything. */
+  @FunctionalInterface
+  interface Work {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs {@code steps} with {@code cloud}'s proxy stopped, and starts it again whatever they do; a
+   * failure to restart is added to theirs rather than hiding it.
+   */
+  void withProxyStopped(String cloud, Work steps) throws Exception {
+    devClouds("stop-proxy", cloud);
+    Throwable failure = null;
+    try {
+      steps.run();
+    } catch (Throwable t) {
+      failure = t;
+      throw t;
+    } finally {
+      try {
+        devClouds("start-proxy", cloud);
+      } catch (Throwable restart) {
+        if (failure == null) throw restart;
+        failure.addSuppressed(restart);
+      }
+    }
+  }
+
   /** {@code dev/clouds COMMAND CLOUD} ({@code stop-proxy}, {@code start-proxy}), as a timed step; fails with its output. */
   void devClouds(String command, String cloud) throws Exception {
     Steps.time("dev/clouds " + command + " " + cloud, () -> {

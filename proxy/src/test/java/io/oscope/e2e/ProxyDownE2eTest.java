@@ -27,9 +27,7 @@ class ProxyDownE2eTest {
   void aStoppedPeerFailsFastAndTheRestWorks(Clouds clouds, Cli cli) throws Exception {
     Clouds.Cloud one = clouds.one();
     Clouds.Cloud two = clouds.two();
-    Throwable failure = null;
-    try {
-      clouds.devClouds("stop-proxy", Clouds.TWO);
+    clouds.withProxyStopped(Clouds.TWO, () -> {
       assertThat(clouds.portsDown()).singleElement().asString()
           .startsWith("CloudTwo's oscope proxy does not answer on 127.0.0.1:" + two.proxyPort());
 
@@ -64,17 +62,7 @@ class ProxyDownE2eTest {
       assertImages(cli, "CloudOne's credentials, no scope, CloudTwo's proxy down", one.demo(), null, one.imageId());
       assertImages(cli, "CloudOne's credentials, {\"image\": \"CloudOne\"}, CloudTwo's proxy down", one.demo(),
           "{\"image\": \"CloudOne\"}", one.imageId());
-    } catch (Throwable t) {
-      failure = t;
-      throw t;
-    } finally {
-      try {
-        clouds.devClouds("start-proxy", Clouds.TWO);
-      } catch (Throwable restart) {
-        if (failure == null) throw restart;
-        failure.addSuppressed(restart);
-      }
-    }
+    });
     assertThat(clouds.portsDown()).isEmpty();
     clouds.awaitReachable(one, two);
     assertImages(cli, "CloudOne's credentials, " + IMAGE_TWO + ", CloudTwo's proxy restarted", one.demo(), IMAGE_TWO,

@@ -43,9 +43,7 @@ class ServerImageCloudDownE2eTest {
     String image = two.imageId();
     String viaCli = Servers.uniqueName("image-cloud-down-cli");
     String viaApi = Servers.uniqueName("image-cloud-down-api");
-    Throwable failure = null;
-    try {
-      clouds.devClouds("stop-proxy", Clouds.TWO);
+    clouds.withProxyStopped(Clouds.TWO, () -> {
 
       Logs.Mark mark = Logs.mark(clouds);
       Cli.Result created = Servers.create(cli, "server create, " + SCOPE + ", CloudTwo's proxy down (must fail)",
@@ -74,17 +72,7 @@ class ServerImageCloudDownE2eTest {
             assertThat(a.cloud()).isEqualTo(Clouds.TWO);
             assertThat(a.status()).isIn(502, 503);
           });
-    } catch (Throwable t) {
-      failure = t;
-      throw t;
-    } finally {
-      try {
-        clouds.devClouds("start-proxy", Clouds.TWO);
-      } catch (Throwable restart) {
-        if (failure == null) throw restart;
-        failure.addSuppressed(restart);
-      }
-    }
+    });
     assertThat(clouds.portsDown()).isEmpty();
 
     // Nothing half-created in CloudOne: no server by either name, live, ERROR or deleted.
