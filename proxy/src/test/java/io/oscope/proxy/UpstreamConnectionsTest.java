@@ -1,0 +1,161 @@
+package io.oscope.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.oscope.pool.Member;
+import io.oscope.routes.RouteFile;
+import io.oscope.routes.RouteTable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** How the proxy uses upstream connections: kept for the next request, dropped when the client goes. */
+class UpstreamConnectionsTest {
+  private KeepAliveServer backend;
+  private ScopeProxy proxy;
+
+  @BeforeEach
+  void start() throws Exception {
+    backend = new KeepAliveServer();
+    int port = TwoClouds.freePort();
+    String routes = """
+        {"services": [{"Service Type": "image", "Interface": "public", "URL": "127.0.0.1:%1$d/image", "Region": "Solo",
+          "Frontend": "127.0.0.1:%1$d", "Backend": "127.0.0.1:%2$d"}]}""".formatted(port, backend.port());
+    RouteTable table = RouteTable.compile("upstreams", RouteFile.parse("upstreams", routes.getBytes(StandardCharsets.UTF_8)), "Solo");
+    proxy = ScopeProxy.start(table, ProxySettings.of("Solo", TwoClouds.loopback(port)));
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    proxy.close();
+    backend.close();
+  }
+
+  @Test
+  void sequentialRequestsShareOneUpstreamConnection() {
+    Http http = Http.direct();
+    for (int i = 0; i < 20; i++) {
+      assertThat(http.get("http://127.0.0.1:" + proxy.address().getPort() + "/image/v2/images/" + i, Map.of()).body())
+          .isEqualTo("ok");
+    }
+
+    assertThat(backend.requests.get()).isEqualTo(20);
+    assertThat(backend.connectionsWithRequests.get()).isEqualTo(1);
+  }
+
+  @Test
+  void aClientThatGoesAwayMidDownloadClosesTheUpstreamConnection() throws Exception {
+    try (Socket client = new Socket("127.0.0.1", proxy.address().getPort())) {
+      client.getOutputStream().write(("GET /image/stream HTTP/1.1\r\nHost: 127.0.0.1:" + proxy.address().getPort()
+          + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      InputStream in = client.getInputStream();
+      byte[] buffer = new byte[64 * 1024];
+      long read = 0;
+      while (read < 1024 * 1024) read += in.read(buffer);
+      assertThat(backend.streamAborted.getCount()).as("the backend is still streaming").isEqualTo(1);
+    }
+
+    // The backend's next writes fail: the proxy closed its side rather than pool a busy connection.
+    assertThat(backend.streamAborted.await(20, TimeUnit.SECONDS)).isTrue();
+    for (int i = 0; i < 100 && outstanding() > 0; i++) Thread.sleep(50);
+    assertThat(outstanding()).as("requests outstanding at the backend, for the balancer").isZero();
+  }
+
+  private int outstanding() {
+    return proxy.balancer().members().stream().mapToInt(Member::outstanding).sum();
+  }
+
+  /**
+   * A keep-alive HTTP/1.1 server on raw sockets: answers {@code ok}, except {@code /stream}, an
+   * endless body of 64 KiB writes (its Content-Length says 1 GiB), until a write fails.
+   */
+  static final class KeepAliveServer implements AutoCloseable {
+    final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    /** Connections that carried a request (the health checker's probes connect and say nothing). */
+    final AtomicInteger connectionsWithRequests = new AtomicInteger();
+    final AtomicInteger requests = new AtomicInteger();
+    final CountDownLatch streamAborted = new CountDownLatch(1);
+
+    KeepAliveServer() throws IOException {
+      Thread acceptor = new Thread(this::accept, "keep-alive-upstream");
+      acceptor.setDaemon(true);
+      acceptor.start();
+    }
+
+    int port() {
+      return socket.getLocalPort();
+    }
+
+    private void accept() {
+      while (!socket.isClosed()) {
+        try {
+          Socket client = socket.accept();
+          Thread serving = new Thread(() -> serve(client), "keep-alive-connection");
+          serving.setDaemon(true);
+          serving.start();
+        } catch (IOException e) {
+          return;
+        }
+      }
+    }
+
+    private void serve(Socket client) {
+      try (client) {
+        OutputStream out = client.getOutputStream();
+        boolean first = true;
+        for (String head = readHead(client.getInputStream()); !head.isEmpty(); head = readHead(client.getInputStream())) {
+          requests.incrementAndGet();
+          if (first) connectionsWithRequests.incrementAndGet();
+          first = false;
+          if (head.startsWith("GET /image/stream ")) {
+            stream(out);
+            return;
+          }
+          out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
+          out.flush();
+        }
+      } catch (IOException e) {
+        // the proxy closed the connection
+      }
+    }
+
+    private void stream(OutputStream out) {
+      try {
+        out.write("HTTP/1.1 200 OK\r\nContent-Length: 1073741824\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        byte[] chunk = new byte[64 * 1024];
+        for (int i = 0; i < 16 * 1024; i++) {
+          out.write(chunk);
+          out.flush();
+        }
+      } catch (IOException e) {
+        streamAborted.countDown();
+      }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+      StringBuilder head = new StringBuilder();
+      while (!head.toString().endsWith("\r\n\r\n")) {
+        int c = in.read();
+        if (c < 0) return "";
+        head.append((char) c);
+      }
+      return head.toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+}
