@@ -136,11 +136,6 @@ final class Forwarding {
     return !hasBody || requestReceived || (upstream != null && upstream.channel().isWritable());
   }
 
-  /** Whether the whole request has come from the client. */
-  boolean requestReceived() {
-    return requestReceived;
-  }
-
   void start() {
     next(null);
   }
