@@ -507,7 +507,7 @@ final class Forwarding {
     if (cause instanceof ConnectTimeoutException) {
       return new ProxyError.UpstreamTimeout(upstreamName, "accept the connection", shared.connectTimeout());
     }
-    if (cause instanceof ConnectException) return new ProxyError.UpstreamUnavailable(upstreamName, "connection refused");
+    if (cause instanceof ConnectException) return new ProxyError.UpstreamRefused(upstreamName);
     if (cause instanceof ClosedBeforeResponse) {
       return new ProxyError.UpstreamUnavailable(upstreamName, "connection closed before the response");
     }

@@ -87,6 +87,16 @@ public sealed interface ProxyError {
     public String message() { return "Upstream " + upstream + " is unavailable: " + why; }
   }
 
+  /**
+   * The upstream refused the connection: nothing was sent, so the client may safely try again.
+   * 503, as HAProxy and Envoy answer, which OpenStack's clients (keystoneauth, glanceclient in Nova)
+   * retry; a 502 they do not.
+   */
+  record UpstreamRefused(String upstream) implements ProxyError {
+    public int status() { return 503; }
+    public String message() { return "Upstream " + upstream + " refused the connection"; }
+  }
+
   /** Every address of an upstream pool is down: answered at once, without waiting for a timeout. */
   record NoHealthyUpstream(String upstream, String pool) implements ProxyError {
     public int status() { return 503; }

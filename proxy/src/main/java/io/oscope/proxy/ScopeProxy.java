@@ -307,6 +307,7 @@ public final class ScopeProxy implements AutoCloseable {
     else if (error instanceof ProxyError.UnknownCloud) metrics.scopeError("unknown_cloud");
     else if (error instanceof ProxyError.ServiceNotInCloud) metrics.scopeError("service_not_in_cloud");
     else if (error instanceof ProxyError.UpstreamUnavailable) metrics.upstreamError("unavailable");
+    else if (error instanceof ProxyError.UpstreamRefused) metrics.upstreamError("refused");
     else if (error instanceof ProxyError.UpstreamTimeout) metrics.upstreamError("timeout");
     else if (error instanceof ProxyError.NoHealthyUpstream) metrics.upstreamError("all_down");
   }

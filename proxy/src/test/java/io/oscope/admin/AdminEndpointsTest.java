@@ -104,7 +104,7 @@ class AdminEndpointsTest {
     assertThat(sample(metrics, "oscope_requests_seconds_count", "cloud=\"none\",service=\"image\",status=\"4xx\"")).isEqualTo(1.0);
     assertThat(sample(metrics, "oscope_requests_seconds_count", "cloud=\"Solo\",service=\"volumev3\",status=\"5xx\"")).isEqualTo(1.0);
     assertThat(sample(metrics, "oscope_scope_errors_total", "reason=\"malformed_scope\"")).isEqualTo(1.0);
-    assertThat(sample(metrics, "oscope_upstream_errors_total", "kind=\"unavailable\"")).isEqualTo(1.0);
+    assertThat(sample(metrics, "oscope_upstream_errors_total", "kind=\"refused\"")).isEqualTo(1.0);
     assertThat(sample(metrics, "oscope_route_table_info", "version=\"" + proxy.table().version() + "\"")).isEqualTo(1.0);
     assertThat(sample(metrics, "oscope_response_bytes_total", "cloud=\"Solo\",service=\"image\"")).isPositive();
     assertThat(metrics).contains("oscope_requests_seconds_bucket{").contains("oscope_connections_active ");

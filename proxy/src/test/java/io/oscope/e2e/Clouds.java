@@ -116,7 +116,8 @@ final class Clouds {
 
   /**
    * Runs {@code steps} with {@code cloud}'s proxy stopped, and starts it again whatever they do; a
-   * failure to restart is added to theirs rather than hiding it.
+   * failure to restart is added to theirs rather than hiding it. Returns once the other cloud's
+   * proxy reaches it again, so that the next test does not meet a peer still marked down.
    */
   void withProxyStopped(String cloud, Work steps) throws Exception {
     devClouds("stop-proxy", cloud);
@@ -134,6 +135,8 @@ final class Clouds {
         failure.addSuppressed(restart);
       }
     }
+    Cloud stopped = cloud.equals(ONE) ? one() : two();
+    awaitReachable(cloud.equals(ONE) ? two() : one(), stopped);
   }
 
   /** {@code dev/clouds COMMAND CLOUD} ({@code stop-proxy}, {@code start-proxy}), as a timed step; fails with its output. */

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Upstreams that refuse, stall, reset or close: the client gets a fast 502/504 when nothing was
+ * Upstreams that refuse, stall, reset or close: the client gets a fast 503/502/504 when nothing was
  * sent yet, and a cut connection (never a truncated 200) when the response had started.
  */
 class FailingUpstreamTest {
@@ -74,21 +74,21 @@ class FailingUpstreamTest {
   }
 
   @Test
-  void aRefusedBackendIsA502() {
+  void aRefusedBackendIsA503ThatClientsRetry() {
     Http.Reply reply = http.get(url("/volume/v3/volumes"), Map.of());
 
-    assertThat(reply.status()).isEqualTo(502);
+    assertThat(reply.status()).isEqualTo(503);
     assertThat(reply.json().path("error").path("message").asText())
-        .matches("Upstream Solo volume backend 127\\.0\\.0\\.1:\\d+ is unavailable: connection refused");
+        .matches("Upstream Solo volume backend 127\\.0\\.0\\.1:\\d+ refused the connection");
   }
 
   @Test
-  void aPeerProxyThatIsDownIsA502() {
+  void aPeerProxyThatIsDownIsA503() {
     Http.Reply reply = http.get(url("/image/v2/images"), Map.of("X-Scope", "{\"image\":\"Gone\"}"));
 
-    assertThat(reply.status()).isEqualTo(502);
+    assertThat(reply.status()).isEqualTo(503);
     assertThat(reply.json().path("error").path("message").asText())
-        .matches("Upstream Gone proxy 127\\.0\\.0\\.1:\\d+ is unavailable: connection refused");
+        .matches("Upstream Gone proxy 127\\.0\\.0\\.1:\\d+ refused the connection");
   }
 
   @Test
