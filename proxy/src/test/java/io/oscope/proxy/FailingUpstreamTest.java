@@ -161,7 +161,7 @@ class FailingUpstreamTest {
     private void serve() {
       while (!socket.isClosed()) {
         try (Socket client = socket.accept()) {
-          String head = readHead(client);
+          String head = RawHttp.readHead(client.getInputStream());
           requests.incrementAndGet();
           OutputStream out = client.getOutputStream();
           if (head.contains("/close-after")) {
@@ -178,17 +178,6 @@ class FailingUpstreamTest {
           if (socket.isClosed()) return;
         }
       }
-    }
-
-    private static String readHead(Socket client) throws IOException {
-      StringBuilder head = new StringBuilder();
-      var in = client.getInputStream();
-      while (!head.toString().endsWith("\r\n\r\n")) {
-        int c = in.read();
-        if (c < 0) break;
-        head.append((char) c);
-      }
-      return head.toString();
     }
 
     @Override

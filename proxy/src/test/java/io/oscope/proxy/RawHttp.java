@@ -31,4 +31,15 @@ final class RawHttp {
       throw new UncheckedIOException(e);
     }
   }
+
+  /** Reads a request head up to its blank line; what came before the end of the stream if it ends first. */
+  static String readHead(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    while (head.length() < 4 || head.lastIndexOf("\r\n\r\n") != head.length() - 4) {
+      int c = in.read();
+      if (c < 0) break;
+      head.append((char) c);
+    }
+    return head.toString();
+  }
 }

@@ -114,7 +114,8 @@ class UpstreamConnectionsTest {
       try (client) {
         OutputStream out = client.getOutputStream();
         boolean first = true;
-        for (String head = readHead(client.getInputStream()); !head.isEmpty(); head = readHead(client.getInputStream())) {
+        InputStream in = client.getInputStream();
+        for (String head = RawHttp.readHead(in); head.endsWith("\r\n\r\n"); head = RawHttp.readHead(in)) {
           requests.incrementAndGet();
           if (first) connectionsWithRequests.incrementAndGet();
           first = false;
@@ -141,16 +142,6 @@ class UpstreamConnectionsTest {
       } catch (IOException e) {
         streamAborted.countDown();
       }
-    }
-
-    private static String readHead(InputStream in) throws IOException {
-      StringBuilder head = new StringBuilder();
-      while (!head.toString().endsWith("\r\n\r\n")) {
-        int c = in.read();
-        if (c < 0) return "";
-        head.append((char) c);
-      }
-      return head.toString();
     }
 
     @Override
