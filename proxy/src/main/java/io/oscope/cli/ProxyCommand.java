@@ -58,7 +58,8 @@ final class ProxyCommand implements Callable<Integer> {
 
   @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "30s",
       converter = DurationConverter.class,
-      description = "Close pooled upstream connections idle this long (default: ${DEFAULT-VALUE}).")
+      description = "Close keep-alive connections, from clients and to upstreams, idle this long between requests"
+          + " (default: ${DEFAULT-VALUE}).")
   Duration idleTimeout;
 
   @Option(names = "--via-name", paramLabel = "NAME",

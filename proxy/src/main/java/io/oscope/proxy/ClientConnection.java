@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -215,6 +216,19 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     Forwarding forwarding = current;
     if (forwarding != null) forwarding.clientWritabilityChanged();
+  }
+
+  /**
+   * No byte in or out for the idle timeout: a keep-alive connection between requests is closed; a
+   * request in progress is left to its upstream's response timeout.
+   */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event instanceof IdleStateEvent) {
+      if (current == null && queued.isEmpty()) ctx.close();
+      return;
+    }
+    ctx.fireUserEventTriggered(event);
   }
 
   @Override

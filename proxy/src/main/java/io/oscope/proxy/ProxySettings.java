@@ -16,7 +16,8 @@ import java.util.TreeSet;
  * @param allowed extra {@code host:port} destinations a request matching no service may go to
  * @param connectTimeout how long to wait for an upstream connection
  * @param responseTimeout how long to wait for upstream response headers, and between reads after
- * @param maxIdle how long an upstream connection may stay idle in the pool
+ * @param maxIdle how long a keep-alive connection may stay idle between requests: a client's, or an
+ *     upstream one in the pool
  * @param viaName this proxy's name in {@code Via} headers; also how it recognises loops
  * @param peerTrust cross-cloud token validation settings, or {@code null} when it is off
  * @param accessLog how requests are logged on logger {@code oscope.access}

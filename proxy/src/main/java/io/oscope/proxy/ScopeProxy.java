@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.oscope.metrics.ProxyMetrics;
 import io.oscope.pool.Balancer;
@@ -133,6 +134,7 @@ public final class ScopeProxy implements AutoCloseable {
           protected void initChannel(Channel channel) {
             connections.add(channel);
             if (serverTls != null) channel.pipeline().addLast(serverTls.newHandler(channel.alloc()));
+            channel.pipeline().addLast(new IdleStateHandler(0, 0, settings.maxIdle().toMillis(), TimeUnit.MILLISECONDS));
             channel.pipeline().addLast(new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_LINE_BYTES).setMaxHeaderSize(MAX_HEADER_BYTES)));
             channel.pipeline().addLast(new ClientConnection(ScopeProxy.this));

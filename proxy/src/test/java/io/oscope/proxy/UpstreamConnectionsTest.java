@@ -12,7 +12,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,7 +22,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** How the proxy uses upstream connections: kept for the next request, dropped when the client goes. */
+/**
+ * How the proxy uses connections: upstream ones kept for the next request and dropped when the
+ * client goes; idle client ones closed, but not while they wait for an answer.
+ */
 class UpstreamConnectionsTest {
   private KeepAliveServer backend;
   private ScopeProxy proxy;
@@ -28,22 +33,28 @@ class UpstreamConnectionsTest {
   @BeforeEach
   void start() throws Exception {
     backend = new KeepAliveServer();
+  }
+
+  private void startProxy(Duration idleTimeout) throws Exception {
     int port = TwoClouds.freePort();
     String routes = """
         {"services": [{"Service Type": "image", "Interface": "public", "URL": "127.0.0.1:%1$d/image", "Region": "Solo",
           "Frontend": "127.0.0.1:%1$d", "Backend": "127.0.0.1:%2$d"}]}""".formatted(port, backend.port());
     RouteTable table = RouteTable.compile("upstreams", RouteFile.parse("upstreams", routes.getBytes(StandardCharsets.UTF_8)), "Solo");
-    proxy = ScopeProxy.start(table, ProxySettings.of("Solo", TwoClouds.loopback(port)));
+    ProxySettings defaults = ProxySettings.of("Solo", TwoClouds.loopback(port));
+    proxy = ScopeProxy.start(table, new ProxySettings("Solo", defaults.listen(), Set.of(), defaults.connectTimeout(),
+        defaults.responseTimeout(), idleTimeout, defaults.viaName(), null, ProxySettings.AccessLog.TEXT, null, null));
   }
 
   @AfterEach
   void stop() throws IOException {
-    proxy.close();
+    if (proxy != null) proxy.close();
     backend.close();
   }
 
   @Test
-  void sequentialRequestsShareOneUpstreamConnection() {
+  void sequentialRequestsShareOneUpstreamConnection() throws Exception {
+    startProxy(Duration.ofSeconds(30));
     Http http = Http.direct();
     for (int i = 0; i < 20; i++) {
       assertThat(http.get("http://127.0.0.1:" + proxy.address().getPort() + "/image/v2/images/" + i, Map.of()).body())
@@ -56,6 +67,7 @@ class UpstreamConnectionsTest {
 
   @Test
   void aClientThatGoesAwayMidDownloadClosesTheUpstreamConnection() throws Exception {
+    startProxy(Duration.ofSeconds(30));
     try (Socket client = new Socket("127.0.0.1", proxy.address().getPort())) {
       client.getOutputStream().write(("GET /image/stream HTTP/1.1\r\nHost: 127.0.0.1:" + proxy.address().getPort()
           + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
@@ -72,13 +84,33 @@ class UpstreamConnectionsTest {
     assertThat(outstanding()).as("requests outstanding at the backend, for the balancer").isZero();
   }
 
+  @Test
+  void anIdleKeepAliveClientIsClosedButOneWaitingForASlowAnswerIsNot() throws Exception {
+    startProxy(Duration.ofSeconds(1));
+    try (Socket client = new Socket("127.0.0.1", proxy.address().getPort())) {
+      client.setSoTimeout(10_000);
+      client.getOutputStream().write(("GET /image/slow HTTP/1.1\r\nHost: 127.0.0.1:" + proxy.address().getPort()
+          + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      InputStream in = client.getInputStream();
+
+      // The backend answers after 2.5 s of silence on the client connection, over the 1 s idle limit.
+      String head = RawHttp.readHead(in);
+      assertThat(head).startsWith("HTTP/1.1 200 OK");
+      assertThat(new String(in.readNBytes(2), StandardCharsets.ISO_8859_1)).isEqualTo("ok");
+
+      // Then the connection idles between requests: the proxy closes it (end of stream, where a
+      // connection left open would make the read time out after 10 s).
+      assertThat(in.read()).isEqualTo(-1);
+    }
+  }
+
   private int outstanding() {
     return proxy.balancer().members().stream().mapToInt(Member::outstanding).sum();
   }
 
   /**
-   * A keep-alive HTTP/1.1 server on raw sockets: answers {@code ok}, except {@code /stream}, an
-   * endless body of 64 KiB writes (its Content-Length says 1 GiB), until a write fails.
+   * A keep-alive HTTP/1.1 server on raw sockets: answers {@code ok} ({@code /slow} after 2.5 s),
+   * except {@code /stream}, an endless body of 64 KiB writes (its Content-Length says 1 GiB), until a write fails.
    */
   static final class KeepAliveServer implements AutoCloseable {
     final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -119,6 +151,13 @@ class UpstreamConnectionsTest {
           requests.incrementAndGet();
           if (first) connectionsWithRequests.incrementAndGet();
           first = false;
+          if (head.startsWith("GET /image/slow ")) {
+            try {
+              Thread.sleep(2_500);
+            } catch (InterruptedException e) {
+              return;
+            }
+          }
           if (head.startsWith("GET /image/stream ")) {
             stream(out);
             return;
