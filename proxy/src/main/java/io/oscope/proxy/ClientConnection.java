@@ -219,8 +219,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * No byte in or out for the idle timeout: a keep-alive connection between requests is closed; a
-   * request in progress is left to its upstream's response timeout.
+   * Nothing read from the client for the idle timeout: a keep-alive connection between requests is
+   * closed; one with a request in progress (an answer still coming) is left alone.
    */
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) {

@@ -134,7 +134,8 @@ public final class ScopeProxy implements AutoCloseable {
           protected void initChannel(Channel channel) {
             connections.add(channel);
             if (serverTls != null) channel.pipeline().addLast(serverTls.newHandler(channel.alloc()));
-            channel.pipeline().addLast(new IdleStateHandler(0, 0, settings.maxIdle().toMillis(), TimeUnit.MILLISECONDS));
+            // Reader idleness only: watching writes too would cost a promise and a listener per write.
+            channel.pipeline().addLast(new IdleStateHandler(settings.maxIdle().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
             channel.pipeline().addLast(new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_LINE_BYTES).setMaxHeaderSize(MAX_HEADER_BYTES)));
             channel.pipeline().addLast(new ClientConnection(ScopeProxy.this));
