@@ -64,11 +64,6 @@ final class HeaderRules {
     return false;
   }
 
-  /** Both Content-Length and Transfer-Encoding: RFC 9112 6.3 says a proxy must not forward it. */
-  static boolean hasAmbiguousFraming(HttpHeaders request) {
-    return request.contains(HttpHeaderNames.CONTENT_LENGTH) && request.contains(HttpHeaderNames.TRANSFER_ENCODING);
-  }
-
   /**
    * Turns a request's headers, in place, into those to send upstream along {@code route}. Read
    * what the client's own headers say (keep-alive, Expect, framing) before: they are gone after.

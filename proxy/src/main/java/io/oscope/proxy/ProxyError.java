@@ -38,12 +38,6 @@ public sealed interface ProxyError {
     }
   }
 
-  /** A request framed with both Content-Length and Transfer-Encoding (a smuggling vector). */
-  record AmbiguousFraming() implements ProxyError {
-    public int status() { return 400; }
-    public String message() { return "A request may not carry both Content-Length and Transfer-Encoding"; }
-  }
-
   /** A request that is not valid HTTP/1.1, as the decoder found it. */
   record MalformedRequest(String problem) implements ProxyError {
     public int status() { return 400; }

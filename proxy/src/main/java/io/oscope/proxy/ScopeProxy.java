@@ -136,6 +136,8 @@ public final class ScopeProxy implements AutoCloseable {
             if (serverTls != null) channel.pipeline().addLast(serverTls.newHandler(channel.alloc()));
             // Reader idleness only: watching writes too would cost a promise and a listener per write.
             channel.pipeline().addLast(new IdleStateHandler(settings.maxIdle().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+            // The decoder also refuses what RFC 9112 says a proxy must not forward, such as a request
+            // with both Content-Length and Transfer-Encoding (ClientConnection answers it with a 400).
             channel.pipeline().addLast(new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_LINE_BYTES).setMaxHeaderSize(MAX_HEADER_BYTES)));
             channel.pipeline().addLast(new ClientConnection(ScopeProxy.this));
@@ -258,9 +260,6 @@ public final class ScopeProxy implements AutoCloseable {
     if (request.method().equals(HttpMethod.CONNECT)) {
       throw new ProxyException(new ProxyError.ConnectNotAllowed(request.uri()));
     }
-    // Netty's RFC 9112 decoder refuses such a request already; this guards against a decoder
-    // configured otherwise.
-    if (HeaderRules.hasAmbiguousFraming(headers)) throw new ProxyException(new ProxyError.AmbiguousFraming());
     RequestTarget target = RequestTarget.of(request.uri(), headers.get(HttpHeaderNames.HOST));
     if (target == null) throw new ProxyException(new ProxyError.NoService("(no Host)", request.uri()));
     return router.route(target, headers);

@@ -102,6 +102,11 @@ class ProxyErrorsTest {
     // Netty's RFC 9112 decoder refuses this framing; the proxy still answers in its own words.
     assertThat(response).startsWith("HTTP/1.1 400 Bad Request").contains("content-type: application/json")
         .contains("{\"error\":{\"code\":400,\"title\":\"Bad Request\",\"message\":\"Malformed HTTP request: ");
+    // HTTP/1.0 has no Transfer-Encoding at all: refused the same way.
+    String old = RawHttp.exchange(clouds.oneFrontend.port(),
+        "POST /image/v2/images HTTP/1.0\r\nHost: " + clouds.oneFrontend + "\r\nContent-Length: 4\r\n"
+            + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+    assertThat(old).startsWith("HTTP/1.1 400 Bad Request").contains("\"message\":\"Malformed HTTP request: ");
     assertThat(clouds.oneImage.received()).isEqualTo(before);
   }
 
