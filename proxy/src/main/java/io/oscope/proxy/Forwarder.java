@@ -3,6 +3,7 @@ package io.oscope.proxy;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.ssl.SslContext;
@@ -48,18 +49,25 @@ final class Forwarder implements AutoCloseable {
     boolean hasBody = hasBody(headers);
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     boolean expectsContinue = HttpUtil.is100ContinueExpected(request);
-    String peerSignature = headers.get(PeerSignature.HEADER);
+    String peerSignature = tokenExchange == null ? null : headers.get(PeerSignature.HEADER);
     rules.upstreamRequest(headers, route, router.table(), exchange.client);
-    String path = ScopeRouter.pathOnly(route.pathAndQuery());
-    boolean validation = tokenExchange != null && TokenExchange.isValidation(request.method(), route.serviceType(), path);
-    boolean swapServiceToken = false;
-    if (validation && route.toPeer()) {
-      tokenExchange.sign(headers, request.method(), path);
-    } else if (validation) {
-      swapServiceToken = tokenExchange.accepts(peerSignature, headers, request.method(), path);
-    }
+    boolean swapServiceToken = tokenExchange != null && signOrSwap(request.method(), route, headers, peerSignature);
     return new Forwarding(this, client, front, request, route, exchange,
         new Forwarding.Request(hasBody, keepAlive, expectsContinue, swapServiceToken));
+  }
+
+  /**
+   * For a token validation call: signs it when it goes to a peer, or says whether to swap the
+   * service token of one a peer signed. Other calls are left alone (false).
+   */
+  private boolean signOrSwap(HttpMethod method, Route route, HttpHeaders headers, String peerSignature) {
+    String path = ScopeRouter.pathOnly(route.pathAndQuery());
+    if (!TokenExchange.isValidation(method, route.serviceType(), path)) return false;
+    if (route.toPeer()) {
+      tokenExchange.sign(headers, method, path);
+      return false;
+    }
+    return tokenExchange.accepts(peerSignature, headers, method, path);
   }
 
   /** Whether a request has a body: a Transfer-Encoding, or a Content-Length other than 0. */

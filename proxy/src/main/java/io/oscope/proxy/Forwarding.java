@@ -64,6 +64,7 @@ final class Forwarding {
   private final boolean clientKeepAlive;
   private final boolean expectsContinue;
 
+  /** Addresses tried: an immutable one-element set for the first try, a HashSet once retried. */
   private Set<HostPort> tried = Set.of();
   private boolean staleRetried;
   private Member member;
@@ -147,12 +148,8 @@ final class Forwarding {
           : new ProxyException(new ProxyError.NoHealthyUpstream(route.describeUpstream(), route.upstream().toString())));
       return;
     }
-    if (tried.isEmpty()) {
-      tried = Set.of(picked.address());
-    } else {
-      if (!(tried instanceof HashSet)) tried = new HashSet<>(tried);
-      tried.add(picked.address());
-    }
+    if (tried.isEmpty()) tried = Set.of(picked.address());
+    else retried().add(picked.address());
     member = picked;
     exchange.upstream = picked.label();
     if (swapServiceToken) withFreshServiceToken();
@@ -435,13 +432,17 @@ final class Forwarding {
     if (!(cause instanceof ConnectException) && !staleRetried) {
       // A stale pooled connection says nothing about the address: it may be tried again, once.
       staleRetried = true;
-      Set<HostPort> again = new HashSet<>(tried);
-      again.remove(member.address());
-      tried = again;
+      retried().remove(member.address());
     }
     LOG.debug("retrying {} after {}", route.describeUpstream(), describe(failure));
     requestSent = false;
     next(failure);
+  }
+
+  /** {@link #tried}, made mutable: retries are rare, the first try need not allocate a HashSet. */
+  private Set<HostPort> retried() {
+    if (!(tried instanceof HashSet)) tried = new HashSet<>(tried);
+    return tried;
   }
 
   private boolean retryable(Throwable cause) {

@@ -43,7 +43,6 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
   void idleSince(long nanos) {
     idleSince = nanos;
-    forwarding = null;
   }
 
   /** Lends the connection to {@code user} until it is released or closed. */
