@@ -127,6 +127,21 @@ public final class RouteTable {
     return entries;
   }
 
+  /**
+   * The backend addresses of the table's own cloud, by service type: types in name order,
+   * addresses in the order of their {@code host:port} text. Services without a backend are left out.
+   */
+  public Map<String, Set<HostPort>> localBackends() {
+    Map<String, Set<HostPort>> backends = new TreeMap<>();
+    for (ServiceEntry entry : entries) {
+      if (entry.cloud().equals(localCloud) && entry.backend() != null) {
+        backends.computeIfAbsent(entry.serviceType(), type -> new TreeSet<>(Comparator.comparing(HostPort::toString)))
+            .addAll(entry.backend().addresses());
+      }
+    }
+    return backends;
+  }
+
   /** A short fingerprint of the entries: equal tables have equal versions. */
   public String version() {
     return version;

@@ -7,6 +7,8 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +38,15 @@ class RouteTableTest {
     assertThat(cloudOne.match("192.168.141.245:8888", "/compute/v22/servers")).isNull();
     assertThat(cloudOne.match("192.168.141.245:8888", "/images")).isNull();
     assertThat(cloudOne.match("192.168.141.245:8888", "/")).isNull();
+  }
+
+  @Test
+  void localBackendsAreTheOwnCloudsByServiceType() {
+    assertThat(cloudOne.localBackends()).containsExactly(
+        Map.entry("compute", Set.of(HostPort.parse("10.0.2.15:8774"))),
+        Map.entry("compute_legacy", Set.of(HostPort.parse("10.0.2.15:8775"))),
+        Map.entry("identity", Set.of(HostPort.parse("10.0.2.15:80"))),
+        Map.entry("image", Set.of(HostPort.parse("10.0.2.15:80"))));
   }
 
   @Test

@@ -6,11 +6,8 @@ import io.oscope.pool.Member;
 import io.oscope.proxy.ScopeProxy;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.RouteTable;
-import io.oscope.routes.ServiceEntry;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import reactor.core.publisher.Mono;
 
 /**
@@ -34,20 +31,12 @@ final class Readiness {
 
   private ObjectNode report() {
     RouteTable table = proxy.table();
-    Map<String, Set<String>> backendsByService = new TreeMap<>();
-    for (ServiceEntry entry : table.entries()) {
-      if (entry.cloud().equals(table.localCloud()) && entry.backend() != null) {
-        for (HostPort address : entry.backend().addresses()) {
-          backendsByService.computeIfAbsent(entry.serviceType(), type -> new TreeSet<>()).add(address.toString());
-        }
-      }
-    }
     ObjectNode states = JSON.createObjectNode();
     boolean ready = true;
-    for (Map.Entry<String, Set<String>> service : backendsByService.entrySet()) {
+    for (Map.Entry<String, Set<HostPort>> service : table.localBackends().entrySet()) {
       boolean anyUp = false;
-      for (String address : service.getValue()) {
-        Member member = proxy.balancer().member(HostPort.parse(address));
+      for (HostPort address : service.getValue()) {
+        Member member = proxy.balancer().member(address);
         boolean up = member.isUp() && member.lastCheckPassed();
         anyUp |= up;
         states.put(service.getKey() + " " + address, up ? "up" : "down: " + member.lastProblem());

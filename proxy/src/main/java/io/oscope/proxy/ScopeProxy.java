@@ -269,12 +269,9 @@ public final class ScopeProxy implements AutoCloseable {
   private Collection<HostPort> checkedAddresses() {
     RouteTable table = router.table();
     Set<HostPort> addresses = new LinkedHashSet<>();
+    table.localBackends().values().forEach(addresses::addAll);
     for (ServiceEntry entry : table.entries()) {
-      if (entry.cloud().equals(table.localCloud())) {
-        if (entry.backend() != null) addresses.addAll(entry.backend().addresses());
-      } else {
-        addresses.addAll(entry.frontend().addresses());
-      }
+      if (!entry.cloud().equals(table.localCloud())) addresses.addAll(entry.frontend().addresses());
     }
     return addresses;
   }
