@@ -11,7 +11,7 @@ import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Where a JFR recording's CPU samples are: the hottest methods by self time and by inclusive time,
- * for threads whose name starts with a prefix (default: reactor-netty's event loops).
+ * for threads whose name starts with a prefix (default: oscope's event loops).
  *
  * <pre>{@code java bench/JfrTop.java oscope-CloudOne.jfr [thread-prefix] [rows]}</pre>
  *
@@ -20,10 +20,10 @@ import jdk.jfr.consumer.RecordingFile;
 public final class JfrTop {
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: java bench/JfrTop.java FILE.jfr [thread-prefix (reactor-http)] [rows (30)]");
+      System.err.println("usage: java bench/JfrTop.java FILE.jfr [thread-prefix (oscope-loop)] [rows (30)]");
       System.exit(2);
     }
-    String prefix = args.length > 1 ? args[1] : "reactor-http";
+    String prefix = args.length > 1 ? args[1] : "oscope-loop";
     int rows = args.length > 2 ? Integer.parseInt(args[2]) : 30;
     Map<String, Integer> self = new HashMap<>();
     Map<String, Integer> inclusive = new HashMap<>();

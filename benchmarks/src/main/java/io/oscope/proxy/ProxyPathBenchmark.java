@@ -24,7 +24,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * oscope's own work per proxied request, without sockets: the routing decision, the upstream request
  * headers, the downstream response headers and the access-log line. In this package because
  * {@link ScopeRouter}, {@link HeaderRules} and {@link Exchange} are package-private; everything Netty
- * and Reactor do around them is measured by {@code bench/run}, not here.
+ * does around them is measured by {@code bench/run}, not here.
  *
  * <pre>{@code java -jar benchmarks/target/benchmarks.jar ProxyPath -prof gc}</pre>
  */
