@@ -1,8 +1,9 @@
 package io.oscope.proxy;
 
-import io.netty.handler.codec.http.HttpHeaders;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.oscope.routes.Destination;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.Pool;
@@ -34,7 +35,7 @@ final class ScopeRouter {
   ScopeRouter(RouteTable table, Set<String> allowed, Set<String> self) {
     this.table = table;
     this.unscoped = Scope.empty().withDefault(table.serviceTypes(), table.localCloud());
-    unscoped.toJson();
+    unscoped.toJson(); // computed once, kept in the scope
     this.allowed = Set.copyOf(allowed);
     this.self = Set.copyOf(self);
   }
@@ -65,7 +66,7 @@ final class ScopeRouter {
       throw new ProxyException(new ProxyError.ServiceNotInCloud(type, match.iface().label(), cloud), type);
     }
     if (destination instanceof Destination.Local local) {
-      String host = headers.get("Host");
+      String host = headers.get(HttpHeaderNames.HOST);
       return new Route(type, cloud, local.backend(), target.pathAndQuery(),
           host != null ? host : target.authority(), null, complete);
     }
@@ -91,13 +92,12 @@ final class ScopeRouter {
     if (!table.isDestination(key) && !allowed.contains(key)) {
       throw new ProxyException(new ProxyError.ForbiddenDestination(target.authority()));
     }
-    String host = headers.get("Host");
+    String host = headers.get(HttpHeaderNames.HOST);
     return new Route(null, null, Pool.of(address), target.pathAndQuery(), host != null ? host : target.authority(), null, null);
   }
 
-  /** The scope of a request: X-Scope, else the suffix of X-Auth-Token, else of X-Subject-Token. */
   /**
-   * The request's scope, completed with this proxy's cloud for every service type of the table,
+   * The request's scope (X-Scope, else the suffix of X-Auth-Token, else of X-Subject-Token), completed with this proxy's cloud for every service type of the table,
    * its clouds checked against the table. Clients send the same scope text on every request, so
    * the result is kept by text: a request then costs a hash lookup, not a parse.
    */
