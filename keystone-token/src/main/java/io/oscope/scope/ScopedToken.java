@@ -29,7 +29,7 @@ public record ScopedToken(String token, String scopeJson) {
     return new ScopedToken(tokenOf(headerValue), scopeJsonOf(headerValue));
   }
 
-  /** The token part of a header value: all of it when it carries no scope. Allocates only then. */
+  /** The token part of a header value: all of it when it carries no scope (then nothing is allocated). */
   public static String tokenOf(String headerValue) {
     int at = headerValue.indexOf(SEPARATOR);
     return at < 0 ? headerValue : headerValue.substring(0, at);
