@@ -1,28 +1,25 @@
 package io.oscope.proxy;
 
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +44,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   private boolean closeAfterResponse;
   private final ArrayDeque<Object> queued = new ArrayDeque<>(0);
   private boolean draining;
+  /** One timer for the response timeouts of all the connection's requests, pending while one waits. */
+  private ScheduledFuture<?> responseTimer;
+  private final Runnable responseTimerTask = this::responseTimerFired;
 
   ClientConnection(ScopeProxy proxy) {
     this.proxy = proxy;
@@ -63,6 +63,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     if (closedMetric != null) closedMetric.run();
+    if (responseTimer != null) responseTimer.cancel(false);
     Forwarding forwarding = current;
     current = null;
     if (forwarding != null) {
@@ -148,15 +149,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     exchange.status = error.status();
     exchange.bytes = body.length;
     proxy.countError(error);
-    DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-        HttpResponseStatus.valueOf(error.status(), ErrorResponses.title(error.status())), Unpooled.wrappedBuffer(body));
-    HttpHeaders headers = response.headers();
-    headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
-    headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-    headers.set(HttpHeaderNames.VIA, proxy.rules().viaEntry());
-    if (close || proxy.closing()) {
+    boolean closing = close || proxy.closing();
+    String head = "HTTP/1.1 " + error.status() + " " + ErrorResponses.title(error.status())
+        + "\r\ncontent-type: application/json\r\ncontent-length: " + body.length
+        + "\r\nvia: " + proxy.rules().viaEntry() + (closing ? "\r\nconnection: close" : "") + "\r\n\r\n";
+    ByteBuf response = ctx.alloc().buffer(head.length() + body.length);
+    response.writeCharSequence(head, StandardCharsets.ISO_8859_1);
+    response.writeBytes(body);
+    if (closing) {
       closeAfterResponse = true;
-      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     } else {
       ctx.writeAndFlush(response, ctx.voidPromise());
@@ -199,6 +200,22 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     boolean wanted = queued.size() < MAX_QUEUED && (current == null || current.wantsClientReads());
     var config = ctx.channel().config();
     if (config.isAutoRead() != wanted) config.setAutoRead(wanted);
+  }
+
+  /**
+   * Makes sure the current request's response timeout is checked within {@code nanos}. A timer
+   * already pending stays: when it fires, the request then current says when to check again.
+   * So a busy keep-alive connection schedules one timer per timeout, not one per request.
+   */
+  void watchResponse(long nanos) {
+    if (responseTimer == null) responseTimer = ctx.executor().schedule(responseTimerTask, nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void responseTimerFired() {
+    responseTimer = null;
+    Forwarding forwarding = current;
+    long again = forwarding == null ? 0 : forwarding.checkTimeout();
+    if (again > 0) watchResponse(again);
   }
 
   /** Closes the connection now if it is between requests; else it closes after the current response. */

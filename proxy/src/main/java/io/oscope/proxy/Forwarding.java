@@ -1,11 +1,11 @@
 package io.oscope.proxy;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
@@ -15,22 +15,17 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.oscope.pool.Member;
 import io.oscope.routes.HostPort;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,8 +42,11 @@ import org.slf4j.LoggerFactory;
  * is sent once more with a fresh one. Once response headers went to the client, a failure can
  * only cut the client connection, so that a truncated body never looks complete.
  */
-final class Forwarding {
+final class Forwarding implements ResponseReader.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(Forwarding.class);
+  private static final byte[] CRLF = ResponseHead.ascii("\r\n");
+  private static final byte[] LAST_CHUNK = ResponseHead.ascii("0\r\n\r\n");
+  private static final byte[] CONTINUE = ResponseHead.ascii("HTTP/1.1 100 Continue\r\n\r\n");
   private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD,
       HttpMethod.OPTIONS, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.TRACE);
 
@@ -77,12 +75,14 @@ final class Forwarding {
   private boolean requestReceived;
   private boolean requestSent;
   private boolean upstreamKeepAlive;
-  private boolean skippingInterim;
+  /** Whether the proxy chunks a body the upstream delimits by closing the connection. */
+  private boolean chunking;
   private boolean skippingRefusal;
   private boolean closeClient;
   private boolean finished;
   private long lastReadNanos;
-  private ScheduledFuture<?> timeout;
+  /** Whether the response timeout runs: from the request's end until the response's. */
+  private boolean awaitingResponse;
 
   /** Keystone refused the service token we put on a peer's validation call. */
   private static final class RefusedServiceToken extends Exception {
@@ -194,7 +194,7 @@ final class Forwarding {
       return;
     }
     upstream = handler;
-    handler.serve(this);
+    handler.serve(this, request.method().equals(HttpMethod.HEAD));
     Channel channel = handler.channel();
     String target = route.toPeer() ? route.absoluteUri() : route.pathAndQuery();
     if (!hasBody) {
@@ -209,7 +209,7 @@ final class Forwarding {
     }
     channel.write(new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), target, headers), channel.voidPromise());
     if (expectsContinue) {
-      front.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
+      front.writeAndFlush(Unpooled.wrappedBuffer(CONTINUE), front.voidPromise());
     }
     if (pending != null) {
       for (HttpContent content = pending.poll(); content != null; content = pending.poll()) {
@@ -225,19 +225,19 @@ final class Forwarding {
     requestSent = true;
     upstream.channel().flush();
     lastReadNanos = System.nanoTime();
-    long limit = shared.responseTimeout().toNanos();
-    timeout = front.executor().schedule(this::checkTimeout, limit, TimeUnit.NANOSECONDS);
+    awaitingResponse = true;
+    client.watchResponse(shared.responseTimeout().toNanos());
   }
 
-  private void checkTimeout() {
-    if (finished || timeout == null) return;
+  /**
+   * Called by the client connection's timer: answers 504 (or cuts the client) if the upstream was
+   * silent for the response timeout. Returns in how many nanoseconds to check again, or 0.
+   */
+  long checkTimeout() {
+    if (finished || !awaitingResponse) return 0;
     long limit = shared.responseTimeout().toNanos();
     long quiet = System.nanoTime() - lastReadNanos;
-    if (quiet < limit) {
-      timeout = front.executor().schedule(this::checkTimeout, limit - quiet, TimeUnit.NANOSECONDS);
-      return;
-    }
-    timeout = null;
+    if (quiet < limit) return limit - quiet;
     problem = "no answer within " + shared.responseTimeout().toMillis() + " ms";
     UpstreamHandler handler = upstream;
     upstream = null;
@@ -246,6 +246,7 @@ final class Forwarding {
     if (exchange.responseStarted) cutClient("no data within the response timeout");
     else fail(new ProxyException(new ProxyError.UpstreamTimeout(
         route.describeUpstream() + " " + member.address(), "answer", shared.responseTimeout())));
+    return 0;
   }
 
   /** A part of the request body, or its end, from the client. */
@@ -279,113 +280,101 @@ final class Forwarding {
     client.updateReads();
   }
 
-  /** A response part from the upstream. */
-  void upstreamRead(Object message) {
-    if (message instanceof HttpResponse response && !responseHead(response)) {
-      ReferenceCountUtil.release(message);
-      return;
-    }
-    if (message instanceof HttpContent content) {
-      responseContent(content);
-    } else {
-      ReferenceCountUtil.release(message);
-    }
-  }
-
-  /** Handles the response's head; false if the response is unusable and the try failed. */
-  private boolean responseHead(HttpResponse response) {
-    if (response.decoderResult().isFailure()) {
-      upstreamFailed(new IOException("invalid response: " + response.decoderResult().cause().getMessage()));
-      return false;
-    }
-    int status = response.status().code();
-    if (status < 200) {
-      // 100 Continue and other interim answers: the client got its own 100, nothing else is passed on.
-      skippingInterim = true;
-      return true;
-    }
+  /** A final response's head from the upstream: its head for the client goes out now. */
+  @Override
+  public ResponseReader.Delivery head(ResponseHead head) {
+    int status = head.status();
     if (status >= 500) problem = "answered " + status;
     if (status == 401 && serviceToken != null && !exchange.serviceTokenRenewed) {
       exchange.serviceTokenRenewed = true;
       shared.tokenExchange().tokens().refused(serviceToken);
       skippingRefusal = true;
-      return true;
+      return ResponseReader.Delivery.DISCARD;
     }
     exchange.responseStarted = true;
     exchange.status = status;
-    upstreamKeepAlive = HttpUtil.isKeepAlive(response);
-    HttpHeaders out = response.headers();
-    shared.rules().downstreamResponse(out);
-    if (!out.contains(HttpHeaderNames.CONTENT_LENGTH) && mayHaveBody(status)) {
-      if (request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
-        // Explicit chunking: a body cut short then lacks its last chunk, and the client knows.
-        out.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-      } else {
-        closeClient = true; // an HTTP/1.0 client reads such a body to the end of the connection
+    boolean http11Client = request.protocolVersion().equals(HttpVersion.HTTP_1_1);
+    boolean chunked = false;
+    ResponseReader.Delivery delivery = ResponseReader.Delivery.AS_RECEIVED;
+    switch (head.framing()) {
+      case CHUNKED -> {
+        if (http11Client) {
+          chunked = true;
+        } else {
+          closeClient = true; // an HTTP/1.0 client reads the payload to the end of the connection
+          delivery = ResponseReader.Delivery.PAYLOAD;
+        }
       }
+      case UNTIL_CLOSE -> {
+        if (http11Client) {
+          // Explicit chunking: a body cut short then lacks its last chunk, and the client knows.
+          chunked = true;
+          chunking = true;
+          delivery = ResponseReader.Delivery.PAYLOAD;
+        } else {
+          closeClient = true;
+        }
+      }
+      case NONE, LENGTH -> { }
     }
+    ResponseHead.ConnectionLine connection = ResponseHead.ConnectionLine.NONE;
     if (!keepAlive() || closeClient) {
       closeClient = true;
-      out.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    } else if (!request.protocolVersion().isKeepAliveDefault()) {
-      out.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+      connection = ResponseHead.ConnectionLine.CLOSE;
+    } else if (!http11Client) {
+      connection = ResponseHead.ConnectionLine.KEEP_ALIVE;
     }
-    response.setProtocolVersion(HttpVersion.HTTP_1_1);
-    front.write(response, front.voidPromise());
-    return true;
+    byte[] via = shared.rules().viaEntryBytes();
+    ByteBuf out = front.alloc().buffer(head.estimatedLength(via.length));
+    head.writeTo(out, via, chunked, connection);
+    front.write(out, front.voidPromise());
+    return delivery;
   }
 
   private boolean keepAlive() {
     return clientKeepAlive && client.keepAlive();
   }
 
-  private boolean mayHaveBody(int status) {
-    return !request.method().equals(HttpMethod.HEAD) && status != 204 && status != 304;
-  }
-
-  private void responseContent(HttpContent content) {
-    if (content.decoderResult().isFailure()) {
-      Throwable cause = content.decoderResult().cause();
-      content.release();
-      upstreamFailed(new IOException("invalid response body: " + cause.getMessage()));
+  /** A part of the response body from the upstream. */
+  @Override
+  public void body(ByteBuf part, int payloadBytes) {
+    if (finished || upstream == null) {
+      part.release();
       return;
     }
-    boolean last = content instanceof LastHttpContent;
-    if (skippingInterim || skippingRefusal || !exchange.responseStarted) {
-      content.release();
-      if (!last) return;
-      if (skippingInterim) {
-        skippingInterim = false;
-      } else if (skippingRefusal) {
-        skippingRefusal = false;
-        retryWithFreshToken();
-      }
-      return;
+    exchange.bytes += payloadBytes;
+    if (chunking) {
+      ByteBuf size = front.alloc().buffer(20);
+      size.writeCharSequence(Integer.toHexString(part.readableBytes()), StandardCharsets.US_ASCII);
+      size.writeBytes(CRLF);
+      front.write(size, front.voidPromise());
+      front.write(part, front.voidPromise());
+      front.write(Unpooled.wrappedBuffer(CRLF), front.voidPromise());
+    } else {
+      front.write(part, front.voidPromise());
     }
-    exchange.bytes += content.content().readableBytes();
-    if (!last) {
-      front.write(content, front.voidPromise());
-      if (!front.channel().isWritable()) upstream.channel().config().setAutoRead(false);
-      return;
-    }
-    complete(content);
+    if (!front.channel().isWritable()) upstream.channel().config().setAutoRead(false);
   }
 
-  void upstreamReadComplete() {
-    lastReadNanos = System.nanoTime();
-    if (exchange.responseStarted) front.flush();
-  }
-
-  private void complete(HttpContent last) {
+  /** The response is complete. */
+  @Override
+  public void end(boolean reusable) {
+    if (finished || upstream == null) return;
+    if (skippingRefusal) {
+      skippingRefusal = false;
+      retryWithFreshToken(reusable);
+      return;
+    }
     UpstreamHandler handler = upstream;
     upstream = null;
     endAttempt();
-    if (upstreamKeepAlive && requestSent) {
+    if (reusable && requestSent) {
       handler.release();
     } else {
       handler.discard();
       if (!requestReceived) closeClient = true; // the rest of the request body is of no use now
     }
+    ByteBuf last = chunking ? Unpooled.wrappedBuffer(LAST_CHUNK) : Unpooled.EMPTY_BUFFER;
     if (closeClient) {
       front.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
     } else {
@@ -394,11 +383,22 @@ final class Forwarding {
     finish();
   }
 
-  private void retryWithFreshToken() {
+  /** The upstream's answer is not a valid HTTP response. */
+  @Override
+  public void failed(IOException problem) {
+    upstreamFailed(problem);
+  }
+
+  void upstreamReadComplete() {
+    lastReadNanos = System.nanoTime();
+    if (exchange.responseStarted) front.flush();
+  }
+
+  private void retryWithFreshToken(boolean reusable) {
     UpstreamHandler handler = upstream;
     upstream = null;
     endAttempt();
-    if (upstreamKeepAlive) handler.release();
+    if (reusable) handler.release();
     else handler.discard();
     requestSent = false;
     withFreshServiceToken();
@@ -454,10 +454,7 @@ final class Forwarding {
 
   /** Ends the current try for the balancer, once. */
   private void endAttempt() {
-    if (timeout != null) {
-      timeout.cancel(false);
-      timeout = null;
-    }
+    awaitingResponse = false;
     if (member != null && !memberEnded) {
       memberEnded = true;
       shared.balancer().end(member, problem);

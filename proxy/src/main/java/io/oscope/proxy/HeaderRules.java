@@ -7,6 +7,7 @@ import io.oscope.exchange.PeerSignature;
 import io.oscope.routes.RouteTable;
 import io.oscope.routes.ServiceUrl;
 import io.oscope.scope.ScopedToken;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -38,6 +39,7 @@ final class HeaderRules {
 
   private final String viaName;
   private final String viaEntry;
+  private final byte[] viaEntryBytes;
   private final String scheme;
 
   /** @param scheme how clients reach this proxy: {@code http} or {@code https} */
@@ -45,11 +47,17 @@ final class HeaderRules {
     this.viaName = viaName;
     this.scheme = scheme;
     this.viaEntry = "1.1 " + viaName;
+    this.viaEntryBytes = viaEntry.getBytes(StandardCharsets.US_ASCII);
   }
 
   /** This proxy's {@code Via} entry, e.g. {@code 1.1 oscope-CloudOne}. */
   String viaEntry() {
     return viaEntry;
+  }
+
+  /** {@link #viaEntry()} in ASCII, for heads written as bytes. */
+  byte[] viaEntryBytes() {
+    return viaEntryBytes;
   }
 
   /** Whether the request already passed through this proxy. */
@@ -93,12 +101,6 @@ final class HeaderRules {
     headers.set(X_FORWARDED_FOR, forwardedFor == null ? clientAddress : forwardedFor + ", " + clientAddress);
     if (!headers.contains(X_FORWARDED_PROTO)) headers.set(X_FORWARDED_PROTO, scheme);
     if (!headers.contains(X_FORWARDED_HOST) && host != null) headers.set(X_FORWARDED_HOST, host);
-  }
-
-  /** Turns an upstream response's headers, in place, into those for the client: no hop-by-hop ones, with Via. */
-  void downstreamResponse(HttpHeaders headers) {
-    removeHopByHop(headers);
-    appendVia(headers);
   }
 
   private void appendVia(HttpHeaders out) {

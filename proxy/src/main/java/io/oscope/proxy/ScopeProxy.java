@@ -14,7 +14,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -138,7 +139,8 @@ public final class ScopeProxy implements AutoCloseable {
             channel.pipeline().addLast(new IdleStateHandler(settings.maxIdle().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
             // The decoder also refuses what RFC 9112 says a proxy must not forward, such as a request
             // with both Content-Length and Transfer-Encoding (ClientConnection answers it with a 400).
-            channel.pipeline().addLast(new HttpServerCodec(new HttpDecoderConfig()
+            // No encoder: responses go out as bytes (ResponseHead, ClientConnection.fail).
+            channel.pipeline().addLast(new HttpRequestDecoder(new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_LINE_BYTES).setMaxHeaderSize(MAX_HEADER_BYTES)));
             channel.pipeline().addLast(new ClientConnection(ScopeProxy.this));
           }

@@ -5,8 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
@@ -28,8 +27,6 @@ import java.util.concurrent.TimeUnit;
  * the event loop (Netty's DNS resolver, which reads {@code /etc/hosts} first).
  */
 final class UpstreamChannels implements AutoCloseable {
-  private static final int MAX_HEADER_BYTES = 64 * 1024;
-
   private final Bootstrap bootstrap;
   private final DnsAddressResolverGroup resolver;
   private final SslContext tls;
@@ -87,8 +84,8 @@ final class UpstreamChannels implements AutoCloseable {
       @Override
       protected void initChannel(Channel channel) {
         if (https) channel.pipeline().addLast(tls.newHandler(channel.alloc(), address.host(), address.port()));
-        channel.pipeline().addLast(new HttpClientCodec(new HttpDecoderConfig().setMaxHeaderSize(MAX_HEADER_BYTES),
-            HttpClientCodec.DEFAULT_PARSE_HTTP_AFTER_CONNECT_REQUEST, HttpClientCodec.DEFAULT_FAIL_ON_MISSING_RESPONSE));
+        // Requests are encoded by Netty; responses are read from the bytes by UpstreamHandler.
+        channel.pipeline().addLast(new HttpRequestEncoder());
         channel.pipeline().addLast(handler);
       }
     });

@@ -1,0 +1,337 @@
+package io.oscope.proxy;
+
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The head of one upstream response, read straight from its bytes: status, framing and
+ * connection, and where its header lines are, so that the head for the client is those lines
+ * copied as they came, without the hop-by-hop ones, with this proxy's {@code Via}. Nothing is
+ * decoded into strings. One instance per upstream connection, parsed anew for every response;
+ * its positions refer to the buffer given to {@link #parse} and are valid as long as that is.
+ */
+final class ResponseHead {
+  /** How the body of a response is delimited (RFC 9112 section 6.3). */
+  enum Framing { NONE, LENGTH, CHUNKED, UNTIL_CLOSE }
+
+  private static final byte[] HTTP_1_1 = ascii("HTTP/1.1 ");
+  private static final byte[] HTTP_1 = ascii("http/1.");
+  private static final byte[] CRLF = ascii("\r\n");
+  private static final byte[] VIA = ascii("via: ");
+  private static final byte[] COMMA = ascii(", ");
+  private static final byte[] CHUNKED_LINE = ascii("transfer-encoding: chunked\r\n");
+  private static final byte[] CLOSE_LINE = ascii("connection: close\r\n");
+  private static final byte[] KEEP_ALIVE_LINE = ascii("connection: keep-alive\r\n");
+
+  private static final byte[] CONTENT_LENGTH = ascii("content-length");
+  private static final byte[] TRANSFER_ENCODING = ascii("transfer-encoding");
+  private static final byte[] CONNECTION = ascii("connection");
+  private static final byte[] VIA_NAME = ascii("via");
+  private static final byte[] CHUNKED = ascii("chunked");
+  private static final byte[] CLOSE = ascii("close");
+  private static final byte[] KEEP_ALIVE = ascii("keep-alive");
+  /** RFC 9110 7.6.1 hop-by-hop headers, plus the non-standard Proxy-Connection; Connection apart. */
+  private static final byte[][] HOP_BY_HOP = {ascii("keep-alive"), ascii("proxy-authenticate"),
+      ascii("proxy-authorization"), ascii("te"), ascii("trailer"), ascii("upgrade"), ascii("proxy-connection")};
+  /** RFC 9110 5.6.2 tchar, the bytes of a header name. */
+  private static final boolean[] TCHAR = new boolean[128];
+
+  static {
+    for (char c = '0'; c <= '9'; c++) TCHAR[c] = true;
+    for (char c = 'a'; c <= 'z'; c++) TCHAR[c] = true;
+    for (char c = 'A'; c <= 'Z'; c++) TCHAR[c] = true;
+    for (char c : "!#$%&'*+-.^_`|~".toCharArray()) TCHAR[c] = true;
+  }
+
+  private ByteBuf source;
+  private int status;
+  private boolean http11;
+  private Framing framing;
+  private long contentLength;
+  private boolean keepAlive;
+  private int length;
+  /** Start of the status code in the status line, and the end of that line without its CR LF. */
+  private int statusStart;
+  private int statusLineEnd;
+  /** Pairs of (start, end) of the header lines to copy, CR LF included. */
+  private int[] kept = new int[32];
+  private int keptCount;
+  /** Pairs of (start, end) of the values of the response's own Via headers. */
+  private int[] via = new int[4];
+  private int viaCount;
+  /** Pairs of (start, end) of header names listed in Connection, other than close and keep-alive. */
+  private int[] connectionNames = new int[4];
+  private int connectionNameCount;
+
+  /** The status code. */
+  int status() {
+    return status;
+  }
+
+  /** How the body is delimited; {@link Framing#NONE} for interim answers, HEAD answers, 204 and 304. */
+  Framing framing() {
+    return framing;
+  }
+
+  /** The body's length, for {@link Framing#LENGTH}. */
+  long contentLength() {
+    return contentLength;
+  }
+
+  /** Whether the upstream keeps the connection open after this response. */
+  boolean keepAlive() {
+    return keepAlive;
+  }
+
+  /**
+   * Parses the head in {@code buffer} from {@code start} to {@code end} (after its empty line).
+   *
+   * @param toHead whether the request was a HEAD, whose answer has no body whatever it says
+   * @throws IOException if the head is not a valid HTTP/1.0 or 1.1 response head
+   */
+  void parse(ByteBuf buffer, int start, int end, boolean toHead) throws IOException {
+    source = buffer;
+    length = end - start;
+    keptCount = 0;
+    viaCount = 0;
+    connectionNameCount = 0;
+    contentLength = -1;
+    boolean chunked = false;
+    boolean close = false;
+    boolean keepAliveToken = false;
+    int lineEnd = lineEnd(buffer, start, end);
+    statusLine(buffer, start, lineEnd);
+    for (int line = next(buffer, lineEnd); ; line = next(buffer, lineEnd)) {
+      lineEnd = lineEnd(buffer, line, end);
+      if (lineEnd == line) break; // the empty line
+      int nextLine = next(buffer, lineEnd);
+      int colon = buffer.indexOf(line, lineEnd, (byte) ':');
+      if (colon <= line) throw invalid("a header line without a name");
+      checkName(buffer, line, colon);
+      int valueStart = skipSpaces(buffer, colon + 1, lineEnd);
+      int valueEnd = trimSpaces(buffer, valueStart, lineEnd);
+      checkValue(buffer, valueStart, valueEnd);
+      int nameLength = colon - line;
+      if (is(buffer, line, nameLength, CONTENT_LENGTH)) {
+        contentLength(buffer, valueStart, valueEnd);
+        keep(line, nextLine);
+      } else if (is(buffer, line, nameLength, TRANSFER_ENCODING)) {
+        if (chunked || !is(buffer, valueStart, valueEnd - valueStart, CHUNKED)) {
+          throw invalid("a Transfer-Encoding other than chunked");
+        }
+        chunked = true;
+      } else if (is(buffer, line, nameLength, CONNECTION)) {
+        for (int token = valueStart; token < valueEnd; ) {
+          int comma = buffer.indexOf(token, valueEnd, (byte) ',');
+          int tokenEnd = comma < 0 ? valueEnd : comma;
+          int from = skipSpaces(buffer, token, tokenEnd);
+          int to = trimSpaces(buffer, from, tokenEnd);
+          if (is(buffer, from, to - from, CLOSE)) close = true;
+          else if (is(buffer, from, to - from, KEEP_ALIVE)) keepAliveToken = true;
+          else if (to > from) connectionNames = add(connectionNames, connectionNameCount++, from, to);
+          token = tokenEnd + 1;
+        }
+      } else if (is(buffer, line, nameLength, VIA_NAME)) {
+        via = add(via, viaCount++, valueStart, valueEnd);
+      } else if (!hopByHop(buffer, line, nameLength)) {
+        keep(line, nextLine);
+      }
+    }
+    if (connectionNameCount > 0) dropConnectionNames();
+    if (chunked && contentLength >= 0) throw invalid("both Content-Length and Transfer-Encoding");
+    if (status < 200 || toHead || status == 204 || status == 304) framing = Framing.NONE;
+    else if (chunked) framing = Framing.CHUNKED;
+    else if (contentLength >= 0) framing = Framing.LENGTH;
+    else framing = Framing.UNTIL_CLOSE;
+    keepAlive = framing != Framing.UNTIL_CLOSE && (http11 ? !close : keepAliveToken);
+  }
+
+  /**
+   * Writes the head for the client: HTTP/1.1, the upstream's lines but the hop-by-hop ones,
+   * {@code Via} with {@code viaEntry} appended, and the framing and connection this proxy chose.
+   *
+   * @param chunked whether the body goes to the client chunked
+   * @param connection {@code Connection} line to add, or null
+   */
+  void writeTo(ByteBuf out, byte[] viaEntry, boolean chunked, ConnectionLine connection) {
+    out.writeBytes(HTTP_1_1);
+    out.writeBytes(source, statusStart, statusLineEnd - statusStart);
+    out.writeBytes(CRLF);
+    for (int i = 0; i < keptCount; i++) {
+      out.writeBytes(source, kept[2 * i], kept[2 * i + 1] - kept[2 * i]);
+    }
+    out.writeBytes(VIA);
+    for (int i = 0; i < viaCount; i++) {
+      out.writeBytes(source, via[2 * i], via[2 * i + 1] - via[2 * i]);
+      out.writeBytes(COMMA);
+    }
+    out.writeBytes(viaEntry);
+    out.writeBytes(CRLF);
+    if (chunked) out.writeBytes(CHUNKED_LINE);
+    if (connection == ConnectionLine.CLOSE) out.writeBytes(CLOSE_LINE);
+    else if (connection == ConnectionLine.KEEP_ALIVE) out.writeBytes(KEEP_ALIVE_LINE);
+    out.writeBytes(CRLF);
+  }
+
+  /** The {@code Connection} header the proxy adds to a head for the client. */
+  enum ConnectionLine { NONE, CLOSE, KEEP_ALIVE }
+
+  /** About as many bytes as {@link #writeTo} writes, to size its buffer. */
+  int estimatedLength(int viaEntryLength) {
+    return length + viaEntryLength + 64;
+  }
+
+  private void statusLine(ByteBuf buffer, int start, int end) throws IOException {
+    if (end - start < 12 || !is(buffer, start, HTTP_1.length, HTTP_1) || buffer.getByte(start + 8) != ' ') {
+      throw invalid("not an HTTP/1.x status line");
+    }
+    byte minor = buffer.getByte(start + 7);
+    if (minor != '0' && minor != '1') throw invalid("not an HTTP/1.x status line");
+    http11 = minor == '1';
+    statusStart = start + 9;
+    statusLineEnd = end;
+    int code = 0;
+    for (int i = statusStart; i < statusStart + 3; i++) {
+      byte digit = buffer.getByte(i);
+      if (digit < '0' || digit > '9') throw invalid("a status code that is not three digits");
+      code = code * 10 + digit - '0';
+    }
+    if (end > statusStart + 3 && buffer.getByte(statusStart + 3) != ' ') {
+      throw invalid("a status code that is not three digits");
+    }
+    if (code < 100) throw invalid("status " + code);
+    if (code == 101) throw invalid("101 Switching Protocols, which this proxy does not relay");
+    status = code;
+    checkValue(buffer, statusStart, end);
+  }
+
+  private void contentLength(ByteBuf buffer, int from, int to) throws IOException {
+    // "Content-Length: 5, 5" and repeated equal headers are allowed; anything else is not.
+    for (int token = from; token <= to; ) {
+      int comma = buffer.indexOf(token, to, (byte) ',');
+      int tokenEnd = comma < 0 ? to : comma;
+      int start = skipSpaces(buffer, token, tokenEnd);
+      int end = trimSpaces(buffer, start, tokenEnd);
+      if (end == start || end - start > 18) throw invalid("an invalid Content-Length");
+      long value = 0;
+      for (int i = start; i < end; i++) {
+        byte digit = buffer.getByte(i);
+        if (digit < '0' || digit > '9') throw invalid("an invalid Content-Length");
+        value = value * 10 + digit - '0';
+      }
+      if (contentLength >= 0 && contentLength != value) throw invalid("conflicting Content-Length values");
+      contentLength = value;
+      token = tokenEnd + 1;
+    }
+  }
+
+  private void keep(int start, int end) {
+    kept = add(kept, keptCount++, start, end);
+  }
+
+  private void dropConnectionNames() {
+    int write = 0;
+    for (int i = 0; i < keptCount; i++) {
+      int start = kept[2 * i];
+      int end = kept[2 * i + 1];
+      int nameLength = source.indexOf(start, end, (byte) ':') - start;
+      boolean listed = false;
+      for (int n = 0; n < connectionNameCount && !listed; n++) {
+        int from = connectionNames[2 * n];
+        int to = connectionNames[2 * n + 1];
+        listed = to - from == nameLength && sameIgnoringCase(source, from, start, nameLength);
+      }
+      if (!listed) {
+        kept[2 * write] = start;
+        kept[2 * write + 1] = end;
+        write++;
+      }
+    }
+    keptCount = write;
+  }
+
+  private static boolean hopByHop(ByteBuf buffer, int name, int length) {
+    for (byte[] hop : HOP_BY_HOP) {
+      if (is(buffer, name, length, hop)) return true;
+    }
+    return false;
+  }
+
+  /** Whether the {@code length} bytes at {@code at} are {@code lowerCase}, ignoring ASCII case. */
+  private static boolean is(ByteBuf buffer, int at, int length, byte[] lowerCase) {
+    if (length != lowerCase.length) return false;
+    for (int i = 0; i < length; i++) {
+      if (lower(buffer.getByte(at + i)) != lowerCase[i]) return false;
+    }
+    return true;
+  }
+
+  private static byte lower(byte b) {
+    return b >= 'A' && b <= 'Z' ? (byte) (b + ('a' - 'A')) : b;
+  }
+
+  private static boolean sameIgnoringCase(ByteBuf buffer, int a, int b, int length) {
+    for (int i = 0; i < length; i++) {
+      if (lower(buffer.getByte(a + i)) != lower(buffer.getByte(b + i))) return false;
+    }
+    return true;
+  }
+
+  private static void checkName(ByteBuf buffer, int from, int to) throws IOException {
+    for (int i = from; i < to; i++) {
+      byte b = buffer.getByte(i);
+      if (b < 0 || !TCHAR[b]) throw invalid("an invalid header name");
+    }
+  }
+
+  /** Field values: visible characters, spaces and tabs, obs-text; no control characters. */
+  private static void checkValue(ByteBuf buffer, int from, int to) throws IOException {
+    for (int i = from; i < to; i++) {
+      byte b = buffer.getByte(i);
+      if (b >= 0 && b < ' ' && b != '\t' || b == 0x7f) throw invalid("a control character in a header");
+    }
+  }
+
+  /** The end of the line starting at {@code from}, before its CR LF (or bare LF). */
+  private static int lineEnd(ByteBuf buffer, int from, int end) throws IOException {
+    int lf = buffer.indexOf(from, end, (byte) '\n');
+    if (lf < 0) throw invalid("an unterminated header line");
+    int lineEnd = lf > from && buffer.getByte(lf - 1) == '\r' ? lf - 1 : lf;
+    if (lineEnd > from && (buffer.getByte(from) == ' ' || buffer.getByte(from) == '\t')) {
+      throw invalid("a folded header line");
+    }
+    return lineEnd;
+  }
+
+  /** The start of the line after the one ending (before its CR LF) at {@code lineEnd}. */
+  private static int next(ByteBuf buffer, int lineEnd) {
+    return buffer.getByte(lineEnd) == '\r' ? lineEnd + 2 : lineEnd + 1;
+  }
+
+  private static int skipSpaces(ByteBuf buffer, int from, int to) {
+    while (from < to && (buffer.getByte(from) == ' ' || buffer.getByte(from) == '\t')) from++;
+    return from;
+  }
+
+  private static int trimSpaces(ByteBuf buffer, int from, int to) {
+    while (to > from && (buffer.getByte(to - 1) == ' ' || buffer.getByte(to - 1) == '\t')) to--;
+    return to;
+  }
+
+  private static int[] add(int[] pairs, int index, int start, int end) {
+    int[] grown = pairs.length < 2 * index + 2 ? Arrays.copyOf(pairs, pairs.length * 2) : pairs;
+    grown[2 * index] = start;
+    grown[2 * index + 1] = end;
+    return grown;
+  }
+
+  static IOException invalid(String what) {
+    return new IOException("invalid response: " + what);
+  }
+
+  static byte[] ascii(String text) {
+    return text.getBytes(StandardCharsets.US_ASCII);
+  }
+}

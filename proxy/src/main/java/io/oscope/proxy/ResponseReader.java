@@ -1,0 +1,343 @@
+package io.oscope.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.io.IOException;
+
+/**
+ * Reads the HTTP/1.x responses of one upstream connection from the bytes as they arrive, and hands
+ * each one on with the least work a relay needs: its head parsed once ({@link ResponseHead}), its
+ * body as slices of the buffers read, never copied nor split into objects. A chunked body is
+ * followed chunk by chunk only to find where it ends; it can be handed on as received, framing
+ * included, or as its payload alone.
+ *
+ * <p>Interim answers (1xx) are read and dropped: the client got its own {@code 100 Continue}.
+ * Not thread-safe: used on the connection's event loop only.
+ */
+final class ResponseReader {
+  static final int MAX_HEAD_BYTES = 64 * 1024;
+  private static final int MAX_CHUNK_LINE_BYTES = 4096;
+  private static final int MAX_TRAILER_BYTES = 64 * 1024;
+
+  /** How a response's body is handed to the {@link Listener}. */
+  enum Delivery {
+    /** The bytes as received: with a chunked body, its framing and trailers too. */
+    AS_RECEIVED,
+    /** The payload alone, without chunk framing or trailers. */
+    PAYLOAD,
+    /** Nothing: the body is read to its end and dropped. */
+    DISCARD
+  }
+
+  /** Who hears of the response awaited. */
+  interface Listener {
+    /** A final response's head; says how its body is wanted. Valid only during the call. */
+    Delivery head(ResponseHead head);
+
+    /** Part of the body, the listener's to release; {@code payloadBytes} of it are payload. */
+    void body(ByteBuf part, int payloadBytes);
+
+    /** The response is complete; {@code reusable}: the connection may carry another exchange. */
+    void end(boolean reusable);
+
+    /** The upstream sent something that is not a valid response. */
+    void failed(IOException problem);
+  }
+
+  private enum State {
+    IDLE, HEAD, FIXED, UNTIL_CLOSE, CHUNK_SIZE, CHUNK_EXTENSION, CHUNK_SIZE_LF, CHUNK_DATA, CHUNK_DATA_CR,
+    CHUNK_DATA_LF, TRAILER_START, TRAILER_LINE, TRAILER_END_LF
+  }
+
+  private final ResponseHead head = new ResponseHead();
+  private final ByteBufAllocator allocator;
+  private Listener listener;
+  private boolean toHead;
+  private State state = State.IDLE;
+  private Delivery delivery;
+  private long remaining;
+  private int digits;
+  private int lineBytes;
+  /** Payload bytes in the part being gathered for {@link Delivery#AS_RECEIVED}. */
+  private int gatheredPayload;
+  /** The start of a head that did not arrive whole in one read. */
+  private ByteBuf partialHead;
+  /** Counts {@link #expect} and {@link #stop} calls, which a listener may make while called. */
+  private int generation;
+
+  ResponseReader(ByteBufAllocator allocator) {
+    this.allocator = allocator;
+  }
+
+  /** The next bytes are the answer to a request: {@code toHead} if it was a HEAD. */
+  void expect(Listener listener, boolean toHead) {
+    discardPartialHead();
+    generation++;
+    this.listener = listener;
+    this.toHead = toHead;
+    state = State.HEAD;
+  }
+
+  /** No answer is awaited any more: the listener hears nothing more. */
+  void stop() {
+    discardPartialHead();
+    generation++;
+    listener = null;
+    state = State.IDLE;
+  }
+
+  /** Whether a response is awaited or being read. */
+  boolean busy() {
+    return state != State.IDLE;
+  }
+
+  /**
+   * The upstream closed the connection: ends a body that runs until then, and returns true; false
+   * if the response was not complete.
+   */
+  boolean closed() {
+    if (state != State.UNTIL_CLOSE) return false;
+    end(false);
+    return true;
+  }
+
+  /** Reads {@code in} (which the caller releases). Bytes after a complete response are not read. */
+  void read(ByteBuf in) {
+    if (state == State.IDLE) return;
+    ByteBuf input = in;
+    if (partialHead != null) {
+      input = partialHead;
+      partialHead = null;
+      input.writeBytes(in);
+    }
+    int before = generation;
+    try {
+      process(input);
+    } finally {
+      if (input != in) {
+        if (generation == before && state == State.HEAD && input.isReadable()) partialHead = input.discardReadBytes();
+        else input.release();
+      } else if (generation == before && state == State.HEAD && in.isReadable()) {
+        partialHead = allocator.heapBuffer(Math.max(1024, in.readableBytes() * 2)).writeBytes(in);
+      }
+    }
+  }
+
+  private void process(ByteBuf input) {
+    int generationAtStart = generation;
+    int pos = input.readerIndex();
+    int end = input.writerIndex();
+    int gatheredFrom = pos;
+    while (pos < end) {
+      switch (state) {
+        case HEAD -> {
+          int headEnd = headEnd(input, pos, end);
+          if (headEnd < 0 || headEnd - pos > MAX_HEAD_BYTES) {
+            if (headEnd >= 0 || end - pos > MAX_HEAD_BYTES) {
+              fail(ResponseHead.invalid("a head over " + MAX_HEAD_BYTES + " bytes"));
+            } else {
+              input.readerIndex(pos); // the rest of the head comes with the next read
+            }
+            return;
+          }
+          try {
+            head.parse(input, pos, headEnd, toHead);
+          } catch (IOException e) {
+            fail(e);
+            return;
+          }
+          pos = headEnd;
+          gatheredFrom = pos;
+          input.readerIndex(pos);
+          if (head.status() < 200) continue; // interim: the final answer follows
+          delivery = listener.head(head);
+          if (generation != generationAtStart) return;
+          switch (head.framing()) {
+            case NONE -> {
+              end(head.keepAlive() && pos == end);
+              return;
+            }
+            case LENGTH -> {
+              remaining = head.contentLength();
+              state = State.FIXED;
+              if (remaining == 0) {
+                end(head.keepAlive() && pos == end);
+                return;
+              }
+            }
+            case CHUNKED -> startChunk();
+            case UNTIL_CLOSE -> state = State.UNTIL_CLOSE;
+          }
+        }
+        case FIXED, CHUNK_DATA -> {
+          int n = (int) Math.min(remaining, end - pos);
+          payload(input, pos, n);
+          if (generation != generationAtStart) return;
+          pos += n;
+          remaining -= n;
+          if (remaining == 0) {
+            if (state == State.CHUNK_DATA) {
+              state = State.CHUNK_DATA_CR;
+            } else {
+              hand(input, gatheredFrom, pos);
+              if (generation == generationAtStart) end(head.keepAlive() && pos == end);
+              return;
+            }
+          }
+        }
+        case UNTIL_CLOSE -> {
+          payload(input, pos, end - pos);
+          if (generation != generationAtStart) return;
+          pos = end;
+        }
+        case CHUNK_SIZE -> {
+          byte b = input.getByte(pos++);
+          int digit = Character.digit(b, 16);
+          if (digit >= 0) {
+            if (++digits > 15) {
+              fail(ResponseHead.invalid("a chunk size over 15 hex digits"));
+              return;
+            }
+            remaining = remaining * 16 + digit;
+          } else if (digits == 0) {
+            fail(ResponseHead.invalid("a chunk without a size"));
+            return;
+          } else if (b == ';' || b == ' ' || b == '\t') {
+            state = State.CHUNK_EXTENSION;
+          } else if (b == '\r') {
+            state = State.CHUNK_SIZE_LF;
+          } else if (b == '\n') {
+            sizeRead();
+          } else {
+            fail(ResponseHead.invalid("an invalid chunk size"));
+            return;
+          }
+        }
+        case CHUNK_EXTENSION, TRAILER_LINE -> {
+          int lf = input.indexOf(pos, end, (byte) '\n');
+          int limit = state == State.CHUNK_EXTENSION ? MAX_CHUNK_LINE_BYTES : MAX_TRAILER_BYTES;
+          lineBytes += (lf < 0 ? end : lf) - pos;
+          if (lineBytes > limit) {
+            fail(ResponseHead.invalid(state == State.CHUNK_EXTENSION ? "a chunk line too long" : "trailers too long"));
+            return;
+          }
+          if (lf < 0) {
+            pos = end;
+          } else {
+            pos = lf + 1;
+            if (state == State.CHUNK_EXTENSION) sizeRead();
+            else state = State.TRAILER_START;
+          }
+        }
+        case CHUNK_SIZE_LF, CHUNK_DATA_LF, TRAILER_END_LF -> {
+          if (input.getByte(pos++) != '\n') {
+            fail(ResponseHead.invalid("a chunk line without its line feed"));
+            return;
+          }
+          if (state == State.CHUNK_SIZE_LF) {
+            sizeRead();
+          } else if (state == State.CHUNK_DATA_LF) {
+            startChunk();
+          } else {
+            hand(input, gatheredFrom, pos);
+            if (generation == generationAtStart) end(head.keepAlive() && pos == end);
+            return;
+          }
+        }
+        case CHUNK_DATA_CR -> {
+          byte b = input.getByte(pos++);
+          if (b == '\r') {
+            state = State.CHUNK_DATA_LF;
+          } else if (b == '\n') {
+            startChunk();
+          } else {
+            fail(ResponseHead.invalid("chunk data longer than its size"));
+            return;
+          }
+        }
+        case TRAILER_START -> {
+          byte b = input.getByte(pos++);
+          if (b == '\r') {
+            state = State.TRAILER_END_LF;
+          } else if (b == '\n') {
+            hand(input, gatheredFrom, pos);
+            if (generation == generationAtStart) end(head.keepAlive() && pos == end);
+            return;
+          } else {
+            state = State.TRAILER_LINE;
+          }
+        }
+        case IDLE -> {
+          return;
+        }
+      }
+    }
+    input.readerIndex(pos);
+    hand(input, gatheredFrom, pos);
+  }
+
+  private void startChunk() {
+    state = State.CHUNK_SIZE;
+    remaining = 0;
+    digits = 0;
+    lineBytes = 0;
+  }
+
+  private void sizeRead() {
+    lineBytes = 0;
+    state = remaining == 0 ? State.TRAILER_START : State.CHUNK_DATA;
+  }
+
+  /** {@code length} payload bytes at {@code from}: handed on now, or counted in the gathered part. */
+  private void payload(ByteBuf input, int from, int length) {
+    switch (delivery) {
+      case PAYLOAD -> listener.body(input.retainedSlice(from, length), length);
+      case AS_RECEIVED -> gatheredPayload += length;
+      case DISCARD -> { }
+    }
+  }
+
+  /** Hands on the bytes received from {@code from} to {@code to}, when they are wanted as received. */
+  private void hand(ByteBuf input, int from, int to) {
+    if (delivery != Delivery.AS_RECEIVED || to <= from || listener == null) return;
+    int payloadBytes = gatheredPayload;
+    gatheredPayload = 0;
+    listener.body(input.retainedSlice(from, to - from), payloadBytes);
+  }
+
+  private void end(boolean reusable) {
+    Listener heard = listener;
+    listener = null;
+    state = State.IDLE;
+    gatheredPayload = 0;
+    generation++;
+    heard.end(reusable);
+  }
+
+  private void fail(IOException problem) {
+    Listener heard = listener;
+    listener = null;
+    state = State.IDLE;
+    gatheredPayload = 0;
+    generation++;
+    heard.failed(problem);
+  }
+
+  private void discardPartialHead() {
+    if (partialHead != null) {
+      partialHead.release();
+      partialHead = null;
+    }
+  }
+
+  /** The index after the empty line that ends the head starting at {@code from}, or -1. */
+  private static int headEnd(ByteBuf input, int from, int end) {
+    for (int line = from; ; ) {
+      int lf = input.indexOf(line, end, (byte) '\n');
+      if (lf < 0) return -1;
+      int length = lf - line;
+      if (line > from && (length == 0 || length == 1 && input.getByte(line) == '\r')) return lf + 1;
+      line = lf + 1;
+    }
+  }
+}

@@ -1,0 +1,149 @@
+package io.oscope.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.oscope.routes.RouteFile;
+import io.oscope.routes.RouteTable;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How the proxy frames for its client the bodies an upstream delimits in each way HTTP/1.x allows,
+ * for HTTP/1.1 and HTTP/1.0 clients: the upstream is a raw socket that answers as scripted.
+ */
+class ResponseFramingTest {
+  private static final Map<String, String> ANSWERS = Map.of(
+      "/compute/chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-Hop: secret\r\nConnection: X-Hop\r\n"
+          + "Content-Type: text/plain\r\n\r\n5\r\nhello\r\n7;ext=1\r\n, world\r\n0\r\nX-Trailer: t\r\n\r\n",
+      "/compute/until-close", "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the end",
+      "/compute/not-http", "SSH-2.0-OpenSSH_9.2\r\n\r\n",
+      "/compute/head", "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n");
+  private static ScriptedServer upstream;
+  private static ScopeProxy proxy;
+
+  @BeforeAll
+  static void start() throws Exception {
+    upstream = new ScriptedServer();
+    int port = TwoClouds.freePort();
+    String routes = """
+        {"services": [
+          {"Service Type": "compute", "Interface": "public", "URL": "127.0.0.1:%1$d/compute", "Region": "Solo", "Frontend": "127.0.0.1:%1$d", "Backend": "127.0.0.1:%2$d"}
+        ]}""".formatted(port, upstream.port());
+    RouteTable table = RouteTable.compile("framing", RouteFile.parse("framing", routes.getBytes(StandardCharsets.UTF_8)), "Solo");
+    proxy = ScopeProxy.start(table, ProxySettings.of("Solo", TwoClouds.loopback(port)));
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    proxy.close();
+    upstream.close();
+  }
+
+  private static String get(String path, String version) {
+    return RawHttp.exchange(proxy.address().getPort(), "GET " + path + " " + version + "\r\nHost: 127.0.0.1:"
+        + proxy.address().getPort() + "\r\nConnection: close\r\n\r\n");
+  }
+
+  private static String head(String response) {
+    return response.substring(0, response.indexOf("\r\n\r\n") + 2).toLowerCase();
+  }
+
+  private static String body(String response) {
+    return response.substring(response.indexOf("\r\n\r\n") + 4);
+  }
+
+  @Test
+  void aChunkedBodyGoesAsItCameToAnHttp11ClientAndAsItsPayloadToAnHttp10One() {
+    String chunked = get("/compute/chunked", "HTTP/1.1");
+    assertThat(head(chunked)).startsWith("http/1.1 200 ok\r\n").contains("transfer-encoding: chunked\r\n")
+        .contains("content-type: text/plain\r\n").contains("via: 1.1 oscope-solo\r\n").doesNotContain("x-hop");
+    assertThat(body(chunked)).isEqualTo("5\r\nhello\r\n7;ext=1\r\n, world\r\n0\r\nX-Trailer: t\r\n\r\n");
+
+    String plain = get("/compute/chunked", "HTTP/1.0");
+    assertThat(head(plain)).startsWith("http/1.1 200 ok\r\n").contains("connection: close\r\n")
+        .doesNotContain("transfer-encoding").doesNotContain("content-length");
+    assertThat(body(plain)).isEqualTo("hello, world");
+  }
+
+  @Test
+  void aBodyThatRunsUntilTheUpstreamClosesIsChunkedForAnHttp11Client() {
+    String chunked = get("/compute/until-close", "HTTP/1.1");
+    assertThat(head(chunked)).startsWith("http/1.1 200 ok\r\n").contains("transfer-encoding: chunked\r\n");
+    assertThat(body(chunked)).endsWith("\r\n0\r\n\r\n");
+    assertThat(dechunk(body(chunked))).isEqualTo("until the end");
+
+    String plain = get("/compute/until-close", "HTTP/1.0");
+    assertThat(head(plain)).contains("connection: close\r\n").doesNotContain("transfer-encoding");
+    assertThat(body(plain)).isEqualTo("until the end");
+  }
+
+  @Test
+  void theAnswerToAHeadHasNoBodyWhateverItsLengthSays() {
+    String response = RawHttp.exchange(proxy.address().getPort(), "HEAD /compute/head HTTP/1.1\r\nHost: 127.0.0.1:"
+        + proxy.address().getPort() + "\r\nConnection: close\r\n\r\n");
+    assertThat(head(response)).contains("content-length: 1000\r\n");
+    assertThat(body(response)).isEmpty();
+  }
+
+  @Test
+  void anUpstreamThatDoesNotSpeakHttpIsA502() {
+    String response = get("/compute/not-http", "HTTP/1.1");
+    assertThat(head(response)).startsWith("http/1.1 502 bad gateway\r\n").contains("content-type: application/json");
+    assertThat(body(response)).contains("\"code\":502").contains("invalid response: not an HTTP/1.x status line");
+  }
+
+  /** The payload of a chunked body, extensions and trailers aside. */
+  private static String dechunk(String body) {
+    StringBuilder payload = new StringBuilder();
+    int at = 0;
+    while (true) {
+      int lineEnd = body.indexOf("\r\n", at);
+      int size = Integer.parseInt(body.substring(at, lineEnd).replaceAll(";.*", ""), 16);
+      if (size == 0) return payload.toString();
+      payload.append(body, lineEnd + 2, lineEnd + 2 + size);
+      at = lineEnd + 2 + size + 2;
+    }
+  }
+
+  /** Answers each request (one per connection) with the scripted bytes of its path, then closes. */
+  static final class ScriptedServer implements AutoCloseable {
+    final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+
+    ScriptedServer() throws IOException {
+      Thread thread = new Thread(this::serve, "scripted-upstream");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    int port() {
+      return socket.getLocalPort();
+    }
+
+    private void serve() {
+      while (!socket.isClosed()) {
+        try (Socket client = socket.accept()) {
+          String head = RawHttp.readHead(client.getInputStream());
+          if (head.isEmpty()) continue; // a health check's connection
+          String path = head.split(" ", 3)[1];
+          client.getOutputStream().write(ANSWERS.getOrDefault(path, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
+          client.getOutputStream().flush();
+        } catch (IOException e) {
+          if (socket.isClosed()) return;
+        }
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+}
