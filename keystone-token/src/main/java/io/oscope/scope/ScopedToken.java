@@ -37,8 +37,17 @@ public record ScopedToken(String token, String scopeJson) {
 
   /** The scope's JSON after the separator, or {@code null} (also for a {@code null} header). */
   public static String scopeJsonOf(String headerValue) {
+    int at = scopeStart(headerValue);
+    return at < 0 ? null : headerValue.substring(at);
+  }
+
+  /**
+   * Where the scope's JSON starts in a header value (after the separator), or -1 if it carries
+   * none (also for a {@code null} header): to read the scope in place, without a substring.
+   */
+  public static int scopeStart(String headerValue) {
     int at = headerValue == null ? -1 : headerValue.indexOf(SEPARATOR);
-    return at < 0 ? null : headerValue.substring(at + SEPARATOR.length());
+    return at < 0 ? -1 : at + SEPARATOR.length();
   }
 
   /** {@code token} with {@code scope} appended, ready for {@code X-Auth-Token}. */

@@ -27,6 +27,13 @@ final class ScopeRouter {
   private final Scope unscoped;
   /** Complete scopes by the text they were decoded from; per table, so a reload starts afresh. */
   private final Cache<String, Scope> completeByText = Caffeine.newBuilder().maximumSize(4096).build();
+  /**
+   * The scope text met last and its complete scope. Shared by the event loops without a lock: the
+   * record is immutable, and a loop that reads a stale one only misses the shortcut.
+   */
+  private volatile Recent recent;
+
+  private record Recent(String text, Scope complete) {}
 
   /**
    * @param allowed normalised {@code host:port} destinations allowed besides the route table's
@@ -99,31 +106,41 @@ final class ScopeRouter {
   /**
    * The request's scope (X-Scope, else the suffix of X-Auth-Token, else of X-Subject-Token), completed with this proxy's cloud for every service type of the table,
    * its clouds checked against the table. Clients send the same scope text on every request, so
-   * the result is kept by text: a request then costs a hash lookup, not a parse.
+   * the result is kept by text: a request then costs a comparison or a hash lookup, not a parse.
    */
   private Scope completeScopeOf(HttpHeaders headers) {
-    String source = "the X-Scope header";
-    String text = headers.get(HeaderRules.X_SCOPE);
-    if (text == null) {
-      source = "the X-Auth-Token suffix";
-      text = ScopedToken.scopeJsonOf(headers.get(HeaderRules.X_AUTH_TOKEN));
+    String scope = headers.get(HeaderRules.X_SCOPE);
+    if (scope != null) return completeScopeOf("the X-Scope header", scope, 0);
+    String token = headers.get(HeaderRules.X_AUTH_TOKEN);
+    int at = ScopedToken.scopeStart(token);
+    if (at >= 0) return completeScopeOf("the X-Auth-Token suffix", token, at);
+    token = headers.get(HeaderRules.X_SUBJECT_TOKEN);
+    at = ScopedToken.scopeStart(token);
+    if (at >= 0) return completeScopeOf("the X-Subject-Token suffix", token, at);
+    return unscoped;
+  }
+
+  /** The complete scope of the text of {@code value} from {@code from} on, read from {@code source}. */
+  private Scope completeScopeOf(String source, String value, int from) {
+    Recent last = recent;
+    int length = value.length() - from;
+    if (last != null && last.text.length() == length && value.regionMatches(from, last.text, 0, length)) {
+      return last.complete; // the same text as the last request's: compared in place, nothing cut out
     }
-    if (text == null) {
-      source = "the X-Subject-Token suffix";
-      text = ScopedToken.scopeJsonOf(headers.get(HeaderRules.X_SUBJECT_TOKEN));
-    }
-    if (text == null) return unscoped;
-    Scope cached = completeByText.getIfPresent(text);
-    if (cached != null) return cached;
-    Scope scope = decode(source, text);
-    for (Map.Entry<String, String> entry : scope.asMap().entrySet()) {
-      if (!table.hasCloud(entry.getValue())) {
-        throw new ProxyException(new ProxyError.UnknownCloud(entry.getKey(), entry.getValue(), table.clouds()));
+    String text = from == 0 ? value : value.substring(from);
+    Scope complete = completeByText.getIfPresent(text);
+    if (complete == null) {
+      Scope scope = decode(source, text);
+      for (Map.Entry<String, String> entry : scope.asMap().entrySet()) {
+        if (!table.hasCloud(entry.getValue())) {
+          throw new ProxyException(new ProxyError.UnknownCloud(entry.getKey(), entry.getValue(), table.clouds()));
+        }
       }
+      complete = scope.withDefault(table.serviceTypes(), table.localCloud());
+      complete.toJson(); // computed once, kept in the scope
+      completeByText.put(text, complete);
     }
-    Scope complete = scope.withDefault(table.serviceTypes(), table.localCloud());
-    complete.toJson(); // computed once, kept in the scope
-    completeByText.put(text, complete);
+    recent = new Recent(text, complete);
     return complete;
   }
 

@@ -1,0 +1,61 @@
+package io.oscope.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.oscope.routes.RouteFile;
+import io.oscope.routes.RouteTable;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** {@link ScopeRouter}'s reading of scopes, without sockets. */
+class ScopeRouterTest {
+  private static final String ROUTES = """
+      {"services": [
+        {"Service Type": "image", "Interface": "public", "URL": "10.0.1.1:9292", "Region": "CloudOne", "Frontend": "10.0.1.1:9292", "Backend": "127.0.0.1:19292"},
+        {"Service Type": "image", "Interface": "public", "URL": "10.0.2.1:9292", "Region": "CloudTwo", "Frontend": "10.0.2.1:9292", "Backend": "127.0.0.1:29292"}
+      ]}""";
+
+  private final ScopeRouter router = new ScopeRouter(table(), Set.of(), Set.of());
+
+  private static RouteTable table() {
+    try {
+      return RouteTable.compile("router", RouteFile.parse("router", ROUTES.getBytes(StandardCharsets.UTF_8)), "CloudOne");
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private String cloudOf(String header, String value) {
+    HttpHeaders headers = new DefaultHttpHeaders().add("Host", "10.0.1.1:9292").add(header, value);
+    return router.route(RequestTarget.of("/v2/images", "10.0.1.1:9292"), headers).cloud();
+  }
+
+  @Test
+  void scopesOfTheSameLengthInTurnAreNeverTakenForOneAnother() {
+    // The last scope text is compared in place: texts of one length must still be told apart.
+    for (int i = 0; i < 3; i++) {
+      assertThat(cloudOf("X-Auth-Token", "tok!SCOPE!{\"image\":\"CloudOne\"}")).isEqualTo("CloudOne");
+      assertThat(cloudOf("X-Auth-Token", "tok!SCOPE!{\"image\":\"CloudTwo\"}")).isEqualTo("CloudTwo");
+      assertThat(cloudOf("X-Scope", "{\"image\":\"CloudTwo\"}")).isEqualTo("CloudTwo");
+      assertThat(cloudOf("X-Auth-Token", "longer-token!SCOPE!{\"image\":\"CloudOne\"}")).isEqualTo("CloudOne");
+      assertThat(cloudOf("X-Subject-Token", "tok!SCOPE!{\"image\":\"CloudTwo\"}")).isEqualTo("CloudTwo");
+      assertThat(cloudOf("X-Auth-Token", "no-scope")).isEqualTo("CloudOne");
+    }
+  }
+
+  @Test
+  void aBadScopeAfterAGoodOneIsStillRefused() {
+    assertThat(cloudOf("X-Auth-Token", "tok!SCOPE!{\"image\":\"CloudTwo\"}")).isEqualTo("CloudTwo");
+    assertThatThrownBy(() -> cloudOf("X-Auth-Token", "tok!SCOPE!{\"image\":\"CloudTwX\"}"))
+        .isInstanceOfSatisfying(ProxyException.class,
+            e -> assertThat(e.error()).isInstanceOf(ProxyError.UnknownCloud.class));
+    assertThatThrownBy(() -> cloudOf("X-Auth-Token", "tok!SCOPE!{\"image\":\"CloudTwo\""))
+        .isInstanceOfSatisfying(ProxyException.class,
+            e -> assertThat(e.error()).isInstanceOf(ProxyError.MalformedScope.class));
+    assertThat(cloudOf("X-Auth-Token", "tok!SCOPE!{\"image\":\"CloudTwo\"}")).isEqualTo("CloudTwo");
+  }
+}
