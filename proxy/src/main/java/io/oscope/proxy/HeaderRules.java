@@ -6,6 +6,7 @@ import io.netty.util.AsciiString;
 import io.oscope.exchange.PeerSignature;
 import io.oscope.routes.RouteTable;
 import io.oscope.routes.ServiceUrl;
+import io.oscope.scope.Scope;
 import io.oscope.scope.ScopedToken;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -39,6 +40,11 @@ final class HeaderRules {
 
   private final String viaName;
   private final String viaEntry;
+  /** The scope headers last sent; shared by the event loops without a lock (immutable, a stale one only misses). */
+  private volatile ScopeHeaders lastScope;
+
+  private record ScopeHeaders(Scope scope, RouteTable table, CharSequence json, String identityCloud,
+      CharSequence identityUrl) {}
   private final byte[] viaEntryBytes;
   private final String scheme;
 
@@ -85,12 +91,11 @@ final class HeaderRules {
     if (!route.passThrough()) {
       stripScope(headers, X_SUBJECT_TOKEN);
       if (IDENTITY.equals(route.serviceType())) stripScope(headers, X_AUTH_TOKEN);
-      headers.set(X_SCOPE, route.scope().toJson());
-      String identityCloud = route.scope().cloudOf(IDENTITY);
-      ServiceUrl identity = identityCloud == null ? null : table.identityOf(identityCloud);
-      if (identity != null) {
-        headers.set(X_IDENTITY_CLOUD, identityCloud);
-        headers.set(X_IDENTITY_URL, identity.toString());
+      ScopeHeaders scope = scopeHeaders(route.scope(), table);
+      headers.set(X_SCOPE, scope.json);
+      if (scope.identityUrl != null) {
+        headers.set(X_IDENTITY_CLOUD, scope.identityCloud);
+        headers.set(X_IDENTITY_URL, scope.identityUrl);
       } else {
         headers.remove(X_IDENTITY_CLOUD);
         headers.remove(X_IDENTITY_URL);
@@ -101,6 +106,29 @@ final class HeaderRules {
     headers.set(X_FORWARDED_FOR, forwardedFor == null ? clientAddress : forwardedFor + ", " + clientAddress);
     if (!headers.contains(X_FORWARDED_PROTO)) headers.set(X_FORWARDED_PROTO, scheme);
     if (!headers.contains(X_FORWARDED_HOST) && host != null) headers.set(X_FORWARDED_HOST, host);
+  }
+
+  /**
+   * The scope's headers, encoded once: request after request the router hands over the same
+   * scope, whose values then go to the encoder as bytes ready to copy.
+   */
+  private ScopeHeaders scopeHeaders(Scope scope, RouteTable table) {
+    ScopeHeaders last = lastScope;
+    if (last != null && last.scope == scope && last.table == table) return last;
+    String identityCloud = scope.cloudOf(IDENTITY);
+    ServiceUrl identity = identityCloud == null ? null : table.identityOf(identityCloud);
+    ScopeHeaders encoded = new ScopeHeaders(scope, table, ascii(scope.toJson()), identityCloud,
+        identity == null ? null : ascii(identity.toString()));
+    lastScope = encoded;
+    return encoded;
+  }
+
+  /** {@code text} as an AsciiString (copied as bytes by the encoder) if it is ASCII, else as it is. */
+  private static CharSequence ascii(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) > 0x7f) return text;
+    }
+    return new AsciiString(text);
   }
 
   private void appendVia(HttpHeaders out) {

@@ -9,8 +9,8 @@ import java.util.Arrays;
  * The head of one upstream response, read straight from its bytes: status, framing and
  * connection, and where its header lines are, so that the head for the client is those lines
  * copied as they came, without the hop-by-hop ones, with this proxy's {@code Via}. Nothing is
- * decoded into strings. One instance per upstream connection, parsed anew for every response;
- * its positions refer to the buffer given to {@link #parse} and are valid as long as that is.
+ * decoded into strings: the head is copied once into an array of this instance's, parsed there.
+ * One instance per upstream connection, parsed anew for every response.
  */
 final class ResponseHead {
   /** How the body of a response is delimited (RFC 9112 section 6.3). */
@@ -45,7 +45,8 @@ final class ResponseHead {
     for (char c : "!#$%&'*+-.^_`|~".toCharArray()) TCHAR[c] = true;
   }
 
-  private ByteBuf source;
+  /** The head's bytes, from index 0; grown for larger heads. */
+  private byte[] source = new byte[2048];
   private int status;
   private boolean http11;
   private Framing framing;
@@ -92,8 +93,16 @@ final class ResponseHead {
    * @throws IOException if the head is not a valid HTTP/1.0 or 1.1 response head
    */
   void parse(ByteBuf buffer, int start, int end, boolean toHead) throws IOException {
-    source = buffer;
     length = end - start;
+    if (source.length < length) source = new byte[Math.max(length, 2 * source.length)];
+    buffer.getBytes(start, source, 0, length);
+    parseSource(toHead);
+  }
+
+  private void parseSource(boolean toHead) throws IOException {
+    byte[] buffer = source;
+    int start = 0;
+    int end = length;
     keptCount = 0;
     viaCount = 0;
     connectionNameCount = 0;
@@ -107,7 +116,7 @@ final class ResponseHead {
       lineEnd = lineEnd(buffer, line, end);
       if (lineEnd == line) break; // the empty line
       int nextLine = next(buffer, lineEnd);
-      int colon = buffer.indexOf(line, lineEnd, (byte) ':');
+      int colon = indexOf(buffer, line, lineEnd, (byte) ':');
       if (colon <= line) throw invalid("a header line without a name");
       checkName(buffer, line, colon);
       int valueStart = skipSpaces(buffer, colon + 1, lineEnd);
@@ -124,7 +133,7 @@ final class ResponseHead {
         chunked = true;
       } else if (is(buffer, line, nameLength, CONNECTION)) {
         for (int token = valueStart; token < valueEnd; ) {
-          int comma = buffer.indexOf(token, valueEnd, (byte) ',');
+          int comma = indexOf(buffer, token, valueEnd, (byte) ',');
           int tokenEnd = comma < 0 ? valueEnd : comma;
           int from = skipSpaces(buffer, token, tokenEnd);
           int to = trimSpaces(buffer, from, tokenEnd);
@@ -183,22 +192,22 @@ final class ResponseHead {
     return length + viaEntryLength + 64;
   }
 
-  private void statusLine(ByteBuf buffer, int start, int end) throws IOException {
-    if (end - start < 12 || !is(buffer, start, HTTP_1.length, HTTP_1) || buffer.getByte(start + 8) != ' ') {
+  private void statusLine(byte[] buffer, int start, int end) throws IOException {
+    if (end - start < 12 || !is(buffer, start, HTTP_1.length, HTTP_1) || buffer[start + 8] != ' ') {
       throw invalid("not an HTTP/1.x status line");
     }
-    byte minor = buffer.getByte(start + 7);
+    byte minor = buffer[start + 7];
     if (minor != '0' && minor != '1') throw invalid("not an HTTP/1.x status line");
     http11 = minor == '1';
     statusStart = start + 9;
     statusLineEnd = end;
     int code = 0;
     for (int i = statusStart; i < statusStart + 3; i++) {
-      byte digit = buffer.getByte(i);
+      byte digit = buffer[i];
       if (digit < '0' || digit > '9') throw invalid("a status code that is not three digits");
       code = code * 10 + digit - '0';
     }
-    if (end > statusStart + 3 && buffer.getByte(statusStart + 3) != ' ') {
+    if (end > statusStart + 3 && buffer[statusStart + 3] != ' ') {
       throw invalid("a status code that is not three digits");
     }
     if (code < 100) throw invalid("status " + code);
@@ -207,17 +216,17 @@ final class ResponseHead {
     checkValue(buffer, statusStart, end);
   }
 
-  private void contentLength(ByteBuf buffer, int from, int to) throws IOException {
+  private void contentLength(byte[] buffer, int from, int to) throws IOException {
     // "Content-Length: 5, 5" and repeated equal headers are allowed; anything else is not.
     for (int token = from; token <= to; ) {
-      int comma = buffer.indexOf(token, to, (byte) ',');
+      int comma = indexOf(buffer, token, to, (byte) ',');
       int tokenEnd = comma < 0 ? to : comma;
       int start = skipSpaces(buffer, token, tokenEnd);
       int end = trimSpaces(buffer, start, tokenEnd);
       if (end == start || end - start > 18) throw invalid("an invalid Content-Length");
       long value = 0;
       for (int i = start; i < end; i++) {
-        byte digit = buffer.getByte(i);
+        byte digit = buffer[i];
         if (digit < '0' || digit > '9') throw invalid("an invalid Content-Length");
         value = value * 10 + digit - '0';
       }
@@ -236,7 +245,7 @@ final class ResponseHead {
     for (int i = 0; i < keptCount; i++) {
       int start = kept[2 * i];
       int end = kept[2 * i + 1];
-      int nameLength = source.indexOf(start, end, (byte) ':') - start;
+      int nameLength = indexOf(source, start, end, (byte) ':') - start;
       boolean listed = false;
       for (int n = 0; n < connectionNameCount && !listed; n++) {
         int from = connectionNames[2 * n];
@@ -252,7 +261,7 @@ final class ResponseHead {
     keptCount = write;
   }
 
-  private static boolean hopByHop(ByteBuf buffer, int name, int length) {
+  private static boolean hopByHop(byte[] buffer, int name, int length) {
     for (byte[] hop : HOP_BY_HOP) {
       if (is(buffer, name, length, hop)) return true;
     }
@@ -260,10 +269,10 @@ final class ResponseHead {
   }
 
   /** Whether the {@code length} bytes at {@code at} are {@code lowerCase}, ignoring ASCII case. */
-  private static boolean is(ByteBuf buffer, int at, int length, byte[] lowerCase) {
+  private static boolean is(byte[] buffer, int at, int length, byte[] lowerCase) {
     if (length != lowerCase.length) return false;
     for (int i = 0; i < length; i++) {
-      if (lower(buffer.getByte(at + i)) != lowerCase[i]) return false;
+      if (lower(buffer[at + i]) != lowerCase[i]) return false;
     }
     return true;
   }
@@ -272,52 +281,59 @@ final class ResponseHead {
     return b >= 'A' && b <= 'Z' ? (byte) (b + ('a' - 'A')) : b;
   }
 
-  private static boolean sameIgnoringCase(ByteBuf buffer, int a, int b, int length) {
+  private static boolean sameIgnoringCase(byte[] buffer, int a, int b, int length) {
     for (int i = 0; i < length; i++) {
-      if (lower(buffer.getByte(a + i)) != lower(buffer.getByte(b + i))) return false;
+      if (lower(buffer[a + i]) != lower(buffer[b + i])) return false;
     }
     return true;
   }
 
-  private static void checkName(ByteBuf buffer, int from, int to) throws IOException {
+  private static void checkName(byte[] buffer, int from, int to) throws IOException {
     for (int i = from; i < to; i++) {
-      byte b = buffer.getByte(i);
+      byte b = buffer[i];
       if (b < 0 || !TCHAR[b]) throw invalid("an invalid header name");
     }
   }
 
   /** Field values: visible characters, spaces and tabs, obs-text; no control characters. */
-  private static void checkValue(ByteBuf buffer, int from, int to) throws IOException {
+  private static void checkValue(byte[] buffer, int from, int to) throws IOException {
     for (int i = from; i < to; i++) {
-      byte b = buffer.getByte(i);
+      byte b = buffer[i];
       if (b >= 0 && b < ' ' && b != '\t' || b == 0x7f) throw invalid("a control character in a header");
     }
   }
 
   /** The end of the line starting at {@code from}, before its CR LF (or bare LF). */
-  private static int lineEnd(ByteBuf buffer, int from, int end) throws IOException {
-    int lf = buffer.indexOf(from, end, (byte) '\n');
+  private static int lineEnd(byte[] buffer, int from, int end) throws IOException {
+    int lf = indexOf(buffer, from, end, (byte) '\n');
     if (lf < 0) throw invalid("an unterminated header line");
-    int lineEnd = lf > from && buffer.getByte(lf - 1) == '\r' ? lf - 1 : lf;
-    if (lineEnd > from && (buffer.getByte(from) == ' ' || buffer.getByte(from) == '\t')) {
+    int lineEnd = lf > from && buffer[lf - 1] == '\r' ? lf - 1 : lf;
+    if (lineEnd > from && (buffer[from] == ' ' || buffer[from] == '\t')) {
       throw invalid("a folded header line");
     }
     return lineEnd;
   }
 
   /** The start of the line after the one ending (before its CR LF) at {@code lineEnd}. */
-  private static int next(ByteBuf buffer, int lineEnd) {
-    return buffer.getByte(lineEnd) == '\r' ? lineEnd + 2 : lineEnd + 1;
+  private static int next(byte[] buffer, int lineEnd) {
+    return buffer[lineEnd] == '\r' ? lineEnd + 2 : lineEnd + 1;
   }
 
-  private static int skipSpaces(ByteBuf buffer, int from, int to) {
-    while (from < to && (buffer.getByte(from) == ' ' || buffer.getByte(from) == '\t')) from++;
+  private static int skipSpaces(byte[] buffer, int from, int to) {
+    while (from < to && (buffer[from] == ' ' || buffer[from] == '\t')) from++;
     return from;
   }
 
-  private static int trimSpaces(ByteBuf buffer, int from, int to) {
-    while (to > from && (buffer.getByte(to - 1) == ' ' || buffer.getByte(to - 1) == '\t')) to--;
+  private static int trimSpaces(byte[] buffer, int from, int to) {
+    while (to > from && (buffer[to - 1] == ' ' || buffer[to - 1] == '\t')) to--;
     return to;
+  }
+
+  private static int indexOf(byte[] bytes, int from, int to, byte value) {
+    for (int i = from; i < to; i++) {
+      if (bytes[i] == value) return i;
+    }
+    return -1;
   }
 
   private static int[] add(int[] pairs, int index, int start, int end) {
