@@ -130,6 +130,7 @@ public final class ScopeProxy implements AutoCloseable {
         .option(ChannelOption.SO_BACKLOG, 1024)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.ALLOCATOR, Transport.BUFFERS)
         .childHandler(new ChannelInitializer<>() {
           @Override
           protected void initChannel(Channel channel) {

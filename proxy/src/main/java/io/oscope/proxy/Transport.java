@@ -1,5 +1,7 @@
 package io.oscope.proxy;
 
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -27,6 +29,12 @@ record Transport(
     Class<? extends ServerChannel> serverChannel,
     Class<? extends Channel> socketChannel,
     Class<? extends DatagramChannel> datagramChannel) {
+
+  /**
+   * The buffers of the forwarding path: Netty's pooled allocator and its per-thread caches. Netty
+   * 4.2's default, the adaptive allocator, cost ~5 % more CPU per request in bench/run.
+   */
+  static final ByteBufAllocator BUFFERS = PooledByteBufAllocator.DEFAULT;
 
   static Transport best() {
     if (Epoll.isAvailable()) {

@@ -59,7 +59,8 @@ final class UpstreamChannels implements AutoCloseable {
         .channel(transport.socketChannel())
         .resolver(resolver)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
-        .option(ChannelOption.TCP_NODELAY, true);
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.ALLOCATOR, Transport.BUFFERS);
   }
 
   /**
