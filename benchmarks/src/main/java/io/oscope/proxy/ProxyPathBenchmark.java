@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.oscope.bench.Requests;
 import io.oscope.routes.RouteTable;
 import io.oscope.scope.ScopedToken;
@@ -27,7 +28,7 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * oscope's own work per proxied request, without sockets: the routing decision, the upstream request
  * headers, the downstream response head and the access-log line. In this package because
- * {@link ScopeRouter}, {@link HeaderRules} and {@link Exchange} are package-private; everything Netty
+ * {@link ScopeRouter}, {@link HeaderRules}, {@link ResponseHead} and {@link Exchange} are package-private; everything Netty
  * does around them is measured by {@code bench/run}, not here.
  *
  * <pre>{@code java -jar benchmarks/target/benchmarks.jar ProxyPath -prof gc}</pre>
@@ -50,6 +51,7 @@ public class ProxyPathBenchmark {
   private ByteBuf response;
   private final ResponseHead responseHead = new ResponseHead();
   private final ByteBuf responseOut = Unpooled.buffer(1024);
+  private final ByteBuf requestOut = Unpooled.buffer(2048);
   private Route route;
   private final String uri = "/image/v2/images?limit=20";
 
@@ -85,16 +87,17 @@ public class ProxyPathBenchmark {
     return router.route(RequestTarget.of(uri, request.get("Host")), request);
   }
 
-  /**
-   * The headers sent upstream: the request's, filtered in place, plus the scope and forwarding
-   * headers. The copy stands for the decoder's fresh headers of each request (the rules rewrite
-   * them in place).
-   */
+  /** The head sent upstream: the request's headers, filtered, plus the scope and forwarding headers, as bytes. */
   @Benchmark
-  public HttpHeaders upstreamHeaders() {
-    HttpHeaders headers = request.copy();
-    rules.upstreamRequest(headers, route, table, "127.0.0.1");
-    return headers;
+  public ByteBuf upstreamHead() {
+    return upstream(route);
+  }
+
+  private ByteBuf upstream(Route decided) {
+    requestOut.clear();
+    rules.writeUpstreamHead(requestOut, HttpMethod.GET, decided.toPeer() ? decided.absoluteUri() : decided.pathAndQuery(),
+        request, decided, table, "127.0.0.1", false, null);
+    return requestOut;
   }
 
   /** The head sent back to the client: the upstream's head parsed, written again without hop-by-hop headers, with Via. */
@@ -133,9 +136,7 @@ public class ProxyPathBenchmark {
     Exchange exchange = new Exchange("GET", ScopeRouter.pathOnly(uri), "127.0.0.1", System.nanoTime());
     out.consume(rules.isLoop(request));
     Route decided = router.route(RequestTarget.of(uri, request.get("Host")), request);
-    HttpHeaders upstream = request.copy();
-    rules.upstreamRequest(upstream, decided, table, "127.0.0.1");
-    out.consume(upstream);
+    out.consume(upstream(decided));
     out.consume(downstream());
     exchange.service = decided.serviceType();
     exchange.cloud = decided.cloud();

@@ -1,6 +1,5 @@
 package io.oscope.exchange;
 
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import java.time.Clock;
 import reactor.netty.http.client.HttpClient;
@@ -39,19 +38,21 @@ public final class TokenExchange {
         && path.endsWith(AUTH_TOKENS);
   }
 
-  /** Signs a validation call about to be sent to a peer; {@code headers} are the upstream ones. */
-  public void sign(HttpHeaders headers, HttpMethod method, String path) {
-    String subject = headers.get("X-Subject-Token");
-    if (subject != null) headers.set(PeerSignature.HEADER, signature.sign(cloud, method.name(), path, subject));
+  /**
+   * The signature ({@link PeerSignature#HEADER}'s value) of a validation call about to be sent to a
+   * peer, about {@code subjectToken} (as sent upstream, without scope); null without one.
+   */
+  public String signature(HttpMethod method, String path, String subjectToken) {
+    return subjectToken == null ? null : signature.sign(cloud, method.name(), path, subjectToken);
   }
 
   /**
    * Whether this proxy should swap the service token of a validation call it received: it has a
-   * service account, and the call bears a valid signature of a peer.
+   * service account, and the call bears a valid signature of a peer about {@code subjectToken} (as
+   * sent upstream, without scope).
    */
-  public boolean accepts(String peerHeader, HttpHeaders upstream, HttpMethod method, String path) {
-    String subject = upstream.get("X-Subject-Token");
-    return tokens != null && subject != null && signature.verify(peerHeader, method.name(), path, subject) != null;
+  public boolean accepts(String peerHeader, String subjectToken, HttpMethod method, String path) {
+    return tokens != null && subjectToken != null && signature.verify(peerHeader, method.name(), path, subjectToken) != null;
   }
 
   /** This proxy's service tokens; only when {@link #accepts} can be true. */

@@ -3,13 +3,13 @@ package io.oscope.proxy;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.ssl.SslContext;
 import io.oscope.exchange.PeerSignature;
 import io.oscope.exchange.TokenExchange;
 import io.oscope.pool.Balancer;
+import io.oscope.scope.ScopedToken;
 import java.time.Clock;
 import java.time.Duration;
 import reactor.netty.http.client.HttpClient;
@@ -17,8 +17,8 @@ import reactor.netty.resources.ConnectionProvider;
 
 /**
  * What every {@link Forwarding} of one proxy shares: the balancer, the upstream connections, the
- * header rules and the token exchange. Prepares a routed request's upstream headers and starts
- * its forwarding.
+ * header rules and the token exchange. Prepares a routed request's forwarding: reads what the
+ * client's headers say, signs or accepts token validation calls between peers.
  */
 final class Forwarder implements AutoCloseable {
   private final ProxySettings settings;
@@ -45,29 +45,26 @@ final class Forwarder implements AutoCloseable {
   Forwarding prepare(ScopeRouter router, ClientConnection client, ChannelHandlerContext front, HttpRequest request,
       Route route, Exchange exchange) {
     HttpHeaders headers = request.headers();
-    // What the client's headers say, read before the header rules rewrite them in place.
     boolean hasBody = hasBody(headers);
-    boolean keepAlive = HttpUtil.isKeepAlive(request);
-    boolean expectsContinue = HttpUtil.is100ContinueExpected(request);
-    String peerSignature = tokenExchange == null ? null : headers.get(PeerSignature.HEADER);
-    rules.upstreamRequest(headers, route, router.table(), exchange.client);
-    boolean swapServiceToken = tokenExchange != null && signOrSwap(request.method(), route, headers, peerSignature);
-    return new Forwarding(this, client, front, request, route, exchange,
-        new Forwarding.Request(hasBody, keepAlive, expectsContinue, swapServiceToken));
-  }
-
-  /**
-   * For a token validation call: signs it when it goes to a peer, or says whether to swap the
-   * service token of one a peer signed. Other calls are left alone (false).
-   */
-  private boolean signOrSwap(HttpMethod method, Route route, HttpHeaders headers, String peerSignature) {
-    String path = ScopeRouter.pathOnly(route.pathAndQuery());
-    if (!TokenExchange.isValidation(method, route.serviceType(), path)) return false;
-    if (route.toPeer()) {
-      tokenExchange.sign(headers, method, path);
-      return false;
+    boolean chunked = hasBody && !headers.contains(HttpHeaderNames.CONTENT_LENGTH);
+    String signature = null;
+    boolean swapServiceToken = false;
+    if (tokenExchange != null) {
+      // A token validation call: signed when it goes to a peer, its service token swapped when a peer signed it.
+      String path = ScopeRouter.pathOnly(route.pathAndQuery());
+      if (TokenExchange.isValidation(request.method(), route.serviceType(), path)) {
+        String subject = headers.get(HeaderRules.X_SUBJECT_TOKEN);
+        if (subject != null) subject = ScopedToken.tokenOf(subject); // as it goes upstream
+        if (route.toPeer()) {
+          signature = tokenExchange.signature(request.method(), path, subject);
+        } else {
+          swapServiceToken = tokenExchange.accepts(headers.get(PeerSignature.HEADER), subject, request.method(), path);
+        }
+      }
     }
-    return tokenExchange.accepts(peerSignature, headers, method, path);
+    return new Forwarding(this, client, front, request, route, exchange, router.table(),
+        new Forwarding.Request(hasBody, chunked, HttpUtil.isKeepAlive(request), HttpUtil.is100ContinueExpected(request),
+            swapServiceToken, signature));
   }
 
   /** Whether a request has a body: a Transfer-Encoding, or a Content-Length other than 0. */

@@ -6,12 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -20,6 +15,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.Future;
 import io.oscope.pool.Member;
 import io.oscope.routes.HostPort;
+import io.oscope.routes.RouteTable;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Forwarding implements ResponseReader.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(Forwarding.class);
+  /** The first size of the buffer of a request head; it grows for larger heads. */
+  private static final int HEAD_BUFFER_BYTES = 2048;
   private static final byte[] CRLF = ResponseHead.ascii("\r\n");
   private static final byte[] LAST_CHUNK = ResponseHead.ascii("0\r\n\r\n");
   private static final byte[] CONTINUE = ResponseHead.ascii("HTTP/1.1 100 Continue\r\n\r\n");
@@ -57,6 +55,9 @@ final class Forwarding implements ResponseReader.Listener {
   private final Route route;
   private final Exchange exchange;
   private final HttpHeaders headers;
+  private final RouteTable table;
+  private final boolean chunked;
+  private final String peerSignature;
   private final boolean hasBody;
   private final boolean swapServiceToken;
   private final boolean clientKeepAlive;
@@ -103,18 +104,21 @@ final class Forwarding implements ResponseReader.Listener {
   }
 
   /**
-   * What the client's request said before its headers were rewritten for upstream.
+   * What the forwarder read of the client's request.
    *
    * @param hasBody whether a body follows the head
+   * @param chunked whether that body goes upstream chunked (the client sent it so)
    * @param keepAlive whether the client keeps the connection open after the response
    * @param expectsContinue whether the client waits for {@code 100 Continue} before the body
    * @param swapServiceToken whether this is a peer's validation call whose service token is swapped
+   * @param peerSignature the signature of a validation call sent to a peer, or null
    */
-  record Request(boolean hasBody, boolean keepAlive, boolean expectsContinue, boolean swapServiceToken) {}
+  record Request(boolean hasBody, boolean chunked, boolean keepAlive, boolean expectsContinue, boolean swapServiceToken,
+      String peerSignature) {}
 
-  /** {@code request}'s headers are already those to send upstream. */
+  /** {@code request}'s headers are the client's; {@code table} the one its route was decided with. */
   Forwarding(Forwarder shared, ClientConnection client, ChannelHandlerContext front, HttpRequest request, Route route,
-      Exchange exchange, Request said) {
+      Exchange exchange, RouteTable table, Request said) {
     this.shared = shared;
     this.client = client;
     this.front = front;
@@ -122,7 +126,10 @@ final class Forwarding implements ResponseReader.Listener {
     this.route = route;
     this.exchange = exchange;
     this.headers = request.headers();
+    this.table = table;
     this.hasBody = said.hasBody();
+    this.chunked = said.chunked();
+    this.peerSignature = said.peerSignature();
     this.swapServiceToken = said.swapServiceToken();
     this.clientKeepAlive = said.keepAlive();
     this.expectsContinue = said.expectsContinue();
@@ -161,7 +168,6 @@ final class Forwarding implements ResponseReader.Listener {
         token -> front.executor().execute(() -> {
           if (finished) return;
           serviceToken = token;
-          headers.set(HeaderRules.X_AUTH_TOKEN, token);
           connect();
         }),
         error -> front.executor().execute(() -> {
@@ -197,24 +203,19 @@ final class Forwarding implements ResponseReader.Listener {
     handler.serve(this, request.method().equals(HttpMethod.HEAD));
     Channel channel = handler.channel();
     String target = route.toPeer() ? route.absoluteUri() : route.pathAndQuery();
+    ByteBuf head = channel.alloc().buffer(HEAD_BUFFER_BYTES);
+    shared.rules().writeUpstreamHead(head, request.method(), target, headers, route, table, exchange.client, chunked,
+        serviceToken == null && peerSignature == null ? null : new HeaderRules.ExchangeHeaders(serviceToken, peerSignature));
+    channel.write(head, channel.voidPromise());
     if (!hasBody) {
-      // Head and end in one write: most requests are bodiless GETs.
-      channel.write(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), target, Unpooled.EMPTY_BUFFER,
-          headers, EmptyHttpHeaders.INSTANCE), channel.voidPromise());
       requestWritten();
       return;
     }
-    if (!headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-      headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-    }
-    channel.write(new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), target, headers), channel.voidPromise());
     if (expectsContinue) {
       front.writeAndFlush(Unpooled.wrappedBuffer(CONTINUE), front.voidPromise());
     }
     if (pending != null) {
-      for (HttpContent content = pending.poll(); content != null; content = pending.poll()) {
-        channel.write(content, channel.voidPromise());
-      }
+      for (HttpContent content = pending.poll(); content != null; content = pending.poll()) send(channel, content);
     }
     if (requestReceived) requestWritten();
     else channel.flush();
@@ -262,9 +263,30 @@ final class Forwarding implements ResponseReader.Listener {
       pending.add(content);
       return;
     }
-    Channel channel = upstream.channel();
-    channel.write(content, channel.voidPromise());
+    send(upstream.channel(), content);
     if (last) requestWritten();
+  }
+
+  /** Writes a part of the request body upstream, in chunks if it goes so. */
+  private void send(Channel channel, HttpContent content) {
+    ByteBuf data = content.content();
+    if (chunked && data.isReadable()) {
+      ByteBuf size = channel.alloc().buffer(20);
+      size.writeCharSequence(Integer.toHexString(data.readableBytes()), StandardCharsets.US_ASCII);
+      channel.write(size.writeBytes(CRLF), channel.voidPromise());
+      channel.write(data, channel.voidPromise());
+      channel.write(Unpooled.wrappedBuffer(CRLF), channel.voidPromise());
+    } else if (data.isReadable()) {
+      channel.write(data, channel.voidPromise());
+    } else {
+      content.release();
+    }
+    if (chunked && content instanceof LastHttpContent last) {
+      ByteBuf end = channel.alloc().buffer(64);
+      end.writeByte('0').writeBytes(CRLF);
+      HeaderRules.writeLines(end, last.trailingHeaders());
+      channel.write(end.writeBytes(CRLF), channel.voidPromise());
+    }
   }
 
   /** The client's read burst is over: send on what it brought. */

@@ -5,7 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
@@ -85,8 +84,7 @@ final class UpstreamChannels implements AutoCloseable {
       @Override
       protected void initChannel(Channel channel) {
         if (https) channel.pipeline().addLast(tls.newHandler(channel.alloc(), address.host(), address.port()));
-        // Requests are encoded by Netty; responses are read from the bytes by UpstreamHandler.
-        channel.pipeline().addLast(new HttpRequestEncoder());
+        // No codec: request heads are written as bytes (HeaderRules), responses read from the bytes (UpstreamHandler).
         channel.pipeline().addLast(handler);
       }
     });

@@ -1,0 +1,111 @@
+package io.oscope.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.oscope.routes.HostPort;
+import io.oscope.routes.Pool;
+import io.oscope.routes.RouteFile;
+import io.oscope.routes.RouteTable;
+import io.oscope.scope.Scope;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The request head {@link HeaderRules} writes for upstream, read back line by line. */
+class HeaderRulesTest {
+  private static final String ROUTES = """
+      {"services": [
+        {"Service Type": "identity", "Interface": "public", "URL": "10.0.1.1:5000/v3", "Region": "CloudOne", "Frontend": "10.0.1.1:8888", "Backend": "127.0.0.1:15000"},
+        {"Service Type": "image", "Interface": "public", "URL": "10.0.1.1:9292", "Region": "CloudOne", "Frontend": "10.0.1.1:8888", "Backend": "127.0.0.1:19292"},
+        {"Service Type": "image", "Interface": "public", "URL": "10.0.2.1:9292", "Region": "CloudTwo", "Frontend": "10.0.2.1:8888", "Backend": "127.0.0.1:29292"}
+      ]}""";
+  private static final String SCOPE = "{\"identity\":\"CloudOne\",\"image\":\"CloudTwo\"}";
+
+  private final RouteTable table = table();
+  private final HeaderRules rules = new HeaderRules("oscope-CloudOne", "http");
+
+  private static RouteTable table() {
+    try {
+      return RouteTable.compile("rules", RouteFile.parse("rules", ROUTES.getBytes(StandardCharsets.UTF_8)), "CloudOne");
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private Route route(String type) {
+    Scope scope = Scope.parse(SCOPE).withDefault(table.serviceTypes(), "CloudOne");
+    return new Route(type, "CloudOne", Pool.of(new HostPort("127.0.0.1", 19292)), "/v2/images", "10.0.1.1:9292", null, scope);
+  }
+
+  private List<String> head(HttpHeaders client, Route route, boolean chunked, HeaderRules.ExchangeHeaders extra) {
+    ByteBuf out = Unpooled.buffer();
+    rules.writeUpstreamHead(out, HttpMethod.GET, "/v2/images", client, route, table, "192.0.2.7", chunked, extra);
+    String text = out.toString(StandardCharsets.ISO_8859_1);
+    assertThat(text).endsWith("\r\n\r\n");
+    return new ArrayList<>(List.of(text.substring(0, text.length() - 4).split("\r\n")));
+  }
+
+  @Test
+  void hopByHopHeadersGoTheScopeIsCompleteAndForwardingHeadersFollow() {
+    HttpHeaders client = new DefaultHttpHeaders()
+        .add("Host", "10.0.1.1:9292")
+        .add("Connection", "keep-alive, X-Private")
+        .add("X-Private", "secret")
+        .add("Keep-Alive", "timeout=5")
+        .add("TE", "trailers")
+        .add("Proxy-Authorization", "Basic eA==")
+        .add("Expect", "100-continue")
+        .add("X-Oscope-Peer", "forged")
+        .add("Accept", "application/json")
+        .add("X-Scope", "{\"image\":\"CloudTwo\"}")
+        .add("X-Identity-Url", "http://elsewhere")
+        .add("X-Auth-Token", "user-token!SCOPE!{\"image\":\"CloudTwo\"}")
+        .add("X-Subject-Token", "subject!SCOPE!{\"image\":\"CloudTwo\"}")
+        .add("Via", "1.1 squid")
+        .add("Via", "1.0 other")
+        .add("X-Forwarded-For", "198.51.100.1")
+        .add("X-Forwarded-Proto", "https");
+    List<String> lines = head(client, route("image"), false, null);
+    assertThat(lines.remove(0)).isEqualTo("GET /v2/images HTTP/1.1");
+    assertThat(lines).containsExactlyInAnyOrder(
+        "Accept: application/json",
+        "X-Auth-Token: user-token!SCOPE!{\"image\":\"CloudTwo\"}", // the scope follows the workflow
+        "X-Subject-Token: subject",
+        "X-Forwarded-Proto: https",
+        "host: 10.0.1.1:9292",
+        "x-scope: {\"identity\":\"CloudOne\",\"image\":\"CloudTwo\"}",
+        "x-identity-cloud: CloudOne",
+        "x-identity-url: http://10.0.1.1:5000/v3",
+        "via: 1.1 squid, 1.0 other, 1.1 oscope-CloudOne",
+        "x-forwarded-for: 198.51.100.1, 192.0.2.7",
+        "x-forwarded-host: 10.0.1.1:9292");
+  }
+
+  @Test
+  void identityGetsItsTokenWithoutScopeAndTheExchangeItsOwnHeaders() {
+    HttpHeaders client = new DefaultHttpHeaders()
+        .add("X-Auth-Token", "user-token!SCOPE!{\"image\":\"CloudTwo\"}");
+    assertThat(head(client, route("identity"), false, null)).contains("X-Auth-Token: user-token");
+    List<String> exchanged = head(client, route("identity"), true, new HeaderRules.ExchangeHeaders("service-token", "sig"));
+    assertThat(exchanged).contains("x-auth-token: service-token", "x-oscope-peer: sig", "transfer-encoding: chunked")
+        .noneMatch(line -> line.contains("user-token"));
+  }
+
+  @Test
+  void aPassThroughRequestKeepsItsScopeHeadersAsTheyCame() {
+    HttpHeaders client = new DefaultHttpHeaders()
+        .add("Host", "example.org")
+        .add("X-Scope", "{\"image\":\"CloudTwo\"}")
+        .add("X-Subject-Token", "subject!SCOPE!{}");
+    Route passThrough = new Route(null, null, Pool.of(new HostPort("example.org", 80)), "/", "example.org", null, null);
+    assertThat(head(client, passThrough, false, null))
+        .contains("X-Scope: {\"image\":\"CloudTwo\"}", "X-Subject-Token: subject!SCOPE!{}", "host: example.org")
+        .noneMatch(line -> line.startsWith("x-identity"));
+  }
+}
