@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.util.AsciiString;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.oscope.exchange.PeerSignature;
 import io.oscope.routes.RouteTable;
 import io.oscope.routes.ServiceUrl;
@@ -47,6 +48,16 @@ final class HeaderRules {
   private static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
   private static final byte[] CRLF = ascii("\r\n");
   private static final byte[] CHUNKED_LINE = ascii("transfer-encoding: chunked\r\n");
+
+  /** Header values up to this length are written character by character; longer ones as a block. */
+  private static final int SHORT = 48;
+  private static final int SCRATCH_BYTES = 16 * 1024;
+  private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
+    @Override
+    protected byte[] initialValue() {
+      return new byte[SCRATCH_BYTES];
+    }
+  };
 
   private static final Pattern WHITESPACE = Pattern.compile("[ \t]+");
 
@@ -251,8 +262,26 @@ final class HeaderRules {
 
   /** Writes a header's characters as the bytes they were decoded from (ISO-8859-1). */
   private static void write(ByteBuf out, CharSequence text) {
-    if (text instanceof AsciiString ascii) out.writeBytes(ascii.array(), ascii.arrayOffset(), ascii.length());
-    else out.writeCharSequence(text, StandardCharsets.ISO_8859_1);
+    if (text instanceof AsciiString ascii) {
+      out.writeBytes(ascii.array(), ascii.arrayOffset(), ascii.length());
+    } else if (text instanceof String string && string.length() > SHORT && string.length() <= SCRATCH_BYTES) {
+      // Long values (tokens): copied as a block, not character by character.
+      byte[] scratch = SCRATCH.get();
+      latin1(string, scratch);
+      out.writeBytes(scratch, 0, string.length());
+    } else {
+      out.writeCharSequence(text, StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  /**
+   * The low byte of each of {@code text}'s characters into {@code into}: the ISO-8859-1 bytes a
+   * decoded header value came from. String.getBytes(int, int, byte[], int) does exactly this, as
+   * a block copy for the JDK's compact Latin-1 strings, and allocates nothing.
+   */
+  @SuppressWarnings("deprecation")
+  private static void latin1(String text, byte[] into) {
+    text.getBytes(0, text.length(), into, 0);
   }
 
   /**

@@ -98,6 +98,15 @@ class HeaderRulesTest {
   }
 
   @Test
+  void longValuesAndObsTextGoAsTheBytesTheyCameFrom() {
+    String token = "gAAAAA" + "x".repeat(300) + "\u00e9t\u00e9";
+    String value = "v\u00e9" + "y".repeat(100);
+    HttpHeaders client = new DefaultHttpHeaders().add("X-Auth-Token", token).add("X-Long", value).add("X-Short", "\u00e9");
+    List<String> lines = head(client, route("image"), false, null);
+    assertThat(lines).contains("X-Auth-Token: " + token, "X-Long: " + value, "X-Short: \u00e9");
+  }
+
+  @Test
   void aPassThroughRequestKeepsItsScopeHeadersAsTheyCame() {
     HttpHeaders client = new DefaultHttpHeaders()
         .add("Host", "example.org")
