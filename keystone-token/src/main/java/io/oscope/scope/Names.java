@@ -19,13 +19,17 @@ public final class Names {
 
   private Names() {}
 
+  /** Whether {@code c} may be in an RFC 9110 token (a header name, a cloud name): tchar. */
+  public static boolean isTokenChar(int c) {
+    return c >= 0 && c < 128 && TCHAR[c];
+  }
+
   /** Whether {@code name} is a valid cloud name or service type. */
   public static boolean isValid(CharSequence name) {
     int length = name.length();
     if (length == 0 || length > MAX_LENGTH) return false;
     for (int i = 0; i < length; i++) {
-      char c = name.charAt(i);
-      if (c >= 128 || !TCHAR[c]) return false;
+      if (!isTokenChar(name.charAt(i))) return false;
     }
     return true;
   }

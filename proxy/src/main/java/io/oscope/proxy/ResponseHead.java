@@ -1,6 +1,7 @@
 package io.oscope.proxy;
 
 import io.netty.buffer.ByteBuf;
+import io.oscope.scope.Names;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -35,15 +36,6 @@ final class ResponseHead {
   /** RFC 9110 7.6.1 hop-by-hop headers, plus the non-standard Proxy-Connection; Connection apart. */
   private static final byte[][] HOP_BY_HOP = {ascii("keep-alive"), ascii("proxy-authenticate"),
       ascii("proxy-authorization"), ascii("te"), ascii("trailer"), ascii("upgrade"), ascii("proxy-connection")};
-  /** RFC 9110 5.6.2 tchar, the bytes of a header name. */
-  private static final boolean[] TCHAR = new boolean[128];
-
-  static {
-    for (char c = '0'; c <= '9'; c++) TCHAR[c] = true;
-    for (char c = 'a'; c <= 'z'; c++) TCHAR[c] = true;
-    for (char c = 'A'; c <= 'Z'; c++) TCHAR[c] = true;
-    for (char c : "!#$%&'*+-.^_`|~".toCharArray()) TCHAR[c] = true;
-  }
 
   /** The head's bytes, from index 0; grown for larger heads. */
   private byte[] source = new byte[2048];
@@ -290,8 +282,7 @@ final class ResponseHead {
 
   private static void checkName(byte[] buffer, int from, int to) throws IOException {
     for (int i = from; i < to; i++) {
-      byte b = buffer[i];
-      if (b < 0 || !TCHAR[b]) throw invalid("an invalid header name");
+      if (!Names.isTokenChar(buffer[i])) throw invalid("an invalid header name");
     }
   }
 

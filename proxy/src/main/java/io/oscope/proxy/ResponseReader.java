@@ -179,8 +179,7 @@ final class ResponseReader {
             if (state == State.CHUNK_DATA) {
               state = State.CHUNK_DATA_CR;
             } else {
-              hand(input, gatheredFrom, pos);
-              if (generation == generationAtStart) end(head.keepAlive() && pos == end);
+              endAt(input, gatheredFrom, pos, generationAtStart);
               return;
             }
           }
@@ -239,8 +238,7 @@ final class ResponseReader {
           } else if (state == State.CHUNK_DATA_LF) {
             startChunk();
           } else {
-            hand(input, gatheredFrom, pos);
-            if (generation == generationAtStart) end(head.keepAlive() && pos == end);
+            endAt(input, gatheredFrom, pos, generationAtStart);
             return;
           }
         }
@@ -260,8 +258,7 @@ final class ResponseReader {
           if (b == '\r') {
             state = State.TRAILER_END_LF;
           } else if (b == '\n') {
-            hand(input, gatheredFrom, pos);
-            if (generation == generationAtStart) end(head.keepAlive() && pos == end);
+            endAt(input, gatheredFrom, pos, generationAtStart);
             return;
           } else {
             state = State.TRAILER_LINE;
@@ -274,6 +271,15 @@ final class ResponseReader {
     }
     input.readerIndex(pos);
     hand(input, gatheredFrom, pos);
+  }
+
+  /**
+   * The response ends at {@code pos}: hands on what is gathered, then ends it, reusable if the
+   * upstream keeps the connection and sent nothing after.
+   */
+  private void endAt(ByteBuf input, int gatheredFrom, int pos, int generationAtStart) {
+    hand(input, gatheredFrom, pos);
+    if (generation == generationAtStart) end(head.keepAlive() && pos == input.writerIndex());
   }
 
   private void startChunk() {

@@ -16,7 +16,6 @@ import io.oscope.routes.RouteFile;
 import io.oscope.routes.RouteTable;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -145,44 +144,33 @@ class FailingUpstreamTest {
    * /close-after answers fully, advertises keep-alive, then closes the socket.
    */
   static final class TruncatingServer implements AutoCloseable {
-    final ServerSocket socket = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
     final AtomicInteger requests = new AtomicInteger();
-    final Thread thread = new Thread(this::serve, "truncating-upstream");
+    private final RawUpstream server = new RawUpstream("truncating-upstream", this::answer);
 
-    TruncatingServer() throws IOException {
-      thread.setDaemon(true);
-      thread.start();
-    }
+    TruncatingServer() throws IOException {}
 
     int port() {
-      return socket.getLocalPort();
+      return server.port();
     }
 
-    private void serve() {
-      while (!socket.isClosed()) {
-        try (Socket client = socket.accept()) {
-          String head = RawHttp.readHead(client.getInputStream());
-          requests.incrementAndGet();
-          OutputStream out = client.getOutputStream();
-          if (head.contains("/close-after")) {
-            out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            continue; // closing the socket: the proxy's pooled connection goes stale
-          }
-          String framing = head.contains("/chunked") ? "Transfer-Encoding: chunked\r\n\r\n400\r\n" : "Content-Length: 100000\r\n\r\n";
-          out.write(("HTTP/1.1 200 OK\r\n" + framing).getBytes(StandardCharsets.ISO_8859_1));
-          out.write(new byte[512]);
-          out.flush();
-          client.setSoLinger(true, 0); // close with RST
-        } catch (IOException e) {
-          if (socket.isClosed()) return;
-        }
+    private void answer(String head, Socket client) throws IOException {
+      requests.incrementAndGet();
+      OutputStream out = client.getOutputStream();
+      if (head.contains("/close-after")) {
+        out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+        return; // closing the socket: the proxy's pooled connection goes stale
       }
+      String framing = head.contains("/chunked") ? "Transfer-Encoding: chunked\r\n\r\n400\r\n" : "Content-Length: 100000\r\n\r\n";
+      out.write(("HTTP/1.1 200 OK\r\n" + framing).getBytes(StandardCharsets.ISO_8859_1));
+      out.write(new byte[512]);
+      out.flush();
+      client.setSoLinger(true, 0); // close with RST
     }
 
     @Override
     public void close() throws IOException {
-      socket.close();
+      server.close();
     }
   }
 }

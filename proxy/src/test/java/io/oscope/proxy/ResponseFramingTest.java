@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.oscope.routes.RouteFile;
 import io.oscope.routes.RouteTable;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -25,12 +22,16 @@ class ResponseFramingTest {
       "/compute/until-close", "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the end",
       "/compute/not-http", "SSH-2.0-OpenSSH_9.2\r\n\r\n",
       "/compute/head", "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n");
-  private static ScriptedServer upstream;
+  private static RawUpstream upstream;
   private static ScopeProxy proxy;
 
   @BeforeAll
   static void start() throws Exception {
-    upstream = new ScriptedServer();
+    upstream = new RawUpstream("scripted-upstream", (head, client) -> {
+      String path = head.split(" ", 3)[1];
+      client.getOutputStream().write(ANSWERS.getOrDefault(path, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+          .getBytes(StandardCharsets.ISO_8859_1));
+    });
     int port = TwoClouds.freePort();
     String routes = """
         {"services": [
@@ -109,41 +110,6 @@ class ResponseFramingTest {
       if (size == 0) return payload.toString();
       payload.append(body, lineEnd + 2, lineEnd + 2 + size);
       at = lineEnd + 2 + size + 2;
-    }
-  }
-
-  /** Answers each request (one per connection) with the scripted bytes of its path, then closes. */
-  static final class ScriptedServer implements AutoCloseable {
-    final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-
-    ScriptedServer() throws IOException {
-      Thread thread = new Thread(this::serve, "scripted-upstream");
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    int port() {
-      return socket.getLocalPort();
-    }
-
-    private void serve() {
-      while (!socket.isClosed()) {
-        try (Socket client = socket.accept()) {
-          String head = RawHttp.readHead(client.getInputStream());
-          if (head.isEmpty()) continue; // a health check's connection
-          String path = head.split(" ", 3)[1];
-          client.getOutputStream().write(ANSWERS.getOrDefault(path, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
-              .getBytes(StandardCharsets.ISO_8859_1));
-          client.getOutputStream().flush();
-        } catch (IOException e) {
-          if (socket.isClosed()) return;
-        }
-      }
-    }
-
-    @Override
-    public void close() throws IOException {
-      socket.close();
     }
   }
 }
