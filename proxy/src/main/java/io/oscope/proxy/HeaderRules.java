@@ -207,7 +207,7 @@ final class HeaderRules {
       case 6 -> is(name, HttpHeaderNames.EXPECT) ? Fate.DROP : Fate.KEEP; // 100-continue is answered here
       case 7 -> is(name, X_SCOPE) ? Fate.SCOPE
           : is(name, HttpHeaderNames.TRAILER) || is(name, HttpHeaderNames.UPGRADE) ? Fate.DROP : Fate.KEEP;
-      case 10 -> is(name, HttpHeaderNames.CONNECTION) || is(name, HttpHeaderNames.KEEP_ALIVE) ? Fate.DROP : Fate.KEEP;
+      case 10 -> is(name, HttpHeaderNames.CONNECTION) || is(name, KEEP_ALIVE) ? Fate.DROP : Fate.KEEP;
       case 12 -> is(name, X_AUTH_TOKEN) ? Fate.AUTH_TOKEN : Fate.KEEP;
       case 13 -> is(name, X_OSCOPE_PEER) ? Fate.DROP : Fate.KEEP; // a signature is for one hop
       case 14 -> is(name, X_IDENTITY_URL) ? Fate.SCOPE : Fate.KEEP;
