@@ -1,10 +1,12 @@
 package io.oscope.proxy;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -75,7 +77,6 @@ final class Forwarding implements ResponseReader.Listener {
   private ArrayDeque<HttpContent> pending;
   private boolean requestReceived;
   private boolean requestSent;
-  private boolean upstreamKeepAlive;
   /** Whether the proxy chunks a body the upstream delimits by closing the connection. */
   private boolean chunking;
   private boolean skippingRefusal;
@@ -84,15 +85,6 @@ final class Forwarding implements ResponseReader.Listener {
   private long lastReadNanos;
   /** Whether the response timeout runs: from the request's end until the response's. */
   private boolean awaitingResponse;
-
-  /** Keystone refused the service token we put on a peer's validation call. */
-  private static final class RefusedServiceToken extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    RefusedServiceToken() {
-      super("service token refused", null, false, false);
-    }
-  }
 
   /** The upstream closed the connection before a complete response. */
   static final class ClosedBeforeResponse extends IOException {
@@ -271,11 +263,7 @@ final class Forwarding implements ResponseReader.Listener {
   private void send(Channel channel, HttpContent content) {
     ByteBuf data = content.content();
     if (chunked && data.isReadable()) {
-      ByteBuf size = channel.alloc().buffer(20);
-      size.writeCharSequence(Integer.toHexString(data.readableBytes()), StandardCharsets.US_ASCII);
-      channel.write(size.writeBytes(CRLF), channel.voidPromise());
-      channel.write(data, channel.voidPromise());
-      channel.write(Unpooled.wrappedBuffer(CRLF), channel.voidPromise());
+      writeChunk(channel, channel.alloc(), data);
     } else if (data.isReadable()) {
       channel.write(data, channel.voidPromise());
     } else {
@@ -287,6 +275,15 @@ final class Forwarding implements ResponseReader.Listener {
       HeaderRules.writeLines(end, last.trailingHeaders());
       channel.write(end.writeBytes(CRLF), channel.voidPromise());
     }
+  }
+
+  /** Writes {@code data} as one chunk of a chunked body: its size line, itself, CR LF. */
+  private static void writeChunk(ChannelOutboundInvoker out, ByteBufAllocator allocator, ByteBuf data) {
+    ByteBuf size = allocator.buffer(20);
+    size.writeCharSequence(Integer.toHexString(data.readableBytes()), StandardCharsets.US_ASCII);
+    out.write(size.writeBytes(CRLF), out.voidPromise());
+    out.write(data, out.voidPromise());
+    out.write(Unpooled.wrappedBuffer(CRLF), out.voidPromise());
   }
 
   /** The client's read burst is over: send on what it brought. */
@@ -316,12 +313,12 @@ final class Forwarding implements ResponseReader.Listener {
     exchange.responseStarted = true;
     exchange.status = status;
     boolean http11Client = request.protocolVersion().equals(HttpVersion.HTTP_1_1);
-    boolean chunked = false;
+    boolean chunkedToClient = false;
     ResponseReader.Delivery delivery = ResponseReader.Delivery.AS_RECEIVED;
     switch (head.framing()) {
       case CHUNKED -> {
         if (http11Client) {
-          chunked = true;
+          chunkedToClient = true;
         } else {
           closeClient = true; // an HTTP/1.0 client reads the payload to the end of the connection
           delivery = ResponseReader.Delivery.PAYLOAD;
@@ -330,7 +327,7 @@ final class Forwarding implements ResponseReader.Listener {
       case UNTIL_CLOSE -> {
         if (http11Client) {
           // Explicit chunking: a body cut short then lacks its last chunk, and the client knows.
-          chunked = true;
+          chunkedToClient = true;
           chunking = true;
           delivery = ResponseReader.Delivery.PAYLOAD;
         } else {
@@ -348,7 +345,7 @@ final class Forwarding implements ResponseReader.Listener {
     }
     byte[] via = shared.rules().viaEntryBytes();
     ByteBuf out = front.alloc().buffer(head.estimatedLength(via.length));
-    head.writeTo(out, via, chunked, connection);
+    head.writeTo(out, via, chunkedToClient, connection);
     front.write(out, front.voidPromise());
     return delivery;
   }
@@ -366,12 +363,7 @@ final class Forwarding implements ResponseReader.Listener {
     }
     exchange.bytes += payloadBytes;
     if (chunking) {
-      ByteBuf size = front.alloc().buffer(20);
-      size.writeCharSequence(Integer.toHexString(part.readableBytes()), StandardCharsets.US_ASCII);
-      size.writeBytes(CRLF);
-      front.write(size, front.voidPromise());
-      front.write(part, front.voidPromise());
-      front.write(Unpooled.wrappedBuffer(CRLF), front.voidPromise());
+      writeChunk(front, front.alloc(), part);
     } else {
       front.write(part, front.voidPromise());
     }

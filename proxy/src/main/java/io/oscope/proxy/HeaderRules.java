@@ -41,13 +41,13 @@ final class HeaderRules {
   private static final AsciiString X_OSCOPE_PEER = AsciiString.cached(PeerSignature.HEADER.toLowerCase(Locale.ROOT));
   private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
   private static final String IDENTITY = "identity";
-  private static final byte[] HTTP_1_1_LINE_END = ascii(" HTTP/1.1\r\n");
-  private static final byte[] COLON = ascii(": ");
-  private static final byte[] COMMA = ascii(", ");
+  private static final byte[] HTTP_1_1_LINE_END = ResponseHead.ascii(" HTTP/1.1\r\n");
+  private static final byte[] COLON = ResponseHead.ascii(": ");
+  private static final byte[] COMMA = ResponseHead.ascii(", ");
   private static final AsciiString CLOSE = AsciiString.cached("close");
   private static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
-  private static final byte[] CRLF = ascii("\r\n");
-  private static final byte[] CHUNKED_LINE = ascii("transfer-encoding: chunked\r\n");
+  private static final byte[] CRLF = ResponseHead.ascii("\r\n");
+  private static final byte[] CHUNKED_LINE = ResponseHead.ascii("transfer-encoding: chunked\r\n");
 
   /** Header values up to this length are written character by character; longer ones as a block. */
   private static final int SHORT = 48;
@@ -237,7 +237,7 @@ final class HeaderRules {
       if (is(value, KEEP_ALIVE) || is(value, CLOSE)) continue;
       for (String token : value.toString().split(",")) {
         String name = token.strip().toLowerCase(Locale.ROOT);
-        if (name.isEmpty() || name.equals(CLOSE.toString()) || name.equals(KEEP_ALIVE.toString())) continue;
+        if (name.isEmpty() || name.equals("close") || name.equals("keep-alive")) continue;
         if (named == null) named = new HashSet<>();
         named.add(name);
       }
@@ -305,9 +305,5 @@ final class HeaderRules {
       if (text.charAt(i) > 0x7f) return text;
     }
     return new AsciiString(text);
-  }
-
-  private static byte[] ascii(String text) {
-    return text.getBytes(StandardCharsets.US_ASCII);
   }
 }
