@@ -2,9 +2,6 @@ package io.oscope.proxy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import io.oscope.bench.Requests;
 import io.oscope.routes.RouteTable;
 import io.oscope.scope.ScopedToken;
@@ -26,9 +23,9 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * oscope's own work per proxied request, without sockets: the routing decision, the upstream request
- * headers, the downstream response head and the access-log line. In this package because
- * {@link ScopeRouter}, {@link HeaderRules}, {@link ResponseHead} and {@link Exchange} are package-private; everything Netty
+ * oscope's own work per proxied request, without sockets: the request head parsed, the routing
+ * decision, the upstream request headers, the downstream response head and the access-log line. In this package because
+ * {@link RequestHead}, {@link ScopeRouter}, {@link HeaderRules}, {@link ResponseHead} and {@link Exchange} are package-private; everything Netty
  * does around them is measured by {@code bench/run}, not here.
  *
  * <pre>{@code java -jar benchmarks/target/benchmarks.jar ProxyPath -prof gc}</pre>
@@ -47,7 +44,8 @@ public class ProxyPathBenchmark {
   private RouteTable table;
   private ScopeRouter router;
   private HeaderRules rules;
-  private HttpHeaders request;
+  private byte[] requestBytes;
+  private RequestHead request;
   private ByteBuf response;
   private final ResponseHead responseHead = new ResponseHead();
   private final ByteBuf responseOut = Unpooled.buffer(1024);
@@ -62,14 +60,12 @@ public class ProxyPathBenchmark {
     rules = new HeaderRules("oscope-CloudOne", "http");
     String scope = Requests.pluginScope(to.equals("local") ? "CloudOne" : "CloudTwo");
     // What openstacksdk sends with the scope plugin: the scope on the token and in X-Scope.
-    request = new DefaultHttpHeaders()
-        .add("Host", "127.0.0.1:18001")
-        .add("User-Agent", "openstacksdk/3.0.0 keystoneauth1/5.6.0 python-requests/2.31.0 CPython/3.11.2")
-        .add("Accept-Encoding", "gzip, deflate")
-        .add("Accept", "application/json")
-        .add("Connection", "keep-alive")
-        .add("X-Auth-Token", Requests.TOKEN + ScopedToken.SEPARATOR + scope)
-        .add("X-Scope", scope);
+    requestBytes = ("GET " + uri + " HTTP/1.1\r\nHost: 127.0.0.1:18001\r\n"
+        + "User-Agent: openstacksdk/3.0.0 keystoneauth1/5.6.0 python-requests/2.31.0 CPython/3.11.2\r\n"
+        + "Accept-Encoding: gzip, deflate\r\nAccept: application/json\r\nConnection: keep-alive\r\n"
+        + "X-Auth-Token: " + Requests.TOKEN + ScopedToken.SEPARATOR + scope + "\r\nX-Scope: " + scope + "\r\n\r\n")
+        .getBytes(StandardCharsets.ISO_8859_1);
+    request = requestHead();
     // What nginx answers for a static JSON file.
     response = Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\n"
         + "Date: Sat, 22 Nov 2025 01:00:00 GMT\r\nContent-Type: application/json\r\nContent-Length: 1024\r\n"
@@ -81,22 +77,28 @@ public class ProxyPathBenchmark {
     }
   }
 
+  /** The client's request head read from its bytes (as {@code RequestDecoder} does once it has them all). */
+  @Benchmark
+  public RequestHead requestHead() {
+    return new RequestHead(requestBytes, requestBytes.length, ScopeProxy.MAX_LINE_BYTES);
+  }
+
   /** Request target, service, scope, checks, destination: {@code ScopeRouter.route}. */
   @Benchmark
   public Route route() {
-    return router.route(RequestTarget.of(uri, request.get("Host")), request);
+    return router.route(RequestTarget.of(uri, request.value(RequestHead.HOST)), request);
   }
 
   /** The head sent upstream: the request's headers, filtered, plus the scope and forwarding headers, as bytes. */
   @Benchmark
   public ByteBuf upstreamHead() {
-    return upstream(route);
+    return upstream(request, route);
   }
 
-  private ByteBuf upstream(Route decided) {
+  private ByteBuf upstream(RequestHead client, Route decided) {
     requestOut.clear();
-    rules.writeUpstreamHead(requestOut, HttpMethod.GET, decided.toPeer() ? decided.absoluteUri() : decided.pathAndQuery(),
-        request, decided, table, "127.0.0.1", false, null);
+    rules.writeUpstreamHead(requestOut, client, decided.toPeer() ? decided.absoluteUri() : decided.pathAndQuery(),
+        decided, table, "127.0.0.1", false, null);
     return requestOut;
   }
 
@@ -133,10 +135,11 @@ public class ProxyPathBenchmark {
   /** All of oscope's own per-request work above, together. */
   @Benchmark
   public void perRequest(Blackhole out) throws IOException {
-    Exchange exchange = new Exchange("GET", ScopeRouter.pathOnly(uri), "127.0.0.1", System.nanoTime());
-    out.consume(rules.isLoop(request));
-    Route decided = router.route(RequestTarget.of(uri, request.get("Host")), request);
-    out.consume(upstream(decided));
+    RequestHead head = requestHead();
+    Exchange exchange = new Exchange(head.method().name(), ScopeRouter.pathOnly(head.target()), "127.0.0.1", System.nanoTime());
+    out.consume(rules.isLoop(head));
+    Route decided = router.route(RequestTarget.of(head.target(), head.value(RequestHead.HOST)), head);
+    out.consume(upstream(head, decided));
     out.consume(downstream());
     exchange.service = decided.serviceType();
     exchange.cloud = decided.cloud();

@@ -1,5 +1,7 @@
 package io.oscope.scope;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * A Keystone token with a scope piggybacked on it, as the scope plugin sends it in
  * {@code X-Auth-Token}: {@code <token>!SCOPE!<scope json>}. The scope travels wherever the token
@@ -19,6 +21,7 @@ package io.oscope.scope;
 public record ScopedToken(String token, String scopeJson) {
   /** What separates the token from its scope. */
   public static final String SEPARATOR = "!SCOPE!";
+  private static final byte[] SEPARATOR_BYTES = SEPARATOR.getBytes(StandardCharsets.US_ASCII);
 
   public ScopedToken {
     if (token == null) throw new IllegalArgumentException("token is null");
@@ -48,6 +51,23 @@ public record ScopedToken(String token, String scopeJson) {
   public static int scopeStart(String headerValue) {
     int at = headerValue == null ? -1 : headerValue.indexOf(SEPARATOR);
     return at < 0 ? -1 : at + SEPARATOR.length();
+  }
+
+  /**
+   * Where the scope's JSON starts in a header value held as ISO-8859-1 bytes from {@code from} to
+   * {@code to} (after the separator), or -1 if it carries none: for proxies that read heads as bytes.
+   */
+  public static int scopeStart(byte[] value, int from, int to) {
+    int last = to - SEPARATOR_BYTES.length;
+    outer:
+    for (int at = from; at <= last; at++) {
+      if (value[at] != '!') continue;
+      for (int i = 1; i < SEPARATOR_BYTES.length; i++) {
+        if (value[at + i] != SEPARATOR_BYTES[i]) continue outer;
+      }
+      return at + SEPARATOR_BYTES.length;
+    }
+    return -1;
   }
 
   /** {@code token} with {@code scope} appended, ready for {@code X-Auth-Token}. */

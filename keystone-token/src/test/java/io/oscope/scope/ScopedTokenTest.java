@@ -39,4 +39,15 @@ class ScopedTokenTest {
   void neverShowsTheTokenInToString() {
     assertThat(ScopedToken.split("secret-token!SCOPE!{}").toString()).doesNotContain("secret-token");
   }
+
+  @Test
+  void findsTheScopeInBytesAsInTheString() {
+    for (String value : new String[] {"tok!SCOPE!{}", "!SCOPE!{\"a\":\"B\"}", "tok!SCOPE", "tok!SCOPX!{}", "t!!SCOPE!x",
+        "no scope", "", "tok!SCOPE!"}) {
+      byte[] framed = ("ab" + value + "cd").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+      int inString = ScopedToken.scopeStart(value);
+      int inBytes = ScopedToken.scopeStart(framed, 2, 2 + value.length());
+      assertThat(inBytes).as(value).isEqualTo(inString < 0 ? -1 : inString + 2);
+    }
+  }
 }

@@ -4,13 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -27,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * One client connection: decodes its requests, decides each one's route and runs one
  * {@link Forwarding} at a time. Requests a client pipelines wait their turn here (a few dozen at
  * most: then the connection stops reading until they are served). Errors the proxy answers itself
- * are OpenStack-style JSON bodies, including for requests the HTTP decoder refused.
+ * are OpenStack-style JSON bodies, including for requests the {@link RequestDecoder} refused.
  */
 final class ClientConnection extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
@@ -86,33 +79,37 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void handle(Object message) {
-    if (message instanceof HttpRequest request) {
-      requestDone = false;
-      begin(request);
-    }
-    if (message instanceof HttpContent content) {
-      if (content instanceof LastHttpContent) requestDone = true;
-      if (current != null) current.requestContent(content);
-      else content.release();
-    } else if (!(message instanceof HttpRequest)) {
-      ReferenceCountUtil.release(message);
+    if (message instanceof ByteBuf part) {
+      if (current != null) current.requestBody(part);
+      else part.release();
+    } else if (message instanceof RequestHead head) {
+      requestDone = !head.hasBody();
+      begin(head);
+    } else if (message instanceof RequestDecoder.End end) {
+      requestDone = true;
+      if (current != null) current.requestEnd(end);
+    } else if (message instanceof RequestDecoder.Refused refused) {
+      requestDone = true;
+      if (!refused.midBody()) {
+        fail(new Exchange("-", "-", clientAddress, System.nanoTime()), refused.error(), true);
+      } else if (current != null) {
+        current.requestFailed(refused.error());
+      } else {
+        ctx.close(); // the request was answered already; what follows cannot be read
+      }
     }
   }
 
-  private void begin(HttpRequest request) {
-    Exchange exchange = new Exchange(request.method().name(), ScopeRouter.pathOnly(request.uri()), clientAddress,
+  private void begin(RequestHead request) {
+    Exchange exchange = new Exchange(request.method().name(), ScopeRouter.pathOnly(request.target()), clientAddress,
         System.nanoTime());
-    if (request.decoderResult().isFailure()) {
-      fail(exchange, malformed(request.decoderResult().cause()), true);
-      return;
-    }
     ScopeRouter router = proxy.router(); // one table for the whole exchange, even across a reload
     Route route;
     try {
       route = proxy.decide(router, request);
     } catch (ProxyException e) {
       if (e.serviceType() != null) exchange.service = e.serviceType();
-      fail(exchange, e.error(), Forwarder.hasBody(request.headers()) || !HttpUtil.isKeepAlive(request));
+      fail(exchange, e.error(), request.hasBody() || !request.keepAlive());
       return;
     } catch (RuntimeException e) {
       // A bug of ours: the client still gets an answer, and the log the stack (never a header).
@@ -126,18 +123,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
     current = proxy.forwarder().prepare(router, this, ctx, request, route, exchange);
     current.start();
-  }
-
-  private static ProxyError malformed(Throwable cause) {
-    if (cause instanceof TooLongHttpHeaderException) {
-      return new ProxyError.RequestTooLarge(431, "header section", ScopeProxy.MAX_HEADER_BYTES);
-    }
-    if (cause instanceof TooLongHttpLineException) {
-      return new ProxyError.RequestTooLarge(414, "request line", ScopeProxy.MAX_LINE_BYTES);
-    }
-    String problem = cause == null || cause.getMessage() == null ? "cannot be decoded" : cause.getMessage();
-    if (cause instanceof TooLongFrameException) problem = "too long";
-    return new ProxyError.MalformedRequest(problem);
   }
 
   /**

@@ -1,12 +1,7 @@
 package io.oscope.proxy;
 
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.ssl.SslContext;
-import io.oscope.exchange.PeerSignature;
 import io.oscope.exchange.TokenExchange;
 import io.oscope.pool.Balancer;
 import io.oscope.scope.ScopedToken;
@@ -42,35 +37,27 @@ final class Forwarder implements AutoCloseable {
   }
 
   /** The forwarding of {@code request}, received on {@code front}, along {@code route}; not yet started. */
-  Forwarding prepare(ScopeRouter router, ClientConnection client, ChannelHandlerContext front, HttpRequest request,
+  Forwarding prepare(ScopeRouter router, ClientConnection client, ChannelHandlerContext front, RequestHead request,
       Route route, Exchange exchange) {
-    HttpHeaders headers = request.headers();
-    boolean hasBody = hasBody(headers);
-    boolean chunked = hasBody && !headers.contains(HttpHeaderNames.CONTENT_LENGTH);
     String signature = null;
     boolean swapServiceToken = false;
     if (tokenExchange != null) {
       // A token validation call: signed when it goes to a peer, its service token swapped when a peer signed it.
       String path = ScopeRouter.pathOnly(route.pathAndQuery());
       if (TokenExchange.isValidation(request.method(), route.serviceType(), path)) {
-        String subject = headers.get(HeaderRules.X_SUBJECT_TOKEN);
+        String subject = request.value(HeaderRules.X_SUBJECT_TOKEN);
         if (subject != null) subject = ScopedToken.tokenOf(subject); // as it goes upstream
         if (route.toPeer()) {
           signature = tokenExchange.signature(request.method(), path, subject);
         } else {
-          swapServiceToken = tokenExchange.accepts(headers.get(PeerSignature.HEADER), subject, request.method(), path);
+          swapServiceToken = tokenExchange.accepts(request.value(HeaderRules.X_OSCOPE_PEER), subject, request.method(),
+              path);
         }
       }
     }
     return new Forwarding(this, client, front, request, route, exchange, router.table(),
-        new Forwarding.Request(hasBody, chunked, HttpUtil.isKeepAlive(request), HttpUtil.is100ContinueExpected(request),
+        new Forwarding.Request(request.hasBody(), request.chunked(), request.keepAlive(), request.expectsContinue(),
             swapServiceToken, signature));
-  }
-
-  /** Whether a request has a body: a Transfer-Encoding, or a Content-Length other than 0. */
-  static boolean hasBody(HttpHeaders headers) {
-    String length = headers.get(HttpHeaderNames.CONTENT_LENGTH);
-    return headers.contains(HttpHeaderNames.TRANSFER_ENCODING) || (length != null && !length.strip().equals("0"));
   }
 
   HeaderRules rules() {

@@ -8,12 +8,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.Future;
 import io.oscope.pool.Member;
 import io.oscope.routes.HostPort;
@@ -44,19 +39,18 @@ final class Forwarding implements ResponseReader.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(Forwarding.class);
   /** The first size of the buffer of a request head; it grows for larger heads. */
   private static final int HEAD_BUFFER_BYTES = 2048;
-  private static final byte[] CRLF = ResponseHead.ascii("\r\n");
-  private static final byte[] LAST_CHUNK = ResponseHead.ascii("0\r\n\r\n");
-  private static final byte[] CONTINUE = ResponseHead.ascii("HTTP/1.1 100 Continue\r\n\r\n");
+  private static final byte[] CRLF = HeaderBytes.ascii("\r\n");
+  private static final byte[] LAST_CHUNK = HeaderBytes.ascii("0\r\n\r\n");
+  private static final byte[] CONTINUE = HeaderBytes.ascii("HTTP/1.1 100 Continue\r\n\r\n");
   private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD,
       HttpMethod.OPTIONS, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.TRACE);
 
   private final Forwarder shared;
   private final ClientConnection client;
   private final ChannelHandlerContext front;
-  private final HttpRequest request;
+  private final RequestHead request;
   private final Route route;
   private final Exchange exchange;
-  private final HttpHeaders headers;
   private final RouteTable table;
   private final boolean chunked;
   private final String peerSignature;
@@ -73,8 +67,8 @@ final class Forwarding implements ResponseReader.Listener {
   private boolean memberEnded = true;
   private String serviceToken;
   private UpstreamHandler upstream;
-  /** Request body received before the upstream connection was ready. */
-  private ArrayDeque<HttpContent> pending;
+  /** Request body received before the upstream connection was ready: buffers, then its {@link RequestDecoder.End}. */
+  private ArrayDeque<Object> pending;
   private boolean requestReceived;
   private boolean requestSent;
   /** Whether the proxy chunks a body the upstream delimits by closing the connection. */
@@ -108,8 +102,8 @@ final class Forwarding implements ResponseReader.Listener {
   record Request(boolean hasBody, boolean chunked, boolean keepAlive, boolean expectsContinue, boolean swapServiceToken,
       String peerSignature) {}
 
-  /** {@code request}'s headers are the client's; {@code table} the one its route was decided with. */
-  Forwarding(Forwarder shared, ClientConnection client, ChannelHandlerContext front, HttpRequest request, Route route,
+  /** {@code request} is the client's; {@code table} the one its route was decided with. */
+  Forwarding(Forwarder shared, ClientConnection client, ChannelHandlerContext front, RequestHead request, Route route,
       Exchange exchange, RouteTable table, Request said) {
     this.shared = shared;
     this.client = client;
@@ -117,13 +111,13 @@ final class Forwarding implements ResponseReader.Listener {
     this.request = request;
     this.route = route;
     this.exchange = exchange;
-    this.headers = request.headers();
     this.table = table;
     this.hasBody = said.hasBody();
     this.chunked = said.chunked();
     this.peerSignature = said.peerSignature();
     this.swapServiceToken = said.swapServiceToken();
     this.clientKeepAlive = said.keepAlive();
+    this.requestReceived = !hasBody;
     this.expectsContinue = said.expectsContinue();
   }
 
@@ -196,7 +190,7 @@ final class Forwarding implements ResponseReader.Listener {
     Channel channel = handler.channel();
     String target = route.toPeer() ? route.absoluteUri() : route.pathAndQuery();
     ByteBuf head = channel.alloc().buffer(HEAD_BUFFER_BYTES);
-    shared.rules().writeUpstreamHead(head, request.method(), target, headers, route, table, exchange.client, chunked,
+    shared.rules().writeUpstreamHead(head, request, target, route, table, exchange.client, chunked,
         serviceToken == null && peerSignature == null ? null : new HeaderRules.ExchangeHeaders(serviceToken, peerSignature));
     channel.write(head, channel.voidPromise());
     if (!hasBody) {
@@ -207,7 +201,7 @@ final class Forwarding implements ResponseReader.Listener {
       front.writeAndFlush(Unpooled.wrappedBuffer(CONTINUE), front.voidPromise());
     }
     if (pending != null) {
-      for (HttpContent content = pending.poll(); content != null; content = pending.poll()) send(channel, content);
+      for (Object part = pending.poll(); part != null; part = pending.poll()) send(channel, part);
     }
     if (requestReceived) requestWritten();
     else channel.flush();
@@ -242,38 +236,66 @@ final class Forwarding implements ResponseReader.Listener {
     return 0;
   }
 
-  /** A part of the request body, or its end, from the client. */
-  void requestContent(HttpContent content) {
-    boolean last = content instanceof LastHttpContent;
-    if (last) requestReceived = true;
-    if (finished || !hasBody) {
-      content.release();
-      return;
+  /** A part of the request body from the client. */
+  void requestBody(ByteBuf part) {
+    if (finished) {
+      part.release();
+    } else if (upstream == null) {
+      pending().add(part);
+    } else {
+      send(upstream.channel(), part);
     }
-    if (upstream == null) {
-      if (pending == null) pending = new ArrayDeque<>();
-      pending.add(content);
-      return;
-    }
-    send(upstream.channel(), content);
-    if (last) requestWritten();
   }
 
-  /** Writes a part of the request body upstream, in chunks if it goes so. */
-  private void send(Channel channel, HttpContent content) {
-    ByteBuf data = content.content();
-    if (chunked && data.isReadable()) {
-      writeChunk(channel, channel.alloc(), data);
-    } else if (data.isReadable()) {
-      channel.write(data, channel.voidPromise());
-    } else {
-      content.release();
+  /** The end of the request body from the client. */
+  void requestEnd(RequestDecoder.End end) {
+    requestReceived = true;
+    if (finished) return;
+    if (upstream == null) {
+      pending().add(end);
+      return;
     }
-    if (chunked && content instanceof LastHttpContent last) {
-      ByteBuf end = channel.alloc().buffer(64);
-      end.writeByte('0').writeBytes(CRLF);
-      HeaderRules.writeLines(end, last.trailingHeaders());
-      channel.write(end.writeBytes(CRLF), channel.voidPromise());
+    send(upstream.channel(), end);
+    requestWritten();
+  }
+
+  /**
+   * The rest of the request body cannot be read ({@code error} says why): the upstream must not
+   * take what came as a whole request, so its connection goes; the client gets {@code error} if no
+   * response started, else its connection is cut.
+   */
+  void requestFailed(ProxyError error) {
+    requestReceived = true;
+    if (finished) return;
+    UpstreamHandler handler = upstream;
+    upstream = null;
+    if (handler != null) handler.discard();
+    endAttempt();
+    if (exchange.responseStarted) {
+      cutClient("the request body cannot be read");
+      return;
+    }
+    releasePending();
+    finished = true;
+    client.fail(exchange, error, true);
+    client.finished(this);
+  }
+
+  private ArrayDeque<Object> pending() {
+    if (pending == null) pending = new ArrayDeque<>();
+    return pending;
+  }
+
+  /** Writes a part of the request body upstream, in a chunk if it goes chunked; or its end. */
+  private void send(Channel channel, Object part) {
+    if (part instanceof ByteBuf data) {
+      if (chunked) writeChunk(channel, channel.alloc(), data);
+      else channel.write(data, channel.voidPromise());
+    } else if (chunked) {
+      byte[] trailers = ((RequestDecoder.End) part).trailers();
+      ByteBuf end = channel.alloc().buffer(5 + trailers.length);
+      end.writeByte('0').writeBytes(CRLF).writeBytes(trailers).writeBytes(CRLF);
+      channel.write(end, channel.voidPromise());
     }
   }
 
@@ -312,7 +334,7 @@ final class Forwarding implements ResponseReader.Listener {
     }
     exchange.responseStarted = true;
     exchange.status = status;
-    boolean http11Client = request.protocolVersion().equals(HttpVersion.HTTP_1_1);
+    boolean http11Client = request.http11();
     boolean chunkedToClient = false;
     ResponseReader.Delivery delivery = ResponseReader.Delivery.AS_RECEIVED;
     switch (head.framing()) {
@@ -509,7 +531,9 @@ final class Forwarding implements ResponseReader.Listener {
 
   private void releasePending() {
     if (pending == null) return;
-    for (HttpContent content = pending.poll(); content != null; content = pending.poll()) content.release();
+    for (Object part = pending.poll(); part != null; part = pending.poll()) {
+      if (part instanceof ByteBuf data) data.release();
+    }
   }
 
   private ProxyError upstreamError(Throwable error) {

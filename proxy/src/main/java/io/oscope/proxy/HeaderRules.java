@@ -1,23 +1,21 @@
 package io.oscope.proxy;
 
+import static io.oscope.proxy.HeaderBytes.ascii;
+import static io.oscope.proxy.HeaderBytes.indexOf;
+import static io.oscope.proxy.HeaderBytes.skipSpaces;
+
 import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.util.AsciiString;
-import io.netty.util.concurrent.FastThreadLocal;
 import io.oscope.exchange.PeerSignature;
 import io.oscope.routes.RouteTable;
 import io.oscope.routes.ServiceUrl;
 import io.oscope.scope.Scope;
 import io.oscope.scope.ScopedToken;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The seed's header rules, plus what any HTTP proxy owes: strip the scope suffix from
@@ -30,36 +28,33 @@ import java.util.regex.Pattern;
  * token).
  */
 final class HeaderRules {
-  static final AsciiString X_SCOPE = AsciiString.cached("x-scope");
-  static final AsciiString X_AUTH_TOKEN = AsciiString.cached("x-auth-token");
-  static final AsciiString X_SUBJECT_TOKEN = AsciiString.cached("x-subject-token");
-  static final AsciiString X_IDENTITY_CLOUD = AsciiString.cached("x-identity-cloud");
-  static final AsciiString X_IDENTITY_URL = AsciiString.cached("x-identity-url");
-  static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
-  static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
-  static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
-  private static final AsciiString X_OSCOPE_PEER = AsciiString.cached(PeerSignature.HEADER.toLowerCase(Locale.ROOT));
-  private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
+  static final byte[] X_SCOPE = ascii("x-scope");
+  static final byte[] X_AUTH_TOKEN = ascii("x-auth-token");
+  static final byte[] X_SUBJECT_TOKEN = ascii("x-subject-token");
+  static final byte[] X_OSCOPE_PEER = ascii(PeerSignature.HEADER.toLowerCase(Locale.ROOT));
+  private static final byte[] X_IDENTITY_CLOUD = ascii("x-identity-cloud");
+  private static final byte[] X_IDENTITY_URL = ascii("x-identity-url");
+  private static final byte[] X_FORWARDED_FOR = ascii("x-forwarded-for");
+  private static final byte[] X_FORWARDED_PROTO = ascii("x-forwarded-proto");
+  private static final byte[] X_FORWARDED_HOST = ascii("x-forwarded-host");
+  private static final byte[] TE = ascii("te");
+  private static final byte[] VIA = ascii("via");
+  private static final byte[] HOST = RequestHead.HOST;
+  private static final byte[] EXPECT = ascii("expect");
+  private static final byte[] TRAILER = ascii("trailer");
+  private static final byte[] UPGRADE = ascii("upgrade");
+  private static final byte[] CONNECTION = ascii("connection");
+  private static final byte[] KEEP_ALIVE = ascii("keep-alive");
+  private static final byte[] PROXY_CONNECTION = ascii("proxy-connection");
+  private static final byte[] TRANSFER_ENCODING = ascii("transfer-encoding");
+  private static final byte[] PROXY_AUTHENTICATE = ascii("proxy-authenticate");
+  private static final byte[] PROXY_AUTHORIZATION = ascii("proxy-authorization");
   private static final String IDENTITY = "identity";
-  private static final byte[] HTTP_1_1_LINE_END = ResponseHead.ascii(" HTTP/1.1\r\n");
-  private static final byte[] COLON = ResponseHead.ascii(": ");
-  private static final byte[] COMMA = ResponseHead.ascii(", ");
-  private static final AsciiString CLOSE = AsciiString.cached("close");
-  private static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
-  private static final byte[] CRLF = ResponseHead.ascii("\r\n");
-  private static final byte[] CHUNKED_LINE = ResponseHead.ascii("transfer-encoding: chunked\r\n");
-
-  /** Header values up to this length are written character by character; longer ones as a block. */
-  private static final int SHORT = 48;
-  private static final int SCRATCH_BYTES = 16 * 1024;
-  private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
-    @Override
-    protected byte[] initialValue() {
-      return new byte[SCRATCH_BYTES];
-    }
-  };
-
-  private static final Pattern WHITESPACE = Pattern.compile("[ \t]+");
+  private static final byte[] HTTP_1_1_LINE_END = ascii(" HTTP/1.1\r\n");
+  private static final byte[] COLON = ascii(": ");
+  private static final byte[] COMMA = ascii(", ");
+  private static final byte[] CRLF = ascii("\r\n");
+  private static final byte[] CHUNKED_LINE = ascii("transfer-encoding: chunked\r\n");
 
   /** What becomes of a client's request header on its way upstream. */
   private enum Fate {
@@ -77,7 +72,7 @@ final class HeaderRules {
     FORWARDED_HOST
   }
 
-  private final String viaName;
+  private final byte[] viaNameBytes;
   private final String viaEntry;
   private final byte[] viaEntryBytes;
   private final AsciiString scheme;
@@ -89,7 +84,7 @@ final class HeaderRules {
 
   /** @param scheme how clients reach this proxy: {@code http} or {@code https} */
   HeaderRules(String viaName, String scheme) {
-    this.viaName = viaName;
+    this.viaNameBytes = viaName.getBytes(StandardCharsets.ISO_8859_1);
     this.scheme = new AsciiString(scheme);
     this.viaEntry = "1.1 " + viaName;
     this.viaEntryBytes = viaEntry.getBytes(StandardCharsets.US_ASCII);
@@ -105,13 +100,22 @@ final class HeaderRules {
     return viaEntryBytes;
   }
 
-  /** Whether the request already passed through this proxy. */
-  boolean isLoop(HttpHeaders request) {
-    if (!request.contains(HttpHeaderNames.VIA)) return false;
-    for (String via : request.getAll(HttpHeaderNames.VIA)) {
-      for (String element : via.split(",")) {
-        String[] parts = WHITESPACE.split(element.strip());
-        if (parts.length >= 2 && parts[1].equals(viaName)) return true;
+  /** Whether the request already passed through this proxy: a {@code Via} entry names it. */
+  boolean isLoop(RequestHead request) {
+    byte[] bytes = request.bytes();
+    for (int i = request.find(VIA); i >= 0; i = request.find(VIA, i + 1)) {
+      int end = request.valueEnd(i);
+      for (int element = request.valueStart(i); element < end; ) {
+        int comma = indexOf(bytes, element, end, (byte) ',');
+        int elementEnd = comma < 0 ? end : comma;
+        // received-protocol RWS received-by [ RWS comment ]
+        int protocolEnd = skipSpaces(bytes, element, elementEnd);
+        while (protocolEnd < elementEnd && bytes[protocolEnd] != ' ' && bytes[protocolEnd] != '\t') protocolEnd++;
+        int by = skipSpaces(bytes, protocolEnd, elementEnd);
+        int byEnd = by;
+        while (byEnd < elementEnd && bytes[byEnd] != ' ' && bytes[byEnd] != '\t') byEnd++;
+        if (byEnd - by == viaNameBytes.length && Arrays.equals(bytes, by, byEnd, viaNameBytes, 0, byEnd - by)) return true;
+        element = elementEnd + 1;
       }
     }
     return false;
@@ -121,57 +125,58 @@ final class HeaderRules {
    * Writes to {@code out} the head of the request to send upstream along {@code route}: the
    * request line (HTTP/1.1), the client's headers but those dropped or replaced, then this proxy's.
    *
-   * @param client the client's headers, left as they are
+   * @param client the client's request, left as it is
    * @param chunked whether the body goes upstream chunked
    * @param extra what the token exchange adds: a service token for {@code X-Auth-Token}, a
    *     peer signature; both null for most requests
    */
-  void writeUpstreamHead(ByteBuf out, HttpMethod method, String target, HttpHeaders client, Route route,
-      RouteTable table, String clientAddress, boolean chunked, ExchangeHeaders extra) {
-    write(out, method.asciiName());
+  void writeUpstreamHead(ByteBuf out, RequestHead client, String target, Route route, RouteTable table,
+      String clientAddress, boolean chunked, ExchangeHeaders extra) {
+    client.writeMethod(out);
     out.writeByte(' ');
     write(out, target);
     out.writeBytes(HTTP_1_1_LINE_END);
     boolean service = !route.passThrough();
     boolean identity = service && IDENTITY.equals(route.serviceType());
     String serviceToken = extra == null ? null : extra.serviceToken();
-    Set<String> connectionNamed = connectionNamed(client);
-    CharSequence host = null;
-    CharSequence via = null;
-    CharSequence forwardedFor = null;
+    Set<String> connectionNamed = client.connectionNamesOthers() ? connectionNamed(client) : null;
+    int host = -1;
+    int via = -1;
+    int forwardedFor = -1;
     boolean forwardedProto = false;
     boolean forwardedHost = false;
-    for (Iterator<Map.Entry<CharSequence, CharSequence>> it = client.iteratorCharSequence(); it.hasNext(); ) {
-      Map.Entry<CharSequence, CharSequence> header = it.next();
-      CharSequence name = header.getKey();
-      CharSequence value = header.getValue();
-      if (connectionNamed != null && connectionNamed.contains(name.toString().toLowerCase(Locale.ROOT))) continue;
-      switch (fateOf(name)) {
-        case KEEP -> line(out, name, value);
+    for (int i = 0; i < client.count(); i++) {
+      if (connectionNamed != null && connectionNamed.contains(client.name(i).toLowerCase(Locale.ROOT))) continue;
+      switch (fateOf(client, i)) {
+        case KEEP -> line(out, client, i, false);
         case DROP -> { }
         case HOST -> {
-          if (host == null) host = value;
+          if (host < 0) host = i;
         }
         case SCOPE -> {
-          if (!service) line(out, name, value);
+          if (!service) line(out, client, i, false);
         }
         case AUTH_TOKEN -> {
-          if (serviceToken == null) line(out, name, identity ? ScopedToken.tokenOf(value.toString()) : value);
+          if (serviceToken == null) line(out, client, i, identity);
         }
-        case SUBJECT_TOKEN -> line(out, name, service ? ScopedToken.tokenOf(value.toString()) : value);
-        case VIA -> via = via == null ? value : via + ", " + value;
-        case FORWARDED_FOR -> forwardedFor = forwardedFor == null ? value : forwardedFor + ", " + value;
+        case SUBJECT_TOKEN -> line(out, client, i, service);
+        case VIA -> {
+          if (via < 0) via = i;
+        }
+        case FORWARDED_FOR -> {
+          if (forwardedFor < 0) forwardedFor = i;
+        }
         case FORWARDED_PROTO -> {
           forwardedProto = true;
-          line(out, name, value);
+          line(out, client, i, false);
         }
         case FORWARDED_HOST -> {
           forwardedHost = true;
-          line(out, name, value);
+          line(out, client, i, false);
         }
       }
     }
-    line(out, HttpHeaderNames.HOST, route.host());
+    line(out, HOST, route.host());
     if (serviceToken != null) line(out, X_AUTH_TOKEN, serviceToken);
     if (service) {
       ScopeHeaders scope = scopeHeaders(route.scope(), table);
@@ -182,106 +187,113 @@ final class HeaderRules {
       }
     }
     if (extra != null && extra.peerSignature() != null) line(out, X_OSCOPE_PEER, extra.peerSignature());
-    write(out, HttpHeaderNames.VIA);
-    out.writeBytes(COLON);
-    if (via != null) {
-      write(out, via);
-      out.writeBytes(COMMA);
-    }
+    out.writeBytes(VIA).writeBytes(COLON);
+    writeValues(out, client, via, Fate.VIA, connectionNamed);
     out.writeBytes(viaEntryBytes).writeBytes(CRLF);
-    line(out, X_FORWARDED_FOR, forwardedFor == null ? clientAddress : forwardedFor + ", " + clientAddress);
+    out.writeBytes(X_FORWARDED_FOR).writeBytes(COLON);
+    writeValues(out, client, forwardedFor, Fate.FORWARDED_FOR, connectionNamed);
+    write(out, clientAddress);
+    out.writeBytes(CRLF);
     if (!forwardedProto) line(out, X_FORWARDED_PROTO, scheme);
-    if (!forwardedHost && host != null) line(out, X_FORWARDED_HOST, host);
+    if (!forwardedHost && host >= 0) {
+      out.writeBytes(X_FORWARDED_HOST).writeBytes(COLON);
+      writeValue(out, client, host, false);
+      out.writeBytes(CRLF);
+    }
     if (chunked) out.writeBytes(CHUNKED_LINE);
     out.writeBytes(CRLF);
+  }
+
+  /**
+   * Writes the values of the client's headers of fate {@code fate} from header {@code first} on
+   * (none if -1), each followed by a comma: the proxy's own value comes last.
+   */
+  private static void writeValues(ByteBuf out, RequestHead client, int first, Fate fate, Set<String> connectionNamed) {
+    if (first < 0) return;
+    for (int i = first; i < client.count(); i++) {
+      if (fateOf(client, i) != fate
+          || connectionNamed != null && connectionNamed.contains(client.name(i).toLowerCase(Locale.ROOT))) {
+        continue;
+      }
+      writeValue(out, client, i, false);
+      out.writeBytes(COMMA);
+    }
   }
 
   /** What the token exchange adds to a request head: either may be null. */
   record ExchangeHeaders(String serviceToken, String peerSignature) {}
 
-  private static Fate fateOf(CharSequence name) {
-    return switch (name.length()) {
-      case 2 -> is(name, HttpHeaderNames.TE) ? Fate.DROP : Fate.KEEP;
-      case 3 -> is(name, HttpHeaderNames.VIA) ? Fate.VIA : Fate.KEEP;
-      case 4 -> is(name, HttpHeaderNames.HOST) ? Fate.HOST : Fate.KEEP;
-      case 6 -> is(name, HttpHeaderNames.EXPECT) ? Fate.DROP : Fate.KEEP; // 100-continue is answered here
-      case 7 -> is(name, X_SCOPE) ? Fate.SCOPE
-          : is(name, HttpHeaderNames.TRAILER) || is(name, HttpHeaderNames.UPGRADE) ? Fate.DROP : Fate.KEEP;
-      case 10 -> is(name, HttpHeaderNames.CONNECTION) || is(name, KEEP_ALIVE) ? Fate.DROP : Fate.KEEP;
-      case 12 -> is(name, X_AUTH_TOKEN) ? Fate.AUTH_TOKEN : Fate.KEEP;
-      case 13 -> is(name, X_OSCOPE_PEER) ? Fate.DROP : Fate.KEEP; // a signature is for one hop
-      case 14 -> is(name, X_IDENTITY_URL) ? Fate.SCOPE : Fate.KEEP;
-      case 15 -> is(name, X_SUBJECT_TOKEN) ? Fate.SUBJECT_TOKEN : is(name, X_FORWARDED_FOR) ? Fate.FORWARDED_FOR : Fate.KEEP;
-      case 16 -> is(name, X_IDENTITY_CLOUD) ? Fate.SCOPE : is(name, PROXY_CONNECTION) ? Fate.DROP
-          : is(name, X_FORWARDED_HOST) ? Fate.FORWARDED_HOST : Fate.KEEP;
-      case 17 -> is(name, HttpHeaderNames.TRANSFER_ENCODING) ? Fate.DROP
-          : is(name, X_FORWARDED_PROTO) ? Fate.FORWARDED_PROTO : Fate.KEEP;
-      case 18 -> is(name, HttpHeaderNames.PROXY_AUTHENTICATE) ? Fate.DROP : Fate.KEEP;
-      case 19 -> is(name, HttpHeaderNames.PROXY_AUTHORIZATION) ? Fate.DROP : Fate.KEEP;
+  private static Fate fateOf(RequestHead client, int i) {
+    return switch (client.nameEnd(i) - client.nameStart(i)) {
+      case 2 -> client.nameIs(i, TE) ? Fate.DROP : Fate.KEEP;
+      case 3 -> client.nameIs(i, VIA) ? Fate.VIA : Fate.KEEP;
+      case 4 -> client.nameIs(i, HOST) ? Fate.HOST : Fate.KEEP;
+      case 6 -> client.nameIs(i, EXPECT) ? Fate.DROP : Fate.KEEP; // 100-continue is answered here
+      case 7 -> client.nameIs(i, X_SCOPE) ? Fate.SCOPE
+          : client.nameIs(i, TRAILER) || client.nameIs(i, UPGRADE) ? Fate.DROP : Fate.KEEP;
+      case 10 -> client.nameIs(i, CONNECTION) || client.nameIs(i, KEEP_ALIVE) ? Fate.DROP : Fate.KEEP;
+      case 12 -> client.nameIs(i, X_AUTH_TOKEN) ? Fate.AUTH_TOKEN : Fate.KEEP;
+      case 13 -> client.nameIs(i, X_OSCOPE_PEER) ? Fate.DROP : Fate.KEEP; // a signature is for one hop
+      case 14 -> client.nameIs(i, X_IDENTITY_URL) ? Fate.SCOPE : Fate.KEEP;
+      case 15 -> client.nameIs(i, X_SUBJECT_TOKEN) ? Fate.SUBJECT_TOKEN
+          : client.nameIs(i, X_FORWARDED_FOR) ? Fate.FORWARDED_FOR : Fate.KEEP;
+      case 16 -> client.nameIs(i, X_IDENTITY_CLOUD) ? Fate.SCOPE : client.nameIs(i, PROXY_CONNECTION) ? Fate.DROP
+          : client.nameIs(i, X_FORWARDED_HOST) ? Fate.FORWARDED_HOST : Fate.KEEP;
+      case 17 -> client.nameIs(i, TRANSFER_ENCODING) ? Fate.DROP
+          : client.nameIs(i, X_FORWARDED_PROTO) ? Fate.FORWARDED_PROTO : Fate.KEEP;
+      case 18 -> client.nameIs(i, PROXY_AUTHENTICATE) ? Fate.DROP : Fate.KEEP;
+      case 19 -> client.nameIs(i, PROXY_AUTHORIZATION) ? Fate.DROP : Fate.KEEP;
       default -> Fate.KEEP;
     };
   }
 
-  private static boolean is(CharSequence name, AsciiString lowerCase) {
-    return AsciiString.contentEqualsIgnoreCase(name, lowerCase);
-  }
-
   /**
    * The header names (lower case) the client's {@code Connection} lists besides {@code close} and
-   * {@code keep-alive}, which are hop-by-hop too; null when there are none, as almost always.
+   * {@code keep-alive}, which are hop-by-hop too.
    */
-  private static Set<String> connectionNamed(HttpHeaders client) {
-    Set<String> named = null;
-    for (Iterator<? extends CharSequence> it = client.valueCharSequenceIterator(HttpHeaderNames.CONNECTION); it.hasNext(); ) {
-      CharSequence value = it.next();
-      if (is(value, KEEP_ALIVE) || is(value, CLOSE)) continue;
-      for (String token : value.toString().split(",")) {
+  private static Set<String> connectionNamed(RequestHead client) {
+    Set<String> named = new HashSet<>();
+    for (int i = client.find(CONNECTION); i >= 0; i = client.find(CONNECTION, i + 1)) {
+      for (String token : client.value(i).split(",")) {
         String name = token.strip().toLowerCase(Locale.ROOT);
-        if (name.isEmpty() || name.equals("close") || name.equals("keep-alive")) continue;
-        if (named == null) named = new HashSet<>();
-        named.add(name);
+        if (!name.isEmpty() && !name.equals("close") && !name.equals("keep-alive")) named.add(name);
       }
     }
     return named;
   }
 
-  /** Writes {@code headers} as header lines (trailers of a chunked body). */
-  static void writeLines(ByteBuf out, HttpHeaders headers) {
-    for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
-      Map.Entry<CharSequence, CharSequence> header = it.next();
-      line(out, header.getKey(), header.getValue());
-    }
+  /** Writes the client's header {@code i} as a line: its name as written, its value (without a scope suffix if {@code unscoped}). */
+  private static void line(ByteBuf out, RequestHead client, int i, boolean unscoped) {
+    out.writeBytes(client.bytes(), client.nameStart(i), client.nameEnd(i) - client.nameStart(i)).writeBytes(COLON);
+    writeValue(out, client, i, unscoped);
+    out.writeBytes(CRLF);
   }
 
-  private static void line(ByteBuf out, CharSequence name, CharSequence value) {
-    write(out, name);
-    out.writeBytes(COLON);
+  /** Writes the value of the client's header {@code i}; without the scope suffix of a token if {@code unscoped}. */
+  private static void writeValue(ByteBuf out, RequestHead client, int i, boolean unscoped) {
+    byte[] bytes = client.bytes();
+    int start = client.valueStart(i);
+    int end = client.valueEnd(i);
+    if (unscoped) {
+      int scope = ScopedToken.scopeStart(bytes, start, end);
+      if (scope >= 0) end = scope - ScopedToken.SEPARATOR.length();
+    }
+    out.writeBytes(bytes, start, end - start);
+  }
+
+  private static void line(ByteBuf out, byte[] name, CharSequence value) {
+    out.writeBytes(name).writeBytes(COLON);
     write(out, value);
     out.writeBytes(CRLF);
   }
 
-  /** Writes a header's characters as the bytes they were decoded from (ISO-8859-1). */
+  /** Writes the characters of a value of the proxy's own as ISO-8859-1 bytes. */
   private static void write(ByteBuf out, CharSequence text) {
     if (text instanceof AsciiString ascii) {
       out.writeBytes(ascii.array(), ascii.arrayOffset(), ascii.length());
-    } else if (text instanceof String string && string.length() > SHORT && string.length() <= SCRATCH_BYTES) {
-      // Long values (tokens): copied as a block, not character by character.
-      byte[] scratch = SCRATCH.get();
-      latin1(string, scratch);
-      out.writeBytes(scratch, 0, string.length());
     } else {
       out.writeCharSequence(text, StandardCharsets.ISO_8859_1);
     }
-  }
-
-  /**
-   * The low byte of each of {@code text}'s characters into {@code into}: the ISO-8859-1 bytes a
-   * decoded header value came from. String.getBytes(int, int, byte[], int) does exactly this, as
-   * a block copy for the JDK's compact Latin-1 strings, and allocates nothing.
-   */
-  @SuppressWarnings("deprecation")
-  private static void latin1(String text, byte[] into) {
-    text.getBytes(0, text.length(), into, 0);
   }
 
   /**

@@ -1,10 +1,19 @@
 package io.oscope.proxy;
 
+import static io.oscope.proxy.HeaderBytes.add;
+import static io.oscope.proxy.HeaderBytes.ascii;
+import static io.oscope.proxy.HeaderBytes.folded;
+import static io.oscope.proxy.HeaderBytes.indexOf;
+import static io.oscope.proxy.HeaderBytes.is;
+import static io.oscope.proxy.HeaderBytes.isToken;
+import static io.oscope.proxy.HeaderBytes.isValue;
+import static io.oscope.proxy.HeaderBytes.next;
+import static io.oscope.proxy.HeaderBytes.sameIgnoringCase;
+import static io.oscope.proxy.HeaderBytes.skipSpaces;
+import static io.oscope.proxy.HeaderBytes.trimSpaces;
+
 import io.netty.buffer.ByteBuf;
-import io.oscope.scope.Names;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * The head of one upstream response, read straight from its bytes: status, framing and
@@ -110,13 +119,14 @@ final class ResponseHead {
       int nextLine = next(buffer, lineEnd);
       int colon = indexOf(buffer, line, lineEnd, (byte) ':');
       if (colon <= line) throw invalid("a header line without a name");
-      checkName(buffer, line, colon);
+      if (!isToken(buffer, line, colon)) throw invalid("an invalid header name");
       int valueStart = skipSpaces(buffer, colon + 1, lineEnd);
       int valueEnd = trimSpaces(buffer, valueStart, lineEnd);
       checkValue(buffer, valueStart, valueEnd);
       int nameLength = colon - line;
       if (is(buffer, line, nameLength, CONTENT_LENGTH)) {
-        contentLength(buffer, valueStart, valueEnd);
+        contentLength = HeaderBytes.contentLength(buffer, valueStart, valueEnd, contentLength);
+        if (contentLength < 0) throw invalid("an invalid or conflicting Content-Length");
         keep(line, nextLine);
       } else if (is(buffer, line, nameLength, TRANSFER_ENCODING)) {
         if (chunked || !is(buffer, valueStart, valueEnd - valueStart, CHUNKED)) {
@@ -208,26 +218,6 @@ final class ResponseHead {
     checkValue(buffer, statusStart, end);
   }
 
-  private void contentLength(byte[] buffer, int from, int to) throws IOException {
-    // "Content-Length: 5, 5" and repeated equal headers are allowed; anything else is not.
-    for (int token = from; token <= to; ) {
-      int comma = indexOf(buffer, token, to, (byte) ',');
-      int tokenEnd = comma < 0 ? to : comma;
-      int start = skipSpaces(buffer, token, tokenEnd);
-      int end = trimSpaces(buffer, start, tokenEnd);
-      if (end == start || end - start > 18) throw invalid("an invalid Content-Length");
-      long value = 0;
-      for (int i = start; i < end; i++) {
-        byte digit = buffer[i];
-        if (digit < '0' || digit > '9') throw invalid("an invalid Content-Length");
-        value = value * 10 + digit - '0';
-      }
-      if (contentLength >= 0 && contentLength != value) throw invalid("conflicting Content-Length values");
-      contentLength = value;
-      token = tokenEnd + 1;
-    }
-  }
-
   private void keep(int start, int end) {
     kept = add(kept, keptCount++, start, end);
   }
@@ -260,85 +250,19 @@ final class ResponseHead {
     return false;
   }
 
-  /** Whether the {@code length} bytes at {@code at} are {@code lowerCase}, ignoring ASCII case. */
-  private static boolean is(byte[] buffer, int at, int length, byte[] lowerCase) {
-    if (length != lowerCase.length) return false;
-    for (int i = 0; i < length; i++) {
-      if (lower(buffer[at + i]) != lowerCase[i]) return false;
-    }
-    return true;
-  }
-
-  private static byte lower(byte b) {
-    return b >= 'A' && b <= 'Z' ? (byte) (b + ('a' - 'A')) : b;
-  }
-
-  private static boolean sameIgnoringCase(byte[] buffer, int a, int b, int length) {
-    for (int i = 0; i < length; i++) {
-      if (lower(buffer[a + i]) != lower(buffer[b + i])) return false;
-    }
-    return true;
-  }
-
-  private static void checkName(byte[] buffer, int from, int to) throws IOException {
-    for (int i = from; i < to; i++) {
-      if (!Names.isTokenChar(buffer[i])) throw invalid("an invalid header name");
-    }
-  }
-
-  /** Field values: visible characters, spaces and tabs, obs-text; no control characters. */
   private static void checkValue(byte[] buffer, int from, int to) throws IOException {
-    for (int i = from; i < to; i++) {
-      byte b = buffer[i];
-      if (b >= 0 && b < ' ' && b != '\t' || b == 0x7f) throw invalid("a control character in a header");
-    }
+    if (!isValue(buffer, from, to)) throw invalid("a control character in a header");
   }
 
-  /** The end of the line starting at {@code from}, before its CR LF (or bare LF). */
+  /** The end of the line starting at {@code from}, before its CR LF; refuses unterminated and folded lines. */
   private static int lineEnd(byte[] buffer, int from, int end) throws IOException {
-    int lf = indexOf(buffer, from, end, (byte) '\n');
-    if (lf < 0) throw invalid("an unterminated header line");
-    int lineEnd = lf > from && buffer[lf - 1] == '\r' ? lf - 1 : lf;
-    if (lineEnd > from && (buffer[from] == ' ' || buffer[from] == '\t')) {
-      throw invalid("a folded header line");
-    }
+    int lineEnd = HeaderBytes.lineEnd(buffer, from, end);
+    if (lineEnd < 0) throw invalid("an unterminated header line");
+    if (folded(buffer, from, lineEnd)) throw invalid("a folded header line");
     return lineEnd;
-  }
-
-  /** The start of the line after the one ending (before its CR LF) at {@code lineEnd}. */
-  private static int next(byte[] buffer, int lineEnd) {
-    return buffer[lineEnd] == '\r' ? lineEnd + 2 : lineEnd + 1;
-  }
-
-  private static int skipSpaces(byte[] buffer, int from, int to) {
-    while (from < to && (buffer[from] == ' ' || buffer[from] == '\t')) from++;
-    return from;
-  }
-
-  private static int trimSpaces(byte[] buffer, int from, int to) {
-    while (to > from && (buffer[to - 1] == ' ' || buffer[to - 1] == '\t')) to--;
-    return to;
-  }
-
-  private static int indexOf(byte[] bytes, int from, int to, byte value) {
-    for (int i = from; i < to; i++) {
-      if (bytes[i] == value) return i;
-    }
-    return -1;
-  }
-
-  private static int[] add(int[] pairs, int index, int start, int end) {
-    int[] grown = pairs.length < 2 * index + 2 ? Arrays.copyOf(pairs, pairs.length * 2) : pairs;
-    grown[2 * index] = start;
-    grown[2 * index + 1] = end;
-    return grown;
   }
 
   static IOException invalid(String what) {
     return new IOException("invalid response: " + what);
-  }
-
-  static byte[] ascii(String text) {
-    return text.getBytes(StandardCharsets.US_ASCII);
   }
 }

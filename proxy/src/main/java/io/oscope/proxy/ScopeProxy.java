@@ -7,12 +7,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -138,8 +133,7 @@ public final class ScopeProxy implements AutoCloseable {
             // The decoder also refuses what RFC 9112 says a proxy must not forward, such as a request
             // with both Content-Length and Transfer-Encoding (ClientConnection answers it with a 400).
             // No encoder: responses go out as bytes (ResponseHead, ClientConnection.fail).
-            channel.pipeline().addLast(new HttpRequestDecoder(new HttpDecoderConfig()
-                .setMaxInitialLineLength(MAX_LINE_BYTES).setMaxHeaderSize(MAX_HEADER_BYTES)));
+            channel.pipeline().addLast(new RequestDecoder(MAX_LINE_BYTES, MAX_HEADER_BYTES));
             channel.pipeline().addLast(new ClientConnection(ScopeProxy.this));
           }
         });
@@ -254,15 +248,14 @@ public final class ScopeProxy implements AutoCloseable {
   }
 
   /** The route of {@code request}, or a {@link ProxyException} saying why it has none. */
-  Route decide(ScopeRouter router, HttpRequest request) {
-    HttpHeaders headers = request.headers();
-    if (rules.isLoop(headers)) throw new ProxyException(new ProxyError.Loop(settings.viaName()));
+  Route decide(ScopeRouter router, RequestHead request) {
+    if (rules.isLoop(request)) throw new ProxyException(new ProxyError.Loop(settings.viaName()));
     if (request.method().equals(HttpMethod.CONNECT)) {
-      throw new ProxyException(new ProxyError.ConnectNotAllowed(request.uri()));
+      throw new ProxyException(new ProxyError.ConnectNotAllowed(request.target()));
     }
-    RequestTarget target = RequestTarget.of(request.uri(), headers.get(HttpHeaderNames.HOST));
-    if (target == null) throw new ProxyException(new ProxyError.NoService("(no Host)", request.uri()));
-    return router.route(target, headers);
+    RequestTarget target = RequestTarget.of(request.target(), request.value(RequestHead.HOST));
+    if (target == null) throw new ProxyException(new ProxyError.NoService("(no Host)", request.target()));
+    return router.route(target, request);
   }
 
   /** What the health checker checks: the own cloud's backends and the other clouds' proxies. */

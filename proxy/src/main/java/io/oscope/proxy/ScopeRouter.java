@@ -2,8 +2,6 @@ package io.oscope.proxy;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.oscope.routes.Destination;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.Pool;
@@ -12,6 +10,8 @@ import io.oscope.routes.ServiceMatch;
 import io.oscope.scope.MalformedScopeException;
 import io.oscope.scope.Scope;
 import io.oscope.scope.ScopedToken;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 
@@ -33,7 +33,7 @@ final class ScopeRouter {
    */
   private volatile Recent recent;
 
-  private record Recent(String text, Scope complete) {}
+  private record Recent(byte[] text, Scope complete) {}
 
   /**
    * @param allowed normalised {@code host:port} destinations allowed besides the route table's
@@ -56,14 +56,14 @@ final class ScopeRouter {
   }
 
   /** The route of a request, or a {@link ProxyException} naming why there is none. */
-  Route route(RequestTarget target, HttpHeaders headers) {
+  Route route(RequestTarget target, RequestHead request) {
     ServiceMatch match = table.match(target.authority(), target.pathAndQuery());
-    if (match == null) return passThrough(target, headers);
+    if (match == null) return passThrough(target, request);
 
     String type = match.serviceType();
     Scope complete;
     try {
-      complete = completeScopeOf(headers);
+      complete = completeScopeOf(request);
     } catch (ProxyException e) {
       throw new ProxyException(e.error(), type);
     }
@@ -73,7 +73,7 @@ final class ScopeRouter {
       throw new ProxyException(new ProxyError.ServiceNotInCloud(type, match.iface().label(), cloud), type);
     }
     if (destination instanceof Destination.Local local) {
-      String host = headers.get(HttpHeaderNames.HOST);
+      String host = request.value(RequestHead.HOST);
       return new Route(type, cloud, local.backend(), target.pathAndQuery(),
           host != null ? host : target.authority(), null, complete);
     }
@@ -85,7 +85,7 @@ final class ScopeRouter {
         remote.url().scheme() + "://" + authority + path, complete);
   }
 
-  private Route passThrough(RequestTarget target, HttpHeaders headers) {
+  private Route passThrough(RequestTarget target, RequestHead request) {
     HostPort address;
     try {
       address = HostPort.parseAuthority(target.authority(), 80);
@@ -99,35 +99,37 @@ final class ScopeRouter {
     if (!table.isDestination(key) && !allowed.contains(key)) {
       throw new ProxyException(new ProxyError.ForbiddenDestination(target.authority()));
     }
-    String host = headers.get(HttpHeaderNames.HOST);
+    String host = request.value(RequestHead.HOST);
     return new Route(null, null, Pool.of(address), target.pathAndQuery(), host != null ? host : target.authority(), null, null);
   }
 
   /**
-   * The request's scope (X-Scope, else the suffix of X-Auth-Token, else of X-Subject-Token), completed with this proxy's cloud for every service type of the table,
-   * its clouds checked against the table. Clients send the same scope text on every request, so
-   * the result is kept by text: a request then costs a comparison or a hash lookup, not a parse.
+   * The request's scope (X-Scope, else the suffix of X-Auth-Token, else of X-Subject-Token),
+   * completed with this proxy's cloud for every service type of the table, its clouds checked
+   * against the table. Clients send the same scope text on every request, so the result is kept by
+   * text: a request then costs a comparison of bytes or a hash lookup, not a parse.
    */
-  private Scope completeScopeOf(HttpHeaders headers) {
-    String scope = headers.get(HeaderRules.X_SCOPE);
-    if (scope != null) return completeScopeOf("the X-Scope header", scope, 0);
-    String token = headers.get(HeaderRules.X_AUTH_TOKEN);
-    int at = ScopedToken.scopeStart(token);
-    if (at >= 0) return completeScopeOf("the X-Auth-Token suffix", token, at);
-    token = headers.get(HeaderRules.X_SUBJECT_TOKEN);
-    at = ScopedToken.scopeStart(token);
-    if (at >= 0) return completeScopeOf("the X-Subject-Token suffix", token, at);
+  private Scope completeScopeOf(RequestHead request) {
+    int header = request.find(HeaderRules.X_SCOPE);
+    if (header >= 0) return completeScopeOf(request, "the X-Scope header", request.valueStart(header), header);
+    header = request.find(HeaderRules.X_AUTH_TOKEN);
+    int at = header < 0 ? -1 : ScopedToken.scopeStart(request.bytes(), request.valueStart(header), request.valueEnd(header));
+    if (at >= 0) return completeScopeOf(request, "the X-Auth-Token suffix", at, header);
+    header = request.find(HeaderRules.X_SUBJECT_TOKEN);
+    at = header < 0 ? -1 : ScopedToken.scopeStart(request.bytes(), request.valueStart(header), request.valueEnd(header));
+    if (at >= 0) return completeScopeOf(request, "the X-Subject-Token suffix", at, header);
     return unscoped;
   }
 
-  /** The complete scope of the text of {@code value} from {@code from} on, read from {@code source}. */
-  private Scope completeScopeOf(String source, String value, int from) {
+  /** The complete scope of the text of header {@code header} from {@code from} on, read from {@code source}. */
+  private Scope completeScopeOf(RequestHead request, String source, int from, int header) {
+    byte[] bytes = request.bytes();
+    int to = request.valueEnd(header);
     Recent last = recent;
-    int length = value.length() - from;
-    if (last != null && last.text.length() == length && value.regionMatches(from, last.text, 0, length)) {
-      return last.complete; // the same text as the last request's: compared in place, nothing cut out
+    if (last != null && Arrays.equals(bytes, from, to, last.text, 0, last.text.length)) {
+      return last.complete; // the same text as the last request's: compared in place, nothing decoded
     }
-    String text = from == 0 ? value : value.substring(from);
+    String text = new String(bytes, from, to - from, StandardCharsets.ISO_8859_1);
     Scope complete = completeByText.getIfPresent(text);
     if (complete == null) {
       Scope scope = decode(source, text);
@@ -140,7 +142,7 @@ final class ScopeRouter {
       complete.toJson(); // computed once, kept in the scope
       completeByText.put(text, complete);
     }
-    recent = new Recent(text, complete);
+    recent = new Recent(Arrays.copyOfRange(bytes, from, to), complete);
     return complete;
   }
 

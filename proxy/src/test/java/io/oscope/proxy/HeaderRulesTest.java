@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.Pool;
 import io.oscope.routes.RouteFile;
@@ -43,9 +40,14 @@ class HeaderRulesTest {
     return new Route(type, "CloudOne", Pool.of(new HostPort("127.0.0.1", 19292)), "/v2/images", "10.0.1.1:9292", null, scope);
   }
 
-  private List<String> head(HttpHeaders client, Route route, boolean chunked, HeaderRules.ExchangeHeaders extra) {
+  /** A client's GET with these header lines. */
+  private static RequestHead request(String... lines) {
+    return RequestHead.of("GET /anything HTTP/1.1\r\n" + String.join("\r\n", lines) + "\r\n\r\n");
+  }
+
+  private List<String> head(RequestHead client, Route route, boolean chunked, HeaderRules.ExchangeHeaders extra) {
     ByteBuf out = Unpooled.buffer();
-    rules.writeUpstreamHead(out, HttpMethod.GET, "/v2/images", client, route, table, "192.0.2.7", chunked, extra);
+    rules.writeUpstreamHead(out, client, "/v2/images", route, table, "192.0.2.7", chunked, extra);
     String text = out.toString(StandardCharsets.ISO_8859_1);
     assertThat(text).endsWith("\r\n\r\n");
     return new ArrayList<>(List.of(text.substring(0, text.length() - 4).split("\r\n")));
@@ -53,24 +55,24 @@ class HeaderRulesTest {
 
   @Test
   void hopByHopHeadersGoTheScopeIsCompleteAndForwardingHeadersFollow() {
-    HttpHeaders client = new DefaultHttpHeaders()
-        .add("Host", "10.0.1.1:9292")
-        .add("Connection", "keep-alive, X-Private")
-        .add("X-Private", "secret")
-        .add("Keep-Alive", "timeout=5")
-        .add("TE", "trailers")
-        .add("Proxy-Authorization", "Basic eA==")
-        .add("Expect", "100-continue")
-        .add("X-Oscope-Peer", "forged")
-        .add("Accept", "application/json")
-        .add("X-Scope", "{\"image\":\"CloudTwo\"}")
-        .add("X-Identity-Url", "http://elsewhere")
-        .add("X-Auth-Token", "user-token!SCOPE!{\"image\":\"CloudTwo\"}")
-        .add("X-Subject-Token", "subject!SCOPE!{\"image\":\"CloudTwo\"}")
-        .add("Via", "1.1 squid")
-        .add("Via", "1.0 other")
-        .add("X-Forwarded-For", "198.51.100.1")
-        .add("X-Forwarded-Proto", "https");
+    RequestHead client = request(
+        "Host: 10.0.1.1:9292",
+        "Connection: keep-alive, X-Private",
+        "X-Private: secret",
+        "Keep-Alive: timeout=5",
+        "TE: trailers",
+        "Proxy-Authorization: Basic eA==",
+        "Expect: 100-continue",
+        "X-Oscope-Peer: forged",
+        "Accept: application/json",
+        "X-Scope: {\"image\":\"CloudTwo\"}",
+        "X-Identity-Url: http://elsewhere",
+        "X-Auth-Token: user-token!SCOPE!{\"image\":\"CloudTwo\"}",
+        "X-Subject-Token: subject!SCOPE!{\"image\":\"CloudTwo\"}",
+        "Via: 1.1 squid",
+        "Via: 1.0 other",
+        "X-Forwarded-For: 198.51.100.1",
+        "X-Forwarded-Proto: https");
     List<String> lines = head(client, route("image"), false, null);
     assertThat(lines.remove(0)).isEqualTo("GET /v2/images HTTP/1.1");
     assertThat(lines).containsExactlyInAnyOrder(
@@ -89,8 +91,8 @@ class HeaderRulesTest {
 
   @Test
   void identityGetsItsTokenWithoutScopeAndTheExchangeItsOwnHeaders() {
-    HttpHeaders client = new DefaultHttpHeaders()
-        .add("X-Auth-Token", "user-token!SCOPE!{\"image\":\"CloudTwo\"}");
+    RequestHead client = request(
+        "X-Auth-Token: user-token!SCOPE!{\"image\":\"CloudTwo\"}");
     assertThat(head(client, route("identity"), false, null)).contains("X-Auth-Token: user-token");
     List<String> exchanged = head(client, route("identity"), true, new HeaderRules.ExchangeHeaders("service-token", "sig"));
     assertThat(exchanged).contains("x-auth-token: service-token", "x-oscope-peer: sig", "transfer-encoding: chunked")
@@ -101,20 +103,33 @@ class HeaderRulesTest {
   void longValuesAndObsTextGoAsTheBytesTheyCameFrom() {
     String token = "gAAAAA" + "x".repeat(300) + "\u00e9t\u00e9";
     String value = "v\u00e9" + "y".repeat(100);
-    HttpHeaders client = new DefaultHttpHeaders().add("X-Auth-Token", token).add("X-Long", value).add("X-Short", "\u00e9");
+    RequestHead client = request(
+        "X-Auth-Token: " + token,
+        "X-Long: " + value,
+        "X-Short: \u00e9");
     List<String> lines = head(client, route("image"), false, null);
     assertThat(lines).contains("X-Auth-Token: " + token, "X-Long: " + value, "X-Short: \u00e9");
   }
 
   @Test
   void aPassThroughRequestKeepsItsScopeHeadersAsTheyCame() {
-    HttpHeaders client = new DefaultHttpHeaders()
-        .add("Host", "example.org")
-        .add("X-Scope", "{\"image\":\"CloudTwo\"}")
-        .add("X-Subject-Token", "subject!SCOPE!{}");
+    RequestHead client = request(
+        "Host: example.org",
+        "X-Scope: {\"image\":\"CloudTwo\"}",
+        "X-Subject-Token: subject!SCOPE!{}");
     Route passThrough = new Route(null, null, Pool.of(new HostPort("example.org", 80)), "/", "example.org", null, null);
     assertThat(head(client, passThrough, false, null))
         .contains("X-Scope: {\"image\":\"CloudTwo\"}", "X-Subject-Token: subject!SCOPE!{}", "host: example.org")
         .noneMatch(line -> line.startsWith("x-identity"));
+  }
+
+  @Test
+  void aViaEntryOfThisProxyIsALoopWhereverItStands() {
+    assertThat(rules.isLoop(request("Host: h"))).isFalse();
+    assertThat(rules.isLoop(request("Via: 1.1 oscope-CloudTwo, 1.1 squid (cache)"))).isFalse();
+    assertThat(rules.isLoop(request("Via: 1.1 oscope-CloudOneX"))).isFalse();
+    assertThat(rules.isLoop(request("Via: 1.1 oscope-CloudOne"))).isTrue();
+    assertThat(rules.isLoop(request("Via: 1.0 squid ,  HTTP/1.1\toscope-CloudOne (oscope)"))).isTrue();
+    assertThat(rules.isLoop(request("Via: 1.1 squid", "via: 1.1 oscope-CloudOne"))).isTrue();
   }
 }

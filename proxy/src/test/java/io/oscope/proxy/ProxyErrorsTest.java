@@ -111,6 +111,18 @@ class ProxyErrorsTest {
   }
 
   @Test
+  void aChunkedBodyThatBreaksMidwayIsA400AndTheConnectionCloses() {
+    // The head and the first chunk went upstream already: that request must not look complete there.
+    String response = RawHttp.exchange(clouds.oneFrontend.port(),
+        "POST /image/v2/images HTTP/1.1\r\nHost: " + clouds.oneFrontend + "\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + "4\r\nabcd\r\nnot-a-size\r\n\r\nGET /image/v2/images HTTP/1.1\r\nHost: " + clouds.oneFrontend + "\r\n\r\n");
+
+    assertThat(response).startsWith("HTTP/1.1 400 Bad Request").contains("connection: close")
+        .contains("\"message\":\"Malformed HTTP request: a chunk without a size\"");
+    assertThat(response.indexOf("HTTP/1.1", 1)).as("nothing after the refused request is read").isEqualTo(-1);
+  }
+
+  @Test
   void headersOverTheLimitAreA431() {
     String response = RawHttp.exchange(clouds.oneFrontend.port(),
         "GET /image/v2/images HTTP/1.1\r\nHost: " + clouds.oneFrontend + "\r\nX-Big: " + "b".repeat(70_000)

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * arrive: every response is also cut at every position into two reads, and must read the same.
  */
 class ResponseReaderTest {
-  private static final byte[] VIA = ResponseHead.ascii("1.1 oscope-CloudOne");
+  private static final byte[] VIA = HeaderBytes.ascii("1.1 oscope-CloudOne");
 
   /** What a listener heard: the head for the client, the body parts, the end or the failure. */
   private static final class Heard implements ResponseReader.Listener {
@@ -206,7 +206,7 @@ class ResponseReaderTest {
         .contains("both Content-Length and Transfer-Encoding");
     assertThat(failure("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n"))
         .contains("conflicting Content-Length");
-    assertThat(failure("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n")).contains("invalid Content-Length");
+    assertThat(failure("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n")).contains("invalid or conflicting Content-Length");
     assertThat(failure("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n")).contains("Transfer-Encoding");
     assertThat(failure("HTTP/1.1 200 OK\r\nX-A: 1\r\n folded\r\n\r\n")).contains("folded");
     assertThat(failure("HTTP/1.1 200 OK\r\nX-A : 1\r\n\r\n")).contains("header name");

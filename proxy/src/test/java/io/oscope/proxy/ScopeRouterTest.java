@@ -3,8 +3,6 @@ package io.oscope.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.oscope.routes.RouteFile;
 import io.oscope.routes.RouteTable;
 import java.nio.charset.StandardCharsets;
@@ -30,8 +28,8 @@ class ScopeRouterTest {
   }
 
   private String cloudOf(String header, String value) {
-    HttpHeaders headers = new DefaultHttpHeaders().add("Host", "10.0.1.1:9292").add(header, value);
-    return router.route(RequestTarget.of("/v2/images", "10.0.1.1:9292"), headers).cloud();
+    RequestHead request = RequestHead.of("GET /v2/images HTTP/1.1\r\nHost: 10.0.1.1:9292\r\n" + header + ": " + value + "\r\n\r\n");
+    return router.route(RequestTarget.of("/v2/images", "10.0.1.1:9292"), request).cloud();
   }
 
   @Test

@@ -1,0 +1,242 @@
+package io.oscope.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.util.List;
+
+/**
+ * Reads a client connection's requests from the bytes as they arrive. Each request is, in order:
+ * its {@link RequestHead}; if it has a body, the body's payload as slices of the buffers read
+ * ({@link ByteBuf}s, chunk framing removed, never copied) and an {@link End}. A request that
+ * cannot be read is a {@link Refused}, after which nothing more is read from the connection: its
+ * answer is the last.
+ *
+ * <p>A chunked body is followed chunk by chunk; its trailers are checked as header lines are.
+ * Heads wait whole in the cumulation buffer, within the limits given; the search for their end
+ * goes on where the last read left it.
+ */
+final class RequestDecoder extends ByteToMessageDecoder {
+  private static final int MAX_CHUNK_LINE_BYTES = 4096;
+  private static final int MAX_TRAILER_BYTES = 64 * 1024;
+
+  /** The end of a request body, with the trailer lines of a chunked one (empty if none). */
+  record End(byte[] trailers) {
+    static final End PLAIN = new End(new byte[0]);
+  }
+
+  /** A request that cannot be read: its head, or its body if {@code midBody}, broke the rules. */
+  record Refused(ProxyError error, boolean midBody) {}
+
+  private enum State {
+    HEAD, FIXED, CHUNK_SIZE, CHUNK_EXTENSION, CHUNK_SIZE_LF, CHUNK_DATA, CHUNK_DATA_CR, CHUNK_DATA_LF, TRAILERS, BROKEN
+  }
+
+  private final int maxLineBytes;
+  private final int maxHeaderBytes;
+  private State state = State.HEAD;
+  private long remaining;
+  private int digits;
+  private int lineBytes;
+  /** How far past the reader index the search for a head's end got: the start of its last incomplete line. */
+  private int searched;
+
+  RequestDecoder(int maxLineBytes, int maxHeaderBytes) {
+    this.maxLineBytes = maxLineBytes;
+    this.maxHeaderBytes = maxHeaderBytes;
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    while (in.isReadable()) {
+      switch (state) {
+        case HEAD -> {
+          if (!head(in, out)) return;
+        }
+        case FIXED, CHUNK_DATA -> {
+          int n = (int) Math.min(remaining, in.readableBytes());
+          out.add(in.readRetainedSlice(n));
+          remaining -= n;
+          if (remaining == 0) {
+            if (state == State.FIXED) {
+              out.add(End.PLAIN);
+              state = State.HEAD;
+            } else {
+              state = State.CHUNK_DATA_CR;
+            }
+          }
+        }
+        case CHUNK_SIZE -> {
+          byte b = in.readByte();
+          int digit = Character.digit(b, 16);
+          if (digit >= 0) {
+            if (++digits > 15) {
+              refuse(in, out, "a chunk size over 15 hex digits");
+              return;
+            }
+            remaining = remaining * 16 + digit;
+          } else if (digits == 0) {
+            refuse(in, out, "a chunk without a size");
+            return;
+          } else if (b == ';' || b == ' ' || b == '\t') {
+            state = State.CHUNK_EXTENSION;
+          } else if (b == '\r') {
+            state = State.CHUNK_SIZE_LF;
+          } else if (b == '\n') {
+            sizeRead();
+          } else {
+            refuse(in, out, "an invalid chunk size");
+            return;
+          }
+        }
+        case CHUNK_EXTENSION -> {
+          int lf = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
+          int upTo = lf < 0 ? in.writerIndex() : lf + 1;
+          lineBytes += upTo - in.readerIndex();
+          if (lineBytes > MAX_CHUNK_LINE_BYTES) {
+            refuse(in, out, "a chunk line over " + MAX_CHUNK_LINE_BYTES + " bytes");
+            return;
+          }
+          in.readerIndex(upTo);
+          if (lf >= 0) sizeRead();
+        }
+        case CHUNK_SIZE_LF, CHUNK_DATA_LF -> {
+          if (in.readByte() != '\n') {
+            refuse(in, out, "a chunk line without its line feed");
+            return;
+          }
+          if (state == State.CHUNK_SIZE_LF) sizeRead();
+          else startChunk();
+        }
+        case CHUNK_DATA_CR -> {
+          byte b = in.readByte();
+          if (b == '\r') {
+            state = State.CHUNK_DATA_LF;
+          } else if (b == '\n') {
+            startChunk();
+          } else {
+            refuse(in, out, "chunk data longer than its size");
+            return;
+          }
+        }
+        case TRAILERS -> {
+          if (!trailers(in, out)) return;
+        }
+        case BROKEN -> {
+          in.skipBytes(in.readableBytes());
+          return;
+        }
+      }
+    }
+  }
+
+  /** Reads a head if it is all there; false if it is not (or was refused). */
+  private boolean head(ByteBuf in, List<Object> out) {
+    if (searched == 0) {
+      // Empty lines before a request line are ignored (RFC 9112 section 2.2).
+      while (in.isReadable() && (in.getByte(in.readerIndex()) == '\r' || in.getByte(in.readerIndex()) == '\n')) {
+        in.skipBytes(1);
+      }
+      if (!in.isReadable()) return false;
+    }
+    int start = in.readerIndex();
+    int end = sectionEnd(in, start + searched, in.writerIndex());
+    int firstLine = in.indexOf(start, Math.min(in.writerIndex(), start + maxLineBytes + 2), (byte) '\n');
+    if (firstLine < 0 && in.readableBytes() > maxLineBytes + 1) {
+      refuse(in, out, new ProxyError.RequestTooLarge(414, "request line", maxLineBytes));
+      return false;
+    }
+    if (firstLine >= 0 && (end < 0 ? in.writerIndex() : end) - firstLine > maxHeaderBytes) {
+      refuse(in, out, new ProxyError.RequestTooLarge(431, "header section", maxHeaderBytes));
+      return false;
+    }
+    if (end < 0) {
+      searched = lastLineStart(in, start + searched, in.writerIndex()) - start;
+      return false;
+    }
+    searched = 0;
+    byte[] bytes = new byte[end - start];
+    in.readBytes(bytes);
+    RequestHead head;
+    try {
+      head = new RequestHead(bytes, bytes.length, maxLineBytes);
+    } catch (ProxyException e) {
+      refuse(in, out, e.error());
+      return false;
+    }
+    out.add(head);
+    if (head.chunked()) {
+      startChunk();
+    } else if (head.contentLength() > 0) {
+      remaining = head.contentLength();
+      state = State.FIXED;
+    }
+    return true;
+  }
+
+  /** Reads the trailer section if it is all there; false if it is not (or was refused). */
+  private boolean trailers(ByteBuf in, List<Object> out) {
+    int start = in.readerIndex();
+    int end = sectionEnd(in, start, in.writerIndex());
+    if ((end < 0 ? in.writerIndex() : end) - start > MAX_TRAILER_BYTES) {
+      refuse(in, out, new ProxyError.RequestTooLarge(431, "trailer section", MAX_TRAILER_BYTES));
+      return false;
+    }
+    if (end < 0) return false;
+    End last = End.PLAIN;
+    if (end - start > 2) {
+      byte[] bytes = new byte[end - start];
+      in.getBytes(start, bytes);
+      try {
+        last = new End(RequestHead.trailerLines(bytes, bytes.length));
+      } catch (ProxyException e) {
+        refuse(in, out, e.error());
+        return false;
+      }
+    }
+    in.readerIndex(end);
+    out.add(last);
+    state = State.HEAD;
+    return true;
+  }
+
+  private void startChunk() {
+    state = State.CHUNK_SIZE;
+    remaining = 0;
+    digits = 0;
+    lineBytes = 0;
+  }
+
+  private void sizeRead() {
+    lineBytes = 0;
+    state = remaining == 0 ? State.TRAILERS : State.CHUNK_DATA;
+  }
+
+  private void refuse(ByteBuf in, List<Object> out, String problem) {
+    refuse(in, out, new ProxyError.MalformedRequest(problem));
+  }
+
+  private void refuse(ByteBuf in, List<Object> out, ProxyError error) {
+    out.add(new Refused(error, state != State.HEAD));
+    state = State.BROKEN;
+    in.skipBytes(in.readableBytes());
+  }
+
+  /** The index after the empty line that ends the section of lines at {@code from}, or -1. */
+  private static int sectionEnd(ByteBuf in, int from, int end) {
+    for (int line = from; ; ) {
+      int lf = in.indexOf(line, end, (byte) '\n');
+      if (lf < 0) return -1;
+      int length = lf - line;
+      if (length == 0 || length == 1 && in.getByte(line) == '\r') return lf + 1;
+      line = lf + 1;
+    }
+  }
+
+  /** The start of the last line from {@code from} to {@code end}, which has no line feed yet. */
+  private static int lastLineStart(ByteBuf in, int from, int end) {
+    int line = from;
+    for (int lf = in.indexOf(line, end, (byte) '\n'); lf >= 0; lf = in.indexOf(line, end, (byte) '\n')) line = lf + 1;
+    return line;
+  }
+}
