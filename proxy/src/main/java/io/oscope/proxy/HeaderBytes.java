@@ -1,6 +1,9 @@
 package io.oscope.proxy;
 
 import io.oscope.scope.Names;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -10,6 +13,13 @@ import java.util.Arrays;
  * {@link RequestHead} and {@link ResponseHead} share; each says in its own words what is wrong.
  */
 final class HeaderBytes {
+  /** Eight bytes of an array at once, for {@link #valueEnd}. */
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long SPACES = 0x2020202020202020L;
+  private static final long DELS = 0x7f7f7f7f7f7f7f7fL;
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGH_BITS = 0x8080808080808080L;
+
   private HeaderBytes() {}
 
   /** {@code text}'s ASCII bytes, for the constants heads are compared with and written from. */
@@ -54,6 +64,48 @@ final class HeaderBytes {
       if (b >= 0 && b < ' ' && b != '\t' || b == 0x7f) return false;
     }
     return true;
+  }
+
+  /**
+   * Where the name of the field line at {@code from} ends: the index of its colon; -1 if the name
+   * is empty or a byte before the colon is not a token character (a line without a colon too).
+   */
+  static int nameEnd(byte[] bytes, int from, int end) {
+    for (int i = from; i < end; i++) {
+      byte b = bytes[i];
+      if (b == ':') return i > from ? i : -1;
+      if (!Names.isTokenChar(b)) return -1;
+    }
+    return -1;
+  }
+
+  /**
+   * Where the field value (or request line) from {@code from} ends: the index of its CR LF, or of
+   * a bare LF; -1 if a control character other than a tab, a DEL or a CR without LF comes first,
+   * or no LF comes before {@code end}. Reads eight bytes at a time while none of them is a control
+   * character or DEL (tokens of hundreds of bytes are the common case), then byte by byte.
+   */
+  static int valueEnd(byte[] bytes, int from, int end) {
+    int i = from;
+    while (i < end) {
+      if (i + 8 <= end) {
+        long word = (long) LONGS.get(bytes, i);
+        long dels = word ^ DELS;
+        // A high bit per byte below 0x20 (obs-text excluded: its own high bit is set) or equal to 0x7f.
+        if ((((word - SPACES) & ~word | (dels - ONES) & ~dels) & HIGH_BITS) == 0) {
+          i += 8;
+          continue;
+        }
+      }
+      for (int stop = Math.min(i + 8, end); i < stop; i++) {
+        byte b = bytes[i];
+        if (b >= ' ' && b != 0x7f || b < 0 || b == '\t') continue;
+        if (b == '\n') return i;
+        if (b == '\r' && i + 1 < end && bytes[i + 1] == '\n') return i;
+        return -1;
+      }
+    }
+    return -1;
   }
 
   /** The end of the line starting at {@code from}, before its CR LF (or bare LF); -1 if it has no LF. */

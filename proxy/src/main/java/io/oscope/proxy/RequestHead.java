@@ -1,11 +1,9 @@
 package io.oscope.proxy;
 
 import static io.oscope.proxy.HeaderBytes.ascii;
-import static io.oscope.proxy.HeaderBytes.folded;
 import static io.oscope.proxy.HeaderBytes.indexOf;
 import static io.oscope.proxy.HeaderBytes.is;
 import static io.oscope.proxy.HeaderBytes.isToken;
-import static io.oscope.proxy.HeaderBytes.isValue;
 import static io.oscope.proxy.HeaderBytes.next;
 import static io.oscope.proxy.HeaderBytes.skipSpaces;
 import static io.oscope.proxy.HeaderBytes.trimSpaces;
@@ -61,7 +59,8 @@ final class RequestHead {
    */
   RequestHead(byte[] bytes, int length, int maxLineBytes) {
     this.bytes = bytes;
-    int lineEnd = lineEnd(bytes, 0, length);
+    int lineEnd = HeaderBytes.valueEnd(bytes, 0, length);
+    if (lineEnd < 0) throw malformed("an invalid request line");
     if (lineEnd > maxLineBytes) throw new ProxyException(new ProxyError.RequestTooLarge(414, "request line", maxLineBytes));
     int space = indexOf(bytes, 0, lineEnd, (byte) ' ');
     if (space <= 0 || !isToken(bytes, 0, space)) throw malformed("an invalid method");
@@ -89,20 +88,14 @@ final class RequestHead {
     boolean otherNames = false;
     boolean expects = false;
     boolean host = false;
-    for (int line = next(bytes, lineEnd); ; line = next(bytes, lineEnd)) {
-      lineEnd = lineEnd(bytes, line, length);
-      if (lineEnd == line) break; // the empty line
-      int colon = indexOf(bytes, line, lineEnd, (byte) ':');
-      if (colon < 0 || !isToken(bytes, line, colon)) throw malformed("an invalid header name");
-      int valueStart = skipSpaces(bytes, colon + 1, lineEnd);
-      int valueEnd = trimSpaces(bytes, valueStart, lineEnd);
-      if (!isValue(bytes, valueStart, valueEnd)) throw malformed("a control character in a header");
+    for (int next = next(bytes, lineEnd); ; n++) {
       if (4 * n + 4 > found.length) found = Arrays.copyOf(found, found.length * 2);
-      found[4 * n] = line;
-      found[4 * n + 1] = colon;
-      found[4 * n + 2] = valueStart;
-      found[4 * n + 3] = valueEnd;
-      n++;
+      next = fieldLine(bytes, next, length, found, 4 * n, "header");
+      if (next < 0) break; // the empty line
+      int line = found[4 * n];
+      int colon = found[4 * n + 1];
+      int valueStart = found[4 * n + 2];
+      int valueEnd = found[4 * n + 3];
       int nameLength = colon - line;
       switch (nameLength) {
         case 4 -> {
@@ -281,14 +274,6 @@ final class RequestHead {
     return HttpMethod.valueOf(new String(bytes, 0, length, StandardCharsets.US_ASCII));
   }
 
-  /** The end of the line at {@code from}, before its CR LF; refuses unterminated and folded lines. */
-  private static int lineEnd(byte[] bytes, int from, int end) {
-    int lineEnd = HeaderBytes.lineEnd(bytes, from, end);
-    if (lineEnd < 0) throw malformed("an unterminated line");
-    if (folded(bytes, from, lineEnd)) throw malformed("a folded header line");
-    return lineEnd;
-  }
-
   /**
    * The trailer section of a chunked body, {@code length} bytes of {@code bytes} up to its empty
    * line, checked as header lines are and written again as {@code name: value} lines.
@@ -297,26 +282,47 @@ final class RequestHead {
    */
   static byte[] trailerLines(byte[] bytes, int length) {
     byte[] out = new byte[2 * length]; // a line grows by at most a space and a CR
+    int[] field = new int[4];
     int written = 0;
-    for (int line = 0; ; ) {
-      int lineEnd = lineEnd(bytes, line, length);
-      if (lineEnd == line) break;
-      int colon = indexOf(bytes, line, lineEnd, (byte) ':');
-      if (colon < 0 || !isToken(bytes, line, colon)) throw malformed("an invalid trailer name");
-      int valueStart = skipSpaces(bytes, colon + 1, lineEnd);
-      int valueEnd = trimSpaces(bytes, valueStart, lineEnd);
-      if (!isValue(bytes, valueStart, valueEnd)) throw malformed("a control character in a trailer");
-      System.arraycopy(bytes, line, out, written, colon - line);
-      written += colon - line;
+    for (int next = fieldLine(bytes, 0, length, field, 0, "trailer"); next >= 0;
+        next = fieldLine(bytes, next, length, field, 0, "trailer")) {
+      int nameLength = field[1] - field[0];
+      System.arraycopy(bytes, field[0], out, written, nameLength);
+      written += nameLength;
       out[written++] = ':';
       out[written++] = ' ';
-      System.arraycopy(bytes, valueStart, out, written, valueEnd - valueStart);
-      written += valueEnd - valueStart;
+      System.arraycopy(bytes, field[2], out, written, field[3] - field[2]);
+      written += field[3] - field[2];
       out[written++] = '\r';
       out[written++] = '\n';
-      line = next(bytes, lineEnd);
     }
     return Arrays.copyOf(out, written);
+  }
+
+  /**
+   * Reads the field line at {@code line}: puts its name's start and end (the colon) and its
+   * value's start and end (spaces around it trimmed) into {@code into} from {@code at}, and returns
+   * where the next line starts; -1 if {@code line} is the empty line that ends the section.
+   *
+   * @param kind "header" or "trailer", for the error's message
+   * @throws ProxyException with a 400 error if the line is not a valid field line
+   */
+  private static int fieldLine(byte[] bytes, int line, int length, int[] into, int at, String kind) {
+    if (line >= length) throw malformed("an unterminated " + kind + " section");
+    byte first = bytes[line];
+    if (first == '\n') return -1;
+    if (first == '\r' && line + 1 < length && bytes[line + 1] == '\n') return -1;
+    if (first == ' ' || first == '\t') throw malformed("a folded " + kind + " line");
+    int colon = HeaderBytes.nameEnd(bytes, line, length);
+    if (colon < 0) throw malformed("an invalid " + kind + " name");
+    int valueStart = skipSpaces(bytes, colon + 1, length);
+    int lineEnd = HeaderBytes.valueEnd(bytes, valueStart, length);
+    if (lineEnd < 0) throw malformed("a control character in a " + kind);
+    into[at] = line;
+    into[at + 1] = colon;
+    into[at + 2] = valueStart;
+    into[at + 3] = trimSpaces(bytes, valueStart, lineEnd);
+    return next(bytes, lineEnd);
   }
 
   static ProxyException malformed(String problem) {
