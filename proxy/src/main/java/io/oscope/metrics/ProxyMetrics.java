@@ -48,6 +48,15 @@ public final class ProxyMetrics {
 
   private record Meters(Timer latency, Counter bytes) {}
 
+  /**
+   * The meters used last and their key: requests come in runs of one route, whose strings are
+   * the route table's own, so an identity check mostly spares the key and the map lookup. Shared
+   * by the event loops without a lock (immutable; a stale one only misses).
+   */
+  private record LastUsed(String service, String cloud, int statusClass, Meters meters) {}
+
+  private volatile LastUsed lastUsed;
+
   public ProxyMetrics() {
     Gauge.builder("oscope.connections.active", activeConnections, AtomicInteger::get)
         .description("Client connections open now").register(registry);
@@ -61,8 +70,17 @@ public final class ProxyMetrics {
 
   /** Counts one finished request. {@code service} and {@code cloud} are null when passed through. */
   public void request(String service, String cloud, int status, long bytes, long nanos) {
-    Key key = new Key(service == null ? "none" : service, cloud == null ? "none" : cloud, status / 100);
-    Meters m = meters.computeIfAbsent(key, this::register);
+    String serviceTag = service == null ? "none" : service;
+    String cloudTag = cloud == null ? "none" : cloud;
+    int statusClass = status / 100;
+    LastUsed last = lastUsed;
+    Meters m;
+    if (last != null && last.service == serviceTag && last.cloud == cloudTag && last.statusClass == statusClass) {
+      m = last.meters;
+    } else {
+      m = meters.computeIfAbsent(new Key(serviceTag, cloudTag, statusClass), this::register);
+      lastUsed = new LastUsed(serviceTag, cloudTag, statusClass, m);
+    }
     m.latency().record(nanos, TimeUnit.NANOSECONDS);
     if (bytes > 0) m.bytes().increment(bytes);
   }

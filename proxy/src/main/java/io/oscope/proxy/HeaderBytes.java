@@ -66,6 +66,40 @@ final class HeaderBytes {
     return true;
   }
 
+  /** {@link #fieldLine}: the line read was the empty one that ends the section. */
+  static final int SECTION_END = -1;
+  /** {@link #fieldLine}: the line starts with a space or tab (obsolete line folding). */
+  static final int FOLDED = -2;
+  /** {@link #fieldLine}: the name is empty or not a token, or there is no colon. */
+  static final int INVALID_NAME = -3;
+  /** {@link #fieldLine}: a control character (not a tab) or DEL in the value, or a CR without LF. */
+  static final int INVALID_VALUE = -4;
+  /** {@link #fieldLine}: the section ends before its empty line. */
+  static final int UNTERMINATED = -5;
+
+  /**
+   * Reads the field line at {@code line}: puts its name's start and end (the colon) and its
+   * value's start and end (spaces around it trimmed) into {@code into} from {@code at}, and returns
+   * where the next line starts; or {@link #SECTION_END}, or a negative code saying what is wrong.
+   */
+  static int fieldLine(byte[] bytes, int line, int length, int[] into, int at) {
+    if (line >= length) return UNTERMINATED;
+    byte first = bytes[line];
+    if (first == '\n') return SECTION_END;
+    if (first == '\r') return line + 1 < length && bytes[line + 1] == '\n' ? SECTION_END : INVALID_NAME;
+    if (first == ' ' || first == '\t') return FOLDED;
+    int colon = nameEnd(bytes, line, length);
+    if (colon < 0) return INVALID_NAME;
+    int valueStart = skipSpaces(bytes, colon + 1, length);
+    int lineEnd = valueEnd(bytes, valueStart, length);
+    if (lineEnd < 0) return indexOf(bytes, valueStart, length, (byte) '\n') < 0 ? UNTERMINATED : INVALID_VALUE;
+    into[at] = line;
+    into[at + 1] = colon;
+    into[at + 2] = valueStart;
+    into[at + 3] = trimSpaces(bytes, valueStart, lineEnd);
+    return next(bytes, lineEnd);
+  }
+
   /**
    * Where the name of the field line at {@code from} ends: the index of its colon; -1 if the name
    * is empty or a byte before the colon is not a token character (a line without a colon too).

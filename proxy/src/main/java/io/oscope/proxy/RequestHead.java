@@ -300,29 +300,19 @@ final class RequestHead {
   }
 
   /**
-   * Reads the field line at {@code line}: puts its name's start and end (the colon) and its
-   * value's start and end (spaces around it trimmed) into {@code into} from {@code at}, and returns
-   * where the next line starts; -1 if {@code line} is the empty line that ends the section.
+   * {@link HeaderBytes#fieldLine}, its problems as 400 errors.
    *
    * @param kind "header" or "trailer", for the error's message
-   * @throws ProxyException with a 400 error if the line is not a valid field line
    */
   private static int fieldLine(byte[] bytes, int line, int length, int[] into, int at, String kind) {
-    if (line >= length) throw malformed("an unterminated " + kind + " section");
-    byte first = bytes[line];
-    if (first == '\n') return -1;
-    if (first == '\r' && line + 1 < length && bytes[line + 1] == '\n') return -1;
-    if (first == ' ' || first == '\t') throw malformed("a folded " + kind + " line");
-    int colon = HeaderBytes.nameEnd(bytes, line, length);
-    if (colon < 0) throw malformed("an invalid " + kind + " name");
-    int valueStart = skipSpaces(bytes, colon + 1, length);
-    int lineEnd = HeaderBytes.valueEnd(bytes, valueStart, length);
-    if (lineEnd < 0) throw malformed("a control character in a " + kind);
-    into[at] = line;
-    into[at + 1] = colon;
-    into[at + 2] = valueStart;
-    into[at + 3] = trimSpaces(bytes, valueStart, lineEnd);
-    return next(bytes, lineEnd);
+    int next = HeaderBytes.fieldLine(bytes, line, length, into, at);
+    return switch (next) {
+      case HeaderBytes.FOLDED -> throw malformed("a folded " + kind + " line");
+      case HeaderBytes.INVALID_NAME -> throw malformed("an invalid " + kind + " name");
+      case HeaderBytes.INVALID_VALUE -> throw malformed("a control character in a " + kind);
+      case HeaderBytes.UNTERMINATED -> throw malformed("an unterminated " + kind + " section");
+      default -> next;
+    };
   }
 
   static ProxyException malformed(String problem) {

@@ -5,7 +5,6 @@ import static io.oscope.proxy.HeaderBytes.ascii;
 import static io.oscope.proxy.HeaderBytes.folded;
 import static io.oscope.proxy.HeaderBytes.indexOf;
 import static io.oscope.proxy.HeaderBytes.is;
-import static io.oscope.proxy.HeaderBytes.isToken;
 import static io.oscope.proxy.HeaderBytes.isValue;
 import static io.oscope.proxy.HeaderBytes.next;
 import static io.oscope.proxy.HeaderBytes.sameIgnoringCase;
@@ -57,6 +56,8 @@ final class ResponseHead {
   /** Start of the status code in the status line, and the end of that line without its CR LF. */
   private int statusStart;
   private int statusLineEnd;
+  /** The name and value positions of the header line being read. */
+  private final int[] field = new int[4];
   /** Pairs of (start, end) of the header lines to copy, CR LF included. */
   private int[] kept = new int[32];
   private int keptCount;
@@ -113,16 +114,14 @@ final class ResponseHead {
     boolean keepAliveToken = false;
     int lineEnd = lineEnd(buffer, start, end);
     statusLine(buffer, start, lineEnd);
-    for (int line = next(buffer, lineEnd); ; line = next(buffer, lineEnd)) {
-      lineEnd = lineEnd(buffer, line, end);
-      if (lineEnd == line) break; // the empty line
-      int nextLine = next(buffer, lineEnd);
-      int colon = indexOf(buffer, line, lineEnd, (byte) ':');
-      if (colon <= line) throw invalid("a header line without a name");
-      if (!isToken(buffer, line, colon)) throw invalid("an invalid header name");
-      int valueStart = skipSpaces(buffer, colon + 1, lineEnd);
-      int valueEnd = trimSpaces(buffer, valueStart, lineEnd);
-      checkValue(buffer, valueStart, valueEnd);
+    int[] field = this.field;
+    for (int line = next(buffer, lineEnd), nextLine; ; line = nextLine) {
+      nextLine = HeaderBytes.fieldLine(buffer, line, end, field, 0);
+      if (nextLine == HeaderBytes.SECTION_END) break;
+      if (nextLine < 0) throw invalid(problem(nextLine));
+      int colon = field[1];
+      int valueStart = field[2];
+      int valueEnd = field[3];
       int nameLength = colon - line;
       if (is(buffer, line, nameLength, CONTENT_LENGTH)) {
         contentLength = HeaderBytes.contentLength(buffer, valueStart, valueEnd, contentLength);
@@ -248,6 +247,15 @@ final class ResponseHead {
       if (is(buffer, name, length, hop)) return true;
     }
     return false;
+  }
+
+  private static String problem(int fieldLineCode) {
+    return switch (fieldLineCode) {
+      case HeaderBytes.FOLDED -> "a folded header line";
+      case HeaderBytes.INVALID_NAME -> "an invalid header name";
+      case HeaderBytes.INVALID_VALUE -> "a control character in a header";
+      default -> "an unterminated header line";
+    };
   }
 
   private static void checkValue(byte[] buffer, int from, int to) throws IOException {
