@@ -15,11 +15,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A console appender for busy loggers such as the access log: the logging thread only queues the
- * event; a background thread writes what has queued every {@code flushMillis} (default 50), with
- * one {@code write(2)} per batch instead of one per line. Unlike logback's AsyncAppender, the
- * logging thread never wakes the writer (a futex call and a context switch per line, measured in
- * BENCHMARKS.md). Lines are never dropped: when the queue is full, the logging thread waits.
+ * A console appender for busy loggers such as the access log: the logging thread encodes the event
+ * and queues its bytes; a background thread writes what has queued every {@code flushMillis}
+ * (default 50), with one {@code write(2)} per batch instead of one per line. Unlike logback's
+ * AsyncAppender, the logging thread never wakes the writer (a futex call and a context switch per
+ * line, measured in BENCHMARKS.md). Encoding where the event happens keeps the writer's turns
+ * short: on a proxy sharing its core, a writer that formats a whole batch at once holds the core
+ * long enough to show in the latency's 99th percentile (BENCHMARKS.md). Lines are never dropped:
+ * when the queue is full, the logging thread waits.
  *
  * <pre>{@code
  * <appender name="ACCESS" class="io.oscope.logging.BatchingConsoleAppender">
@@ -33,7 +36,7 @@ public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<IL
   private String target = "System.out";
   private int queueSize = 16_384;
   private long flushMillis = 50;
-  private ArrayBlockingQueue<ILoggingEvent> queue;
+  private ArrayBlockingQueue<byte[]> queue;
   private OutputStream out;
   private Thread writer;
   private volatile boolean stopping;
@@ -80,18 +83,18 @@ public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<IL
 
   @Override
   protected void append(ILoggingEvent event) {
-    event.prepareForDeferredProcessing();
-    if (queue.offer(event)) return;
+    byte[] line = encoder.encode(event); // logback's encoders are thread-safe
+    if (queue.offer(line)) return;
     LockSupport.unpark(writer); // full: write now rather than at the next tick
     try {
-      queue.put(event);
+      queue.put(line);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
 
   private void writeLoop() {
-    List<ILoggingEvent> batch = new ArrayList<>(1024);
+    List<byte[]> batch = new ArrayList<>(1024);
     while (!stopping) {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(flushMillis));
       drain(batch);
@@ -99,10 +102,10 @@ public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<IL
     drain(batch);
   }
 
-  private void drain(List<ILoggingEvent> batch) {
+  private void drain(List<byte[]> batch) {
     while (queue.drainTo(batch, 1024) > 0) {
       try {
-        for (ILoggingEvent event : batch) out.write(encoder.encode(event));
+        for (byte[] line : batch) out.write(line);
       } catch (IOException e) {
         addError("cannot write log events", e);
       } finally {
