@@ -45,6 +45,10 @@ public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<IL
     this.encoder = encoder;
   }
 
+  Encoder<ILoggingEvent> encoder() {
+    return encoder;
+  }
+
   /** {@code System.out} (default) or {@code System.err}. */
   public void setTarget(String target) {
     this.target = target;
@@ -83,7 +87,11 @@ public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<IL
 
   @Override
   protected void append(ILoggingEvent event) {
-    byte[] line = encoder.encode(event); // logback's encoders are thread-safe
+    appendEncoded(encoder.encode(event)); // logback's encoders are thread-safe
+  }
+
+  /** Queues a line already encoded (see {@link AccessLog}). */
+  void appendEncoded(byte[] line) {
     if (queue.offer(line)) return;
     LockSupport.unpark(writer); // full: write now rather than at the next tick
     try {

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.oscope.logging.AccessLog;
 import io.oscope.metrics.ProxyMetrics;
 import io.oscope.pool.Balancer;
 import io.oscope.pool.HealthChecker;
@@ -51,7 +52,7 @@ import reactor.core.publisher.Mono;
  */
 public final class ScopeProxy implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ScopeProxy.class);
-  private static final Logger ACCESS = LoggerFactory.getLogger("oscope.access");
+  private final AccessLog access = AccessLog.configured();
   static final int MAX_HEADER_BYTES = 64 * 1024;
   static final int MAX_LINE_BYTES = 16 * 1024;
 
@@ -309,10 +310,10 @@ public final class ScopeProxy implements AutoCloseable {
     long end = System.nanoTime();
     metrics.request(exchange.serviceOrNull(), exchange.cloudOrNull(), exchange.status, exchange.bytes,
         end - exchange.startNanos);
-    if (!ACCESS.isInfoEnabled()) return;
+    if (!access.enabled()) return;
     switch (settings.accessLog()) {
-      case TEXT -> ACCESS.info(exchange.logLine(end));
-      case JSON -> ACCESS.info(exchange.logJson(end));
+      case TEXT -> access.log(exchange.logLine(end));
+      case JSON -> access.log(exchange.logJson(end));
       case OFF -> { }
     }
   }

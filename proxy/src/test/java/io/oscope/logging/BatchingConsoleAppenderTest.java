@@ -27,6 +27,8 @@ class BatchingConsoleAppenderTest {
 
     assertThat(lines).hasSize(count);
     for (int i = 0; i < count; i += 997) assertThat(lines.get(i)).endsWith(" - line " + i);
+    // Lines written straight by AccessLog (odd ones) look like those of logback's encoder (even ones).
+    assertThat(lines).allMatch(line -> line.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  oscope\\.access - line \\d+"));
     assertThat(lines.get(count - 1)).endsWith(" - line " + (count - 1));
   }
 }

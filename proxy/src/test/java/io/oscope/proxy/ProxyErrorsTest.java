@@ -99,7 +99,7 @@ class ProxyErrorsTest {
         "POST /image/v2/images HTTP/1.1\r\nHost: " + clouds.oneFrontend + "\r\nContent-Length: 4\r\n"
             + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n0\r\n\r\n");
 
-    // Netty's RFC 9112 decoder refuses this framing; the proxy still answers in its own words.
+    // RequestHead refuses this framing (RFC 9112 section 6.3), in the proxy's own words.
     assertThat(response).startsWith("HTTP/1.1 400 Bad Request").contains("content-type: application/json")
         .contains("{\"error\":{\"code\":400,\"title\":\"Bad Request\",\"message\":\"Malformed HTTP request: ");
     // HTTP/1.0 has no Transfer-Encoding at all: refused the same way.
