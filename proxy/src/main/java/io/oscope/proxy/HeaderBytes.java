@@ -177,6 +177,19 @@ final class HeaderBytes {
   }
 
   /**
+   * Reads the element of a comma-separated list value that starts at {@code from} (the list ends
+   * at {@code to}): puts its start and end, spaces trimmed, into {@code into}, and returns where
+   * the next element starts (past {@code to} after the last one).
+   */
+  static int listElement(byte[] bytes, int from, int to, int[] into) {
+    int comma = indexOf(bytes, from, to, (byte) ',');
+    int end = comma < 0 ? to : comma;
+    into[0] = skipSpaces(bytes, from, end);
+    into[1] = trimSpaces(bytes, into[0], end);
+    return end + 1;
+  }
+
+  /**
    * The value of a {@code Content-Length} field, given the one read before ({@code previous}, -1
    * if none): "5, 5" and repeated equal fields are allowed; -1 for anything else (not digits,
    * over 18 of them, values that differ).

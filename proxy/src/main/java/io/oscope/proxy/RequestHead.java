@@ -5,8 +5,6 @@ import static io.oscope.proxy.HeaderBytes.indexOf;
 import static io.oscope.proxy.HeaderBytes.is;
 import static io.oscope.proxy.HeaderBytes.isToken;
 import static io.oscope.proxy.HeaderBytes.next;
-import static io.oscope.proxy.HeaderBytes.skipSpaces;
-import static io.oscope.proxy.HeaderBytes.trimSpaces;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpMethod;
@@ -81,7 +79,7 @@ final class RequestHead {
 
     int[] found = new int[4 * 16];
     int n = 0;
-    long length0 = -1;
+    long bodyLength = -1;
     boolean isChunked = false;
     boolean close = false;
     boolean keepAliveToken = false;
@@ -109,22 +107,20 @@ final class RequestHead {
         }
         case 10 -> {
           if (is(bytes, line, nameLength, CONNECTION)) {
-            for (int token = valueStart; token < valueEnd; ) {
-              int comma = indexOf(bytes, token, valueEnd, (byte) ',');
-              int tokenEnd = comma < 0 ? valueEnd : comma;
-              int from = skipSpaces(bytes, token, tokenEnd);
-              int to = trimSpaces(bytes, from, tokenEnd);
-              if (is(bytes, from, to - from, CLOSE)) close = true;
-              else if (is(bytes, from, to - from, KEEP_ALIVE)) keepAliveToken = true;
-              else if (to > from) otherNames = true;
-              token = tokenEnd + 1;
+            int[] token = new int[2];
+            for (int at = valueStart; at < valueEnd; ) {
+              at = HeaderBytes.listElement(bytes, at, valueEnd, token);
+              int tokenLength = token[1] - token[0];
+              if (is(bytes, token[0], tokenLength, CLOSE)) close = true;
+              else if (is(bytes, token[0], tokenLength, KEEP_ALIVE)) keepAliveToken = true;
+              else if (tokenLength > 0) otherNames = true;
             }
           }
         }
         case 14 -> {
           if (is(bytes, line, nameLength, CONTENT_LENGTH)) {
-            length0 = HeaderBytes.contentLength(bytes, valueStart, valueEnd, length0);
-            if (length0 < 0) throw malformed("an invalid or conflicting Content-Length");
+            bodyLength = HeaderBytes.contentLength(bytes, valueStart, valueEnd, bodyLength);
+            if (bodyLength < 0) throw malformed("an invalid or conflicting Content-Length");
           }
         }
         case 17 -> {
@@ -138,11 +134,11 @@ final class RequestHead {
         default -> { }
       }
     }
-    if (isChunked && length0 >= 0) throw malformed("both Content-Length and Transfer-Encoding");
+    if (isChunked && bodyLength >= 0) throw malformed("both Content-Length and Transfer-Encoding");
     if (isChunked && !http11) throw malformed("Transfer-Encoding in an HTTP/1.0 request");
     fields = found;
     count = n;
-    contentLength = length0;
+    contentLength = bodyLength;
     chunked = isChunked;
     keepAlive = http11 ? !close : keepAliveToken && !close;
     expectsContinue = expects && http11;

@@ -8,8 +8,6 @@ import static io.oscope.proxy.HeaderBytes.is;
 import static io.oscope.proxy.HeaderBytes.isValue;
 import static io.oscope.proxy.HeaderBytes.next;
 import static io.oscope.proxy.HeaderBytes.sameIgnoringCase;
-import static io.oscope.proxy.HeaderBytes.skipSpaces;
-import static io.oscope.proxy.HeaderBytes.trimSpaces;
 
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
@@ -133,15 +131,13 @@ final class ResponseHead {
         }
         chunked = true;
       } else if (is(buffer, line, nameLength, CONNECTION)) {
-        for (int token = valueStart; token < valueEnd; ) {
-          int comma = indexOf(buffer, token, valueEnd, (byte) ',');
-          int tokenEnd = comma < 0 ? valueEnd : comma;
-          int from = skipSpaces(buffer, token, tokenEnd);
-          int to = trimSpaces(buffer, from, tokenEnd);
-          if (is(buffer, from, to - from, CLOSE)) close = true;
-          else if (is(buffer, from, to - from, KEEP_ALIVE)) keepAliveToken = true;
-          else if (to > from) connectionNames = add(connectionNames, connectionNameCount++, from, to);
-          token = tokenEnd + 1;
+        int[] token = field; // the line's positions are read already
+        for (int next = valueStart; next < valueEnd; ) {
+          next = HeaderBytes.listElement(buffer, next, valueEnd, token);
+          int length = token[1] - token[0];
+          if (is(buffer, token[0], length, CLOSE)) close = true;
+          else if (is(buffer, token[0], length, KEEP_ALIVE)) keepAliveToken = true;
+          else if (length > 0) connectionNames = add(connectionNames, connectionNameCount++, token[0], token[1]);
         }
       } else if (is(buffer, line, nameLength, VIA_NAME)) {
         via = add(via, viaCount++, valueStart, valueEnd);
