@@ -14,7 +14,7 @@ import io.oscope.reload.RouteReloader;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.RouteFile;
 import io.oscope.routes.RouteTable;
-import java.net.ServerSocket;
+import io.oscope.testing.FreePorts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,7 +40,7 @@ class AdminEndpointsTest {
   /** A proxy whose image backend runs and whose volume backend is {@code volume} (maybe closed). */
   private void start(HostPort volume, ProxySettings.AccessLog accessLog) throws Exception {
     image = StandInService.start("Solo", "image", new HostPort("127.0.0.1", 0));
-    HostPort front = new HostPort("127.0.0.1", freePort());
+    HostPort front = new HostPort("127.0.0.1", FreePorts.next());
     String routes = """
         {"services": [
           {"Service Type": "image", "Interface": "public", "URL": "%1$s/image", "Region": "Solo", "Frontend": "%1$s", "Backend": "%2$s"},
@@ -65,7 +65,7 @@ class AdminEndpointsTest {
 
   @Test
   void readyOnlyWhenEveryLocalServiceHasABackendUp() throws Exception {
-    start(new HostPort("127.0.0.1", freePort()), ProxySettings.AccessLog.TEXT);
+    start(new HostPort("127.0.0.1", FreePorts.next()), ProxySettings.AccessLog.TEXT);
 
     HttpResponse<String> notReady = adminGet("/readyz");
 
@@ -90,7 +90,7 @@ class AdminEndpointsTest {
 
   @Test
   void metricsCountRequestsScopeErrorsUpstreamErrorsAndTheTableVersion() throws Exception {
-    start(new HostPort("127.0.0.1", freePort()), ProxySettings.AccessLog.TEXT);
+    start(new HostPort("127.0.0.1", FreePorts.next()), ProxySettings.AccessLog.TEXT);
     get("/image/v2/images", Map.of());
     get("/image/v2/images", Map.of());
     get("/image/v2/images", Map.of("X-Scope", "{oops"));
@@ -112,7 +112,7 @@ class AdminEndpointsTest {
 
   @Test
   void theAccessLogCanBeJsonLinesWithoutTokens() throws Exception {
-    start(new HostPort("127.0.0.1", freePort()), ProxySettings.AccessLog.JSON);
+    start(new HostPort("127.0.0.1", FreePorts.next()), ProxySettings.AccessLog.JSON);
     ListAppender<ILoggingEvent> appender = new ListAppender<>();
     appender.start();
     Logger access = (Logger) LoggerFactory.getLogger("oscope.access");
@@ -137,7 +137,7 @@ class AdminEndpointsTest {
 
   @Test
   void aTokenProtectsEveryEndpointButTheProbes() throws Exception {
-    start(new HostPort("127.0.0.1", freePort()), ProxySettings.AccessLog.TEXT);
+    start(new HostPort("127.0.0.1", FreePorts.next()), ProxySettings.AccessLog.TEXT);
     admin.close();
     admin = AdminServer.start(new HostPort("127.0.0.1", 0), reloader, proxy, "s3cret-admin-token");
 
@@ -172,9 +172,4 @@ class AdminEndpointsTest {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 }

@@ -8,8 +8,8 @@ import io.oscope.proxy.ScopeProxy;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.RouteFile;
 import io.oscope.routes.RouteTable;
+import io.oscope.testing.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,8 +41,8 @@ class OpenstackCliThroughProxyTest {
     assumeTrue(run("scope", "show").exit == 0, "the --os-scope plugin is not installed");
     one = new FakeOpenStack("CloudOne", "11111111-1111-1111-1111-111111111111");
     two = new FakeOpenStack("CloudTwo", "22222222-2222-2222-2222-222222222222");
-    HostPort p1 = new HostPort("127.0.0.1", freePort());
-    HostPort p2 = new HostPort("127.0.0.1", freePort());
+    HostPort p1 = new HostPort("127.0.0.1", FreePorts.next());
+    HostPort p2 = new HostPort("127.0.0.1", FreePorts.next());
     one.catalog("http://" + p1 + "/identity/v3", "http://" + p1 + "/image");
     two.catalog("http://" + p2 + "/keystone/v3", "http://" + p2 + "/glance");
     List<String> rows = new ArrayList<>();
@@ -143,9 +143,4 @@ class OpenstackCliThroughProxyTest {
         + " \"Frontend\": \"%s\", \"Backend\": \"%s\"}", type, iface, url, cloud, frontend, backend);
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 }

@@ -8,9 +8,9 @@ import io.oscope.proxy.ScopeProxy;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.RouteFile;
 import io.oscope.routes.RouteTable;
+import io.oscope.testing.FreePorts;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,8 +36,8 @@ class TokenExchangeTest {
   void start() throws Exception {
     keystoneOne = new FakeKeystone();
     keystoneTwo = StandInService.start("CloudTwo", "identity", new HostPort("127.0.0.1", 0));
-    HostPort p1 = new HostPort("127.0.0.1", freePort());
-    HostPort p2 = new HostPort("127.0.0.1", freePort());
+    HostPort p1 = new HostPort("127.0.0.1", FreePorts.next());
+    HostPort p2 = new HostPort("127.0.0.1", FreePorts.next());
     String routes = """
         {"services": [
           {"Service Type": "identity", "Interface": "public", "URL": "http://%1$s/v3", "Region": "CloudOne", "Frontend": "%2$s", "Backend": "%1$s"},
@@ -107,9 +107,4 @@ class TokenExchangeTest {
     assertThat(keystoneOne.issued.get()).isZero();
   }
 
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 }

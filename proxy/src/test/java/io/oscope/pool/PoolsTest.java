@@ -9,6 +9,7 @@ import io.oscope.proxy.ScopeProxy;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.RouteFile;
 import io.oscope.routes.RouteTable;
+import io.oscope.testing.FreePorts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -48,7 +49,7 @@ class PoolsTest {
   }
 
   private void start(String backends) throws Exception {
-    HostPort front = new HostPort("127.0.0.1", freePort());
+    HostPort front = new HostPort("127.0.0.1", FreePorts.next());
     String routes = "{\"services\": [{\"Service Type\": \"image\", \"Interface\": \"public\", \"URL\": \"%s/image\","
         + " \"Region\": \"Solo\", \"Frontend\": \"%s\", \"Backend\": \"%s\"}]}";
     RouteTable table = RouteTable.compile("pools",
@@ -121,7 +122,7 @@ class PoolsTest {
   void roundRobinTakesEachMemberInTurn() throws Exception {
     StandInService first = standIn(0);
     StandInService second = standIn(0);
-    HostPort front = new HostPort("127.0.0.1", freePort());
+    HostPort front = new HostPort("127.0.0.1", FreePorts.next());
     String routes = String.format("{\"services\": [{\"Service Type\": \"image\", \"Interface\": \"public\", \"URL\": \"%s/image\","
         + " \"Region\": \"Solo\", \"Frontend\": \"%s\", \"Backend\": \"%s,%s\"}]}", front, front, first.address(), second.address());
     proxy = ScopeProxy.start(RouteTable.compile("rr", RouteFile.parse("rr", routes.getBytes(StandardCharsets.UTF_8)), "Solo"),
@@ -136,7 +137,7 @@ class PoolsTest {
 
   @Test
   void whenEveryBackendIsDownTheAnswerIsAnImmediate503NamingThePool() throws Exception {
-    String pool = "127.0.0.1:" + freePort() + ",127.0.0.1:" + freePort();
+    String pool = "127.0.0.1:" + FreePorts.next() + ",127.0.0.1:" + FreePorts.next();
     start(pool);
     assertThat(List.of(awaitChange(), awaitChange())).allMatch(change -> change.endsWith(" down"));
 
@@ -150,7 +151,7 @@ class PoolsTest {
   @Test
   void aPostIsRetriedOnAnotherAddressOnlyWhenNothingWasSent() throws Exception {
     StandInService counting = standIn(0);
-    start("127.0.0.1:" + freePort() + "," + counting.address());
+    start("127.0.0.1:" + FreePorts.next() + "," + counting.address());
 
     for (int i = 0; i < 10; i++) assertThat(post().statusCode()).isEqualTo(200);
 
@@ -190,11 +191,6 @@ class PoolsTest {
         .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"cirros\"}")).build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 
   /** Reads a request's head, counts it, and resets the connection without answering. */
   static final class ResettingServer implements AutoCloseable {

@@ -14,6 +14,7 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.RouteFile;
 import io.oscope.routes.RouteTable;
+import io.oscope.testing.FreePorts;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -48,14 +49,14 @@ class FailingUpstreamTest {
     odd.stubFor(get(urlPathEqualTo("/image/reset")).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
     odd.stubFor(any(urlPathEqualTo("/image/teapot")).willReturn(aResponse().withStatus(418).withBody("short and stout")));
     truncating = new TruncatingServer();
-    int closed = TwoClouds.freePort();
+    int closed = FreePorts.next();
     String routes = """
         {"services": [
           {"Service Type": "image", "Interface": "public", "URL": "127.0.0.1:%1$d/image", "Region": "Solo", "Frontend": "127.0.0.1:%1$d", "Backend": "127.0.0.1:%2$d"},
           {"Service Type": "volume", "Interface": "public", "URL": "127.0.0.1:%1$d/volume", "Region": "Solo", "Frontend": "127.0.0.1:%1$d", "Backend": "127.0.0.1:%3$d"},
           {"Service Type": "compute", "Interface": "public", "URL": "127.0.0.1:%1$d/compute", "Region": "Solo", "Frontend": "127.0.0.1:%1$d", "Backend": "127.0.0.1:%4$d"},
           {"Service Type": "image", "Interface": "public", "URL": "127.0.0.1:%3$d/image", "Region": "Gone", "Frontend": "127.0.0.1:%3$d"}
-        ]}""".formatted(TwoClouds.freePort(), odd.port(), closed, truncating.port());
+        ]}""".formatted(FreePorts.next(), odd.port(), closed, truncating.port());
     HostPort listen = TwoClouds.loopback(Integer.parseInt(routes.replaceAll("(?s).*?127\\.0\\.0\\.1:(\\d+)/image.*", "$1")));
     RouteTable table = RouteTable.compile("failing", RouteFile.parse("failing", routes.getBytes(StandardCharsets.UTF_8)), "Solo");
     proxy = ScopeProxy.start(table, ProxySettings.of("Solo", listen).withTimeouts(Duration.ofSeconds(2), RESPONSE_TIMEOUT));

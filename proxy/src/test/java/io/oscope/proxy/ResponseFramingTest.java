@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.oscope.routes.RouteFile;
 import io.oscope.routes.RouteTable;
+import io.oscope.testing.FreePorts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -32,7 +33,7 @@ class ResponseFramingTest {
       client.getOutputStream().write(ANSWERS.getOrDefault(path, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
           .getBytes(StandardCharsets.ISO_8859_1));
     });
-    int port = TwoClouds.freePort();
+    int port = FreePorts.next();
     String routes = """
         {"services": [
           {"Service Type": "compute", "Interface": "public", "URL": "127.0.0.1:%1$d/compute", "Region": "Solo", "Frontend": "127.0.0.1:%1$d", "Backend": "127.0.0.1:%2$d"}

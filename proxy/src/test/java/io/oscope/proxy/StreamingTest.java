@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.Unpooled;
 import io.oscope.demo.StandInService;
 import io.oscope.routes.HostPort;
+import io.oscope.testing.FreePorts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -57,7 +58,7 @@ class StreamingTest {
               return sent + BLOCK.length;
             })))
         .bindNow();
-    proxyPort = TwoClouds.freePort();
+    proxyPort = FreePorts.next();
     HostPort front = TwoClouds.loopback(proxyPort);
     Path routes = dir.resolve("services.json");
     Files.writeString(routes, """

@@ -5,8 +5,7 @@ import io.oscope.routes.HostPort;
 import io.oscope.routes.RouteFile;
 import io.oscope.routes.RouteTable;
 import io.oscope.routes.ServiceEntry;
-import java.io.IOException;
-import java.net.ServerSocket;
+import io.oscope.testing.FreePorts;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +24,8 @@ final class TwoClouds implements AutoCloseable {
   final StandInService oneComputeLegacy = StandInService.start("CloudOne", "compute_legacy", loopback(0));
   final StandInService twoIdentity = StandInService.start("CloudTwo", "identity", loopback(0));
   final StandInService twoImage = StandInService.start("CloudTwo", "image", loopback(0));
-  final HostPort oneFrontend = loopback(freePort());
-  final HostPort twoFrontend = loopback(freePort());
+  final HostPort oneFrontend = loopback(FreePorts.next());
+  final HostPort twoFrontend = loopback(FreePorts.next());
   final String routeFile;
   final ScopeProxy one;
   final ScopeProxy two;
@@ -75,11 +74,6 @@ final class TwoClouds implements AutoCloseable {
     return new HostPort("127.0.0.1", port);
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 
   @Override
   public void close() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.oscope.pool.Member;
 import io.oscope.routes.RouteFile;
 import io.oscope.routes.RouteTable;
+import io.oscope.testing.FreePorts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -36,7 +37,7 @@ class UpstreamConnectionsTest {
   }
 
   private void startProxy(Duration idleTimeout) throws Exception {
-    int port = TwoClouds.freePort();
+    int port = FreePorts.next();
     String routes = """
         {"services": [{"Service Type": "image", "Interface": "public", "URL": "127.0.0.1:%1$d/image", "Region": "Solo",
           "Frontend": "127.0.0.1:%1$d", "Backend": "127.0.0.1:%2$d"}]}""".formatted(port, backend.port());

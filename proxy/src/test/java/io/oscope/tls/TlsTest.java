@@ -12,9 +12,8 @@ import io.oscope.proxy.ScopeProxy;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.RouteFile;
 import io.oscope.routes.RouteTable;
-import java.io.IOException;
+import io.oscope.testing.FreePorts;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -105,8 +104,8 @@ class TlsTest {
   void peersTalkMutualTlsAndAProxyWithoutAClientCertificateIsRefused() throws Exception {
     StandInService twoImage = StandInService.start("Two", "image", new HostPort("127.0.0.1", 0));
     open.add(twoImage);
-    HostPort p1 = new HostPort("127.0.0.1", freePort());
-    HostPort p2 = new HostPort("127.0.0.1", freePort());
+    HostPort p1 = new HostPort("127.0.0.1", FreePorts.next());
+    HostPort p2 = new HostPort("127.0.0.1", FreePorts.next());
     String routes = """
         {"services": [
           {"Service Type": "image", "Interface": "public", "URL": "http://%1$s/image", "Region": "One", "Frontend": "%1$s", "Backend": "%3$s"},
@@ -154,7 +153,7 @@ class TlsTest {
   }
 
   private ScopeProxy proxy(String cloud, String region, String backendScheme, HostPort backend, TlsSettings tls) throws Exception {
-    HostPort front = new HostPort("127.0.0.1", freePort());
+    HostPort front = new HostPort("127.0.0.1", FreePorts.next());
     String backendText = backendScheme.equals("https") ? "https://" + backend : backend.toString();
     String routes = String.format("{\"services\": [{\"Service Type\": \"image\", \"Interface\": \"public\", \"URL\": \"%s/image\","
         + " \"Region\": \"%s\", \"Frontend\": \"%s\", \"Backend\": \"%s\"}]}", front, region, front, backendText);
@@ -201,9 +200,4 @@ class TlsTest {
     return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(context).build();
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 }
