@@ -1,8 +1,9 @@
 package io.oscope.pool;
 
 import io.netty.channel.ChannelOption;
+import io.netty.handler.ssl.SslContext;
 import io.oscope.routes.HostPort;
-import java.util.Collection;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +16,8 @@ import reactor.netty.tcp.TcpClient;
 
 /**
  * Checks every upstream address of the route table in use, every {@code interval}: a TCP connect,
- * or an HTTP {@code GET path} whose status must be at most {@code healthyStatus}. Results feed the
+ * or an HTTP {@code GET path} whose status must be at most {@code healthyStatus}, over TLS for
+ * the addresses of https pools (verified as requests to them are). Results feed the
  * {@link Balancer}: {@code fall} failures take an address down, {@code rise} successes bring it
  * back. Checks are non-blocking and run concurrently.
  */
@@ -23,19 +25,25 @@ public final class HealthChecker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HealthChecker.class);
 
   private final Balancer balancer;
-  private final Supplier<Collection<HostPort>> addresses;
+  private final Supplier<Map<HostPort, Boolean>> addresses;
   private final HttpClient http;
+  private final HttpClient https;
   private Disposable schedule;
   private Mono<Void> first = Mono.empty();
 
-  /** @param addresses the addresses to check, read again at each round (the table may change) */
-  public HealthChecker(Balancer balancer, Supplier<Collection<HostPort>> addresses) {
+  /**
+   * @param addresses the addresses to check, each with whether it speaks TLS; read again at each
+   *     round (the table may change)
+   * @param upstreamTls the context requests to https upstreams use, or null for the JDK's defaults
+   */
+  public HealthChecker(Balancer balancer, Supplier<Map<HostPort, Boolean>> addresses, SslContext upstreamTls) {
     this.balancer = balancer;
     this.addresses = addresses;
     PoolSettings settings = balancer.settings();
     this.http = HttpClient.create(ConnectionProvider.newConnection())
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.timeout().toMillis())
         .responseTimeout(settings.timeout());
+    this.https = upstreamTls == null ? http.secure() : http.secure(spec -> spec.sslContext(upstreamTls));
   }
 
   /** Starts checking, the first round at once. */
@@ -56,8 +64,9 @@ public final class HealthChecker implements AutoCloseable {
 
   /** One round: checks every address once. */
   public Mono<Void> round() {
-    return Flux.fromIterable(addresses.get())
-        .flatMap(address -> check(address).map(problem -> {
+    return Flux.fromIterable(addresses.get().entrySet())
+        .flatMap(target -> check(target.getKey(), target.getValue()).map(problem -> {
+          HostPort address = target.getKey();
           balancer.checked(balancer.member(address), problem.isEmpty() ? null : problem);
           return problem;
         }))
@@ -65,7 +74,7 @@ public final class HealthChecker implements AutoCloseable {
   }
 
   /** Empty string when {@code address} passes, else what failed. */
-  private Mono<String> check(HostPort address) {
+  private Mono<String> check(HostPort address, boolean tls) {
     PoolSettings settings = balancer.settings();
     Mono<String> probe;
     if (settings.path() == null) {
@@ -78,7 +87,7 @@ public final class HealthChecker implements AutoCloseable {
             return "";
           });
     } else {
-      probe = http.get().uri("http://" + address + settings.path())
+      probe = (tls ? https : http).get().uri((tls ? "https://" : "http://") + address + settings.path())
           .responseSingle((response, body) -> body.then(Mono.just(response.status().code() <= settings.healthyStatus()
               ? "" : "health check answered " + response.status().code())));
     }

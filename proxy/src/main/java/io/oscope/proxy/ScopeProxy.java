@@ -16,6 +16,7 @@ import io.oscope.metrics.ProxyMetrics;
 import io.oscope.pool.Balancer;
 import io.oscope.pool.HealthChecker;
 import io.oscope.routes.HostPort;
+import io.oscope.routes.Pool;
 import io.oscope.routes.RouteTable;
 import io.oscope.routes.ServiceEntry;
 import io.oscope.tls.TlsContexts;
@@ -25,9 +26,9 @@ import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +64,7 @@ public final class ScopeProxy implements AutoCloseable {
   private final Balancer balancer;
   private final TlsContexts tls;
   private final SslContext serverTls;
+  private final SslContext upstreamTls;
   private final Transport transport = Transport.best();
   /**
    * One event loop per CPU the JVM may use, shared by client and upstream connections: on a proxy
@@ -80,11 +82,10 @@ public final class ScopeProxy implements AutoCloseable {
     this.settings = settings;
     this.rules = new HeaderRules(settings.viaName(), settings.tls().serverTls() ? "https" : "http");
     this.balancer = new Balancer(settings.pools());
-    SslContext upstreamTls;
     try {
       this.tls = TlsContexts.of(settings.tls());
       this.serverTls = tls.server();
-      upstreamTls = tls.upstream();
+      this.upstreamTls = tls.upstream();
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalArgumentException("cannot read the TLS certificates or keys: " + e.getMessage(), e);
     }
@@ -109,7 +110,7 @@ public final class ScopeProxy implements AutoCloseable {
     }
     proxy.router = new ScopeRouter(table, settings.allowed(), proxy.selfAddresses());
     proxy.metrics.routeTable(table.version(), Instant.now());
-    proxy.healthChecker = new HealthChecker(proxy.balancer, proxy::checkedAddresses).start();
+    proxy.healthChecker = new HealthChecker(proxy.balancer, proxy::checkedAddresses, proxy.upstreamTls).start();
     LOG.info("{} proxy listening on {} ({}) with route table {} ({} clouds: {})", settings.cloud(),
         proxy.address(), proxy.transport.name(), table.version(), table.clouds().size(),
         String.join(", ", table.clouds()));
@@ -259,13 +260,17 @@ public final class ScopeProxy implements AutoCloseable {
     return router.route(target, request);
   }
 
-  /** What the health checker checks: the own cloud's backends and the other clouds' proxies. */
-  private Collection<HostPort> checkedAddresses() {
+  /**
+   * What the health checker checks: the own cloud's backends and the other clouds' proxies, each
+   * with whether its pool speaks TLS.
+   */
+  private Map<HostPort, Boolean> checkedAddresses() {
     RouteTable table = router.table();
-    Set<HostPort> addresses = new LinkedHashSet<>();
-    table.localBackends().values().forEach(addresses::addAll);
+    Map<HostPort, Boolean> addresses = new LinkedHashMap<>();
     for (ServiceEntry entry : table.entries()) {
-      if (!entry.cloud().equals(table.localCloud())) addresses.addAll(entry.frontend().addresses());
+      Pool pool = entry.cloud().equals(table.localCloud()) ? entry.backend() : entry.frontend();
+      if (pool == null) continue;
+      for (HostPort address : pool.addresses()) addresses.putIfAbsent(address, pool.tls());
     }
     return addresses;
   }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.handler.ssl.ClientAuth;
 import io.oscope.demo.StandInService;
+import io.oscope.pool.Member;
+import io.oscope.pool.PoolSettings;
 import io.oscope.proxy.ProxySettings;
 import io.oscope.proxy.ScopeProxy;
 import io.oscope.routes.HostPort;
@@ -25,6 +27,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLContext;
@@ -101,6 +104,27 @@ class TlsTest {
   }
 
   @Test
+  void httpHealthChecksOfAnHttpsPoolGoOverVerifiedTls() throws Exception {
+    DisposableServer good = httpsBackend(backendCert, null);
+    DisposableServer bad = httpsBackend(rogueCert, null);
+    PoolSettings checks = new PoolSettings(Duration.ofSeconds(30), Duration.ofSeconds(2), 1, 1, "/healthcheck", 399, 0, null);
+    TlsSettings trustingCa = new TlsSettings(null, null, null, ca.cert, false, null, null);
+    ScopeProxy checked = proxy("One", "One", "https", new HostPort("127.0.0.1", good.port()), trustingCa, checks);
+    ScopeProxy fooled = proxy("One", "One", "https", new HostPort("127.0.0.1", bad.port()), trustingCa, checks);
+    ScopeProxy insecure = proxy("One", "One", "https", new HostPort("127.0.0.1", bad.port()),
+        new TlsSettings(null, null, null, null, true, null, null), checks);
+
+    for (ScopeProxy proxy : List.of(checked, fooled, insecure)) proxy.firstHealthChecks().block(Duration.ofSeconds(10));
+
+    Member member = checked.balancer().member(new HostPort("127.0.0.1", good.port()));
+    assertThat(member.lastCheckPassed()).as("%s", member.lastProblem()).isTrue();
+    Member rogue = fooled.balancer().member(new HostPort("127.0.0.1", bad.port()));
+    assertThat(rogue.lastCheckPassed()).as("a certificate the CA did not sign fails the check").isFalse();
+    Member accepted = insecure.balancer().member(new HostPort("127.0.0.1", bad.port()));
+    assertThat(accepted.lastCheckPassed()).as("--upstream-insecure: %s", accepted.lastProblem()).isTrue();
+  }
+
+  @Test
   void peersTalkMutualTlsAndAProxyWithoutAClientCertificateIsRefused() throws Exception {
     StandInService twoImage = StandInService.start("Two", "image", new HostPort("127.0.0.1", 0));
     open.add(twoImage);
@@ -153,16 +177,26 @@ class TlsTest {
   }
 
   private ScopeProxy proxy(String cloud, String region, String backendScheme, HostPort backend, TlsSettings tls) throws Exception {
+    return proxy(cloud, region, backendScheme, backend, tls, PoolSettings.defaults());
+  }
+
+  private ScopeProxy proxy(String cloud, String region, String backendScheme, HostPort backend, TlsSettings tls,
+      PoolSettings pools) throws Exception {
     HostPort front = new HostPort("127.0.0.1", FreePorts.next());
     String backendText = backendScheme.equals("https") ? "https://" + backend : backend.toString();
     String routes = String.format("{\"services\": [{\"Service Type\": \"image\", \"Interface\": \"public\", \"URL\": \"%s/image\","
         + " \"Region\": \"%s\", \"Frontend\": \"%s\", \"Backend\": \"%s\"}]}", front, region, front, backendText);
-    return start(routes, cloud, front, tls);
+    return start(routes, cloud, front, tls, pools);
   }
 
   private ScopeProxy start(String routes, String cloud, HostPort front, TlsSettings tls) throws Exception {
+    return start(routes, cloud, front, tls, PoolSettings.defaults());
+  }
+
+  private ScopeProxy start(String routes, String cloud, HostPort front, TlsSettings tls, PoolSettings pools)
+      throws Exception {
     RouteTable table = RouteTable.compile("tls", RouteFile.parse("tls", routes.getBytes(StandardCharsets.UTF_8)), cloud);
-    ScopeProxy proxy = ScopeProxy.start(table, ProxySettings.of(cloud, front).withTls(tls));
+    ScopeProxy proxy = ScopeProxy.start(table, ProxySettings.of(cloud, front).withTls(tls).withPools(pools));
     open.add(proxy);
     return proxy;
   }
