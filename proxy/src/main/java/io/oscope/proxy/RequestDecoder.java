@@ -17,7 +17,6 @@ import java.util.List;
  * goes on where the last read left it.
  */
 final class RequestDecoder extends ByteToMessageDecoder {
-  private static final int MAX_CHUNK_LINE_BYTES = 4096;
   private static final int MAX_TRAILER_BYTES = 64 * 1024;
 
   /** The end of a request body, with the trailer lines of a chunked one (empty if none). */
@@ -29,15 +28,14 @@ final class RequestDecoder extends ByteToMessageDecoder {
   record Refused(ProxyError error, boolean midBody) {}
 
   private enum State {
-    HEAD, FIXED, CHUNK_SIZE, CHUNK_EXTENSION, CHUNK_SIZE_LF, CHUNK_DATA, CHUNK_DATA_CR, CHUNK_DATA_LF, TRAILERS, BROKEN
+    HEAD, FIXED, CHUNK_LINE, CHUNK_DATA, TRAILERS, BROKEN
   }
 
   private final int maxLineBytes;
   private final int maxHeaderBytes;
   private State state = State.HEAD;
   private long remaining;
-  private int digits;
-  private int lineBytes;
+  private final ChunkLine chunkLine = new ChunkLine();
   /** How far past the reader index the search for a head's end got: the start of its last incomplete line. */
   private int searched;
 
@@ -62,61 +60,20 @@ final class RequestDecoder extends ByteToMessageDecoder {
               out.add(End.PLAIN);
               state = State.HEAD;
             } else {
-              state = State.CHUNK_DATA_CR;
+              chunkLine.afterData();
+              state = State.CHUNK_LINE;
             }
           }
         }
-        case CHUNK_SIZE -> {
-          byte b = in.readByte();
-          int digit = Character.digit(b, 16);
-          if (digit >= 0) {
-            if (++digits > 15) {
-              refuse(in, out, "a chunk size over 15 hex digits");
-              return;
-            }
-            remaining = remaining * 16 + digit;
-          } else if (digits == 0) {
-            refuse(in, out, "a chunk without a size");
-            return;
-          } else if (b == ';' || b == ' ' || b == '\t') {
-            state = State.CHUNK_EXTENSION;
-          } else if (b == '\r') {
-            state = State.CHUNK_SIZE_LF;
-          } else if (b == '\n') {
-            sizeRead();
-          } else {
-            refuse(in, out, "an invalid chunk size");
+        case CHUNK_LINE -> {
+          in.readerIndex(chunkLine.read(in, in.readerIndex(), in.writerIndex()));
+          if (chunkLine.problem() != null) {
+            refuse(in, out, chunkLine.problem());
             return;
           }
-        }
-        case CHUNK_EXTENSION -> {
-          int lf = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
-          int upTo = lf < 0 ? in.writerIndex() : lf + 1;
-          lineBytes += upTo - in.readerIndex();
-          if (lineBytes > MAX_CHUNK_LINE_BYTES) {
-            refuse(in, out, "a chunk line over " + MAX_CHUNK_LINE_BYTES + " bytes");
-            return;
-          }
-          in.readerIndex(upTo);
-          if (lf >= 0) sizeRead();
-        }
-        case CHUNK_SIZE_LF, CHUNK_DATA_LF -> {
-          if (in.readByte() != '\n') {
-            refuse(in, out, "a chunk line without its line feed");
-            return;
-          }
-          if (state == State.CHUNK_SIZE_LF) sizeRead();
-          else startChunk();
-        }
-        case CHUNK_DATA_CR -> {
-          byte b = in.readByte();
-          if (b == '\r') {
-            state = State.CHUNK_DATA_LF;
-          } else if (b == '\n') {
-            startChunk();
-          } else {
-            refuse(in, out, "chunk data longer than its size");
-            return;
+          if (chunkLine.done()) {
+            remaining = chunkLine.size();
+            state = remaining == 0 ? State.TRAILERS : State.CHUNK_DATA;
           }
         }
         case TRAILERS -> {
@@ -166,7 +123,8 @@ final class RequestDecoder extends ByteToMessageDecoder {
     }
     out.add(head);
     if (head.chunked()) {
-      startChunk();
+      chunkLine.first();
+      state = State.CHUNK_LINE;
     } else if (head.contentLength() > 0) {
       remaining = head.contentLength();
       state = State.FIXED;
@@ -198,18 +156,6 @@ final class RequestDecoder extends ByteToMessageDecoder {
     out.add(last);
     state = State.HEAD;
     return true;
-  }
-
-  private void startChunk() {
-    state = State.CHUNK_SIZE;
-    remaining = 0;
-    digits = 0;
-    lineBytes = 0;
-  }
-
-  private void sizeRead() {
-    lineBytes = 0;
-    state = remaining == 0 ? State.TRAILERS : State.CHUNK_DATA;
   }
 
   private void refuse(ByteBuf in, List<Object> out, String problem) {

@@ -16,7 +16,6 @@ import java.io.IOException;
  */
 final class ResponseReader {
   static final int MAX_HEAD_BYTES = 64 * 1024;
-  private static final int MAX_CHUNK_LINE_BYTES = 4096;
   private static final int MAX_TRAILER_BYTES = 64 * 1024;
 
   /** How a response's body is handed to the {@link Listener}. */
@@ -45,8 +44,7 @@ final class ResponseReader {
   }
 
   private enum State {
-    IDLE, HEAD, FIXED, UNTIL_CLOSE, CHUNK_SIZE, CHUNK_EXTENSION, CHUNK_SIZE_LF, CHUNK_DATA, CHUNK_DATA_CR,
-    CHUNK_DATA_LF, TRAILER_START, TRAILER_LINE, TRAILER_END_LF
+    IDLE, HEAD, FIXED, UNTIL_CLOSE, CHUNK_LINE, CHUNK_DATA, TRAILER_START, TRAILER_LINE, TRAILER_END_LF
   }
 
   private final ResponseHead head = new ResponseHead();
@@ -56,7 +54,8 @@ final class ResponseReader {
   private State state = State.IDLE;
   private Delivery delivery;
   private long remaining;
-  private int digits;
+  private final ChunkLine chunkLine = new ChunkLine();
+  /** Bytes of the trailer section read so far. */
   private int lineBytes;
   /** Payload bytes in the part being gathered for {@link Delivery#AS_RECEIVED}. */
   private int gatheredPayload;
@@ -165,7 +164,10 @@ final class ResponseReader {
                 return;
               }
             }
-            case CHUNKED -> startChunk();
+            case CHUNKED -> {
+              chunkLine.first();
+              state = State.CHUNK_LINE;
+            }
             case UNTIL_CLOSE -> state = State.UNTIL_CLOSE;
           }
         }
@@ -177,7 +179,8 @@ final class ResponseReader {
           remaining -= n;
           if (remaining == 0) {
             if (state == State.CHUNK_DATA) {
-              state = State.CHUNK_DATA_CR;
+              chunkLine.afterData();
+              state = State.CHUNK_LINE;
             } else {
               endAt(input, gatheredFrom, pos, generationAtStart);
               return;
@@ -189,69 +192,39 @@ final class ResponseReader {
           if (generation != generationAtStart) return;
           pos = end;
         }
-        case CHUNK_SIZE -> {
-          byte b = input.getByte(pos++);
-          int digit = Character.digit(b, 16);
-          if (digit >= 0) {
-            if (++digits > 15) {
-              fail(ResponseHead.invalid("a chunk size over 15 hex digits"));
-              return;
-            }
-            remaining = remaining * 16 + digit;
-          } else if (digits == 0) {
-            fail(ResponseHead.invalid("a chunk without a size"));
-            return;
-          } else if (b == ';' || b == ' ' || b == '\t') {
-            state = State.CHUNK_EXTENSION;
-          } else if (b == '\r') {
-            state = State.CHUNK_SIZE_LF;
-          } else if (b == '\n') {
-            sizeRead();
-          } else {
-            fail(ResponseHead.invalid("an invalid chunk size"));
+        case CHUNK_LINE -> {
+          pos = chunkLine.read(input, pos, end);
+          if (chunkLine.problem() != null) {
+            fail(ResponseHead.invalid(chunkLine.problem()));
             return;
           }
+          if (chunkLine.done()) {
+            remaining = chunkLine.size();
+            lineBytes = 0;
+            state = remaining == 0 ? State.TRAILER_START : State.CHUNK_DATA;
+          }
         }
-        case CHUNK_EXTENSION, TRAILER_LINE -> {
+        case TRAILER_LINE -> {
           int lf = input.indexOf(pos, end, (byte) '\n');
-          int limit = state == State.CHUNK_EXTENSION ? MAX_CHUNK_LINE_BYTES : MAX_TRAILER_BYTES;
           lineBytes += (lf < 0 ? end : lf) - pos;
-          if (lineBytes > limit) {
-            fail(ResponseHead.invalid(state == State.CHUNK_EXTENSION ? "a chunk line too long" : "trailers too long"));
+          if (lineBytes > MAX_TRAILER_BYTES) {
+            fail(ResponseHead.invalid("trailers too long"));
             return;
           }
           if (lf < 0) {
             pos = end;
           } else {
             pos = lf + 1;
-            if (state == State.CHUNK_EXTENSION) sizeRead();
-            else state = State.TRAILER_START;
+            state = State.TRAILER_START;
           }
         }
-        case CHUNK_SIZE_LF, CHUNK_DATA_LF, TRAILER_END_LF -> {
+        case TRAILER_END_LF -> {
           if (input.getByte(pos++) != '\n') {
             fail(ResponseHead.invalid("a chunk line without its line feed"));
             return;
           }
-          if (state == State.CHUNK_SIZE_LF) {
-            sizeRead();
-          } else if (state == State.CHUNK_DATA_LF) {
-            startChunk();
-          } else {
-            endAt(input, gatheredFrom, pos, generationAtStart);
-            return;
-          }
-        }
-        case CHUNK_DATA_CR -> {
-          byte b = input.getByte(pos++);
-          if (b == '\r') {
-            state = State.CHUNK_DATA_LF;
-          } else if (b == '\n') {
-            startChunk();
-          } else {
-            fail(ResponseHead.invalid("chunk data longer than its size"));
-            return;
-          }
+          endAt(input, gatheredFrom, pos, generationAtStart);
+          return;
         }
         case TRAILER_START -> {
           byte b = input.getByte(pos++);
@@ -280,18 +253,6 @@ final class ResponseReader {
   private void endAt(ByteBuf input, int gatheredFrom, int pos, int generationAtStart) {
     hand(input, gatheredFrom, pos);
     if (generation == generationAtStart) end(head.keepAlive() && pos == input.writerIndex());
-  }
-
-  private void startChunk() {
-    state = State.CHUNK_SIZE;
-    remaining = 0;
-    digits = 0;
-    lineBytes = 0;
-  }
-
-  private void sizeRead() {
-    lineBytes = 0;
-    state = remaining == 0 ? State.TRAILER_START : State.CHUNK_DATA;
   }
 
   /** {@code length} payload bytes at {@code from}: handed on now, or counted in the gathered part. */

@@ -1,0 +1,113 @@
+package io.oscope.proxy;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * The framing between a chunked body's data (RFC 9112 section 7.1), read as it arrives: the CR LF
+ * that ends a chunk's data, then the next chunk's size line (hex digits, extensions skipped, CR LF;
+ * a bare LF is taken for CR LF). {@link RequestDecoder} and {@link ResponseReader} each keep one;
+ * it reads positions of their buffers and consumes nothing itself. Not thread-safe.
+ */
+final class ChunkLine {
+  static final int MAX_LINE_BYTES = 4096;
+
+  private enum Part { DATA_CR, DATA_LF, DIGITS, EXTENSION, SIZE_LF, DONE }
+
+  private Part part = Part.DONE;
+  private long size;
+  private int digits;
+  private int lineBytes;
+  private String problem;
+
+  /** A body's first size line comes next. */
+  void first() {
+    part = Part.DIGITS;
+    size = 0;
+    digits = 0;
+    lineBytes = 0;
+    problem = null;
+  }
+
+  /** A chunk's data was read to its end: its CR LF, then the next size line, come next. */
+  void afterData() {
+    first();
+    part = Part.DATA_CR;
+  }
+
+  /**
+   * Reads from {@code pos} to {@code end} at the most and returns where it stopped: after the size
+   * line ({@link #done()}), at {@code end} (the rest comes with the next read), or on a byte that
+   * breaks the framing ({@link #problem()}).
+   */
+  int read(ByteBuf in, int pos, int end) {
+    while (pos < end) {
+      switch (part) {
+        case DATA_CR -> {
+          byte b = in.getByte(pos++);
+          if (b == '\r') part = Part.DATA_LF;
+          else if (b == '\n') part = Part.DIGITS;
+          else return fail("chunk data longer than its size", pos);
+        }
+        case DATA_LF, SIZE_LF -> {
+          if (in.getByte(pos++) != '\n') return fail("a chunk line without its line feed", pos);
+          if (part == Part.SIZE_LF) {
+            part = Part.DONE;
+            return pos;
+          }
+          part = Part.DIGITS;
+        }
+        case DIGITS -> {
+          byte b = in.getByte(pos++);
+          int digit = Character.digit(b, 16);
+          if (digit >= 0) {
+            if (++digits > 15) return fail("a chunk size over 15 hex digits", pos);
+            size = size * 16 + digit;
+          } else if (digits == 0) {
+            return fail("a chunk without a size", pos);
+          } else if (b == ';' || b == ' ' || b == '\t') {
+            part = Part.EXTENSION;
+          } else if (b == '\r') {
+            part = Part.SIZE_LF;
+          } else if (b == '\n') {
+            part = Part.DONE;
+            return pos;
+          } else {
+            return fail("an invalid chunk size", pos);
+          }
+        }
+        case EXTENSION -> {
+          int lf = in.indexOf(pos, end, (byte) '\n');
+          lineBytes += (lf < 0 ? end : lf) - pos;
+          if (lineBytes > MAX_LINE_BYTES) return fail("a chunk line over " + MAX_LINE_BYTES + " bytes", pos);
+          if (lf < 0) return end;
+          part = Part.DONE;
+          return lf + 1;
+        }
+        case DONE -> {
+          return pos;
+        }
+      }
+    }
+    return pos;
+  }
+
+  /** Whether the size line has been read: {@link #size()} is the chunk's, 0 for the last one. */
+  boolean done() {
+    return part == Part.DONE && problem == null;
+  }
+
+  long size() {
+    return size;
+  }
+
+  /** What breaks the framing, or null. */
+  String problem() {
+    return problem;
+  }
+
+  private int fail(String what, int pos) {
+    problem = what;
+    part = Part.DONE;
+    return pos;
+  }
+}
