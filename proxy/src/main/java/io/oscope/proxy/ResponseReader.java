@@ -273,21 +273,21 @@ final class ResponseReader {
   }
 
   private void end(boolean reusable) {
-    Listener heard = listener;
-    listener = null;
-    state = State.IDLE;
-    gatheredPayload = 0;
-    generation++;
-    heard.end(reusable);
+    lastHeard().end(reusable);
   }
 
   private void fail(IOException problem) {
+    lastHeard().failed(problem);
+  }
+
+  /** The response is over: the listener, which hears of it last, then nobody. */
+  private Listener lastHeard() {
     Listener heard = listener;
     listener = null;
     state = State.IDLE;
     gatheredPayload = 0;
     generation++;
-    heard.failed(problem);
+    return heard;
   }
 
   private void discardPartialHead() {
