@@ -56,8 +56,8 @@ final class Forwarder implements AutoCloseable {
       }
     }
     return new Forwarding(this, client, front, request, route, exchange, router.table(),
-        new Forwarding.Request(request.hasBody(), request.chunked(), request.keepAlive(), request.expectsContinue(),
-            swapServiceToken, signature));
+        swapServiceToken || signature != null ? new Forwarding.TokenValidation(swapServiceToken, signature)
+            : Forwarding.TokenValidation.NONE);
   }
 
   HeaderRules rules() {

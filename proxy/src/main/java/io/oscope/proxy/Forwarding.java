@@ -52,12 +52,8 @@ final class Forwarding implements ResponseReader.Listener {
   private final Route route;
   private final Exchange exchange;
   private final RouteTable table;
-  private final boolean chunked;
   private final String peerSignature;
-  private final boolean hasBody;
   private final boolean swapServiceToken;
-  private final boolean clientKeepAlive;
-  private final boolean expectsContinue;
 
   /** Addresses tried: an immutable one-element set for the first try, a HashSet once retried. */
   private Set<HostPort> tried = Set.of();
@@ -90,21 +86,19 @@ final class Forwarding implements ResponseReader.Listener {
   }
 
   /**
-   * What the forwarder read of the client's request.
+   * What the token exchange decided for a request: both false and null for all but token
+   * validation calls between peers.
    *
-   * @param hasBody whether a body follows the head
-   * @param chunked whether that body goes upstream chunked (the client sent it so)
-   * @param keepAlive whether the client keeps the connection open after the response
-   * @param expectsContinue whether the client waits for {@code 100 Continue} before the body
    * @param swapServiceToken whether this is a peer's validation call whose service token is swapped
    * @param peerSignature the signature of a validation call sent to a peer, or null
    */
-  record Request(boolean hasBody, boolean chunked, boolean keepAlive, boolean expectsContinue, boolean swapServiceToken,
-      String peerSignature) {}
+  record TokenValidation(boolean swapServiceToken, String peerSignature) {
+    static final TokenValidation NONE = new TokenValidation(false, null);
+  }
 
   /** {@code request} is the client's; {@code table} the one its route was decided with. */
   Forwarding(Forwarder shared, ClientConnection client, ChannelHandlerContext front, RequestHead request, Route route,
-      Exchange exchange, RouteTable table, Request said) {
+      Exchange exchange, RouteTable table, TokenValidation validation) {
     this.shared = shared;
     this.client = client;
     this.front = front;
@@ -112,13 +106,9 @@ final class Forwarding implements ResponseReader.Listener {
     this.route = route;
     this.exchange = exchange;
     this.table = table;
-    this.hasBody = said.hasBody();
-    this.chunked = said.chunked();
-    this.peerSignature = said.peerSignature();
-    this.swapServiceToken = said.swapServiceToken();
-    this.clientKeepAlive = said.keepAlive();
-    this.requestReceived = !hasBody;
-    this.expectsContinue = said.expectsContinue();
+    this.peerSignature = validation.peerSignature();
+    this.swapServiceToken = validation.swapServiceToken();
+    this.requestReceived = !request.hasBody();
   }
 
   Exchange exchange() {
@@ -127,7 +117,7 @@ final class Forwarding implements ResponseReader.Listener {
 
   /** Whether the client connection may read on: not while a request body waits for its upstream. */
   boolean wantsClientReads() {
-    return !hasBody || requestReceived || (upstream != null && upstream.channel().isWritable());
+    return !request.hasBody() || requestReceived || (upstream != null && upstream.channel().isWritable());
   }
 
   void start() {
@@ -190,14 +180,14 @@ final class Forwarding implements ResponseReader.Listener {
     Channel channel = handler.channel();
     String target = route.toPeer() ? route.absoluteUri() : route.pathAndQuery();
     ByteBuf head = channel.alloc().buffer(HEAD_BUFFER_BYTES);
-    shared.rules().writeUpstreamHead(head, request, target, route, table, exchange.client, chunked,
+    shared.rules().writeUpstreamHead(head, request, target, route, table, exchange.client, request.chunked(),
         serviceToken == null && peerSignature == null ? null : new HeaderRules.ExchangeHeaders(serviceToken, peerSignature));
     channel.write(head, channel.voidPromise());
-    if (!hasBody) {
+    if (!request.hasBody()) {
       requestWritten();
       return;
     }
-    if (expectsContinue) {
+    if (request.expectsContinue()) {
       front.writeAndFlush(Unpooled.wrappedBuffer(CONTINUE), front.voidPromise());
     }
     if (pending != null) {
@@ -289,9 +279,9 @@ final class Forwarding implements ResponseReader.Listener {
   /** Writes a part of the request body upstream, in a chunk if it goes chunked; or its end. */
   private void send(Channel channel, Object part) {
     if (part instanceof ByteBuf data) {
-      if (chunked) writeChunk(channel, channel.alloc(), data);
+      if (request.chunked()) writeChunk(channel, channel.alloc(), data);
       else channel.write(data, channel.voidPromise());
-    } else if (chunked) {
+    } else if (request.chunked()) {
       byte[] trailers = ((RequestDecoder.End) part).trailers();
       ByteBuf end = channel.alloc().buffer(5 + trailers.length);
       end.writeByte('0').writeBytes(CRLF).writeBytes(trailers).writeBytes(CRLF);
@@ -373,7 +363,7 @@ final class Forwarding implements ResponseReader.Listener {
   }
 
   private boolean keepAlive() {
-    return clientKeepAlive && client.keepAlive();
+    return request.keepAlive() && client.keepAlive();
   }
 
   /** A part of the response body from the upstream. */
@@ -485,7 +475,7 @@ final class Forwarding implements ResponseReader.Listener {
     if (cause instanceof ConnectException) return true;
     // Closed or reset before any response byte: safe to send again only if sending twice is.
     // A TLS failure is not a stale connection: the next try would fail alike.
-    return cause instanceof IOException && !(cause instanceof SSLException) && !hasBody && IDEMPOTENT.contains(request.method());
+    return cause instanceof IOException && !(cause instanceof SSLException) && !request.hasBody() && IDEMPOTENT.contains(request.method());
   }
 
   /** Ends the current try for the balancer, once. */
