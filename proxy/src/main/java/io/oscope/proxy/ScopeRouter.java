@@ -73,9 +73,7 @@ final class ScopeRouter {
       throw new ProxyException(new ProxyError.ServiceNotInCloud(type, match.iface().label(), cloud), type);
     }
     if (destination instanceof Destination.Local local) {
-      String host = request.value(RequestHead.HOST);
-      return new Route(type, cloud, local.backend(), target.pathAndQuery(),
-          host != null ? host : target.authority(), null, complete);
+      return new Route(type, cloud, local.backend(), target.pathAndQuery(), hostOf(target, request), null, complete);
     }
     Destination.Remote remote = (Destination.Remote) destination;
     String path = remote.url().path() + match.remainder(target.pathAndQuery());
@@ -99,8 +97,7 @@ final class ScopeRouter {
     if (!table.isDestination(key) && !allowed.contains(key)) {
       throw new ProxyException(new ProxyError.ForbiddenDestination(target.authority()));
     }
-    String host = request.value(RequestHead.HOST);
-    return new Route(null, null, Pool.of(address), target.pathAndQuery(), host != null ? host : target.authority(), null, null);
+    return new Route(null, null, Pool.of(address), target.pathAndQuery(), hostOf(target, request), null, null);
   }
 
   /**
@@ -152,6 +149,16 @@ final class ScopeRouter {
     } catch (MalformedScopeException e) {
       throw new ProxyException(new ProxyError.MalformedScope(source, e.getMessage()));
     }
+  }
+
+  /**
+   * The {@code Host} to send: the client's, else the target's authority. For an origin-form target
+   * the authority is the {@code Host} already read, so it is not looked up again.
+   */
+  private static String hostOf(RequestTarget target, RequestHead request) {
+    if (!target.absoluteForm()) return target.authority();
+    String host = request.value(RequestHead.HOST);
+    return host != null ? host : target.authority();
   }
 
   static String pathOnly(String pathAndQuery) {
