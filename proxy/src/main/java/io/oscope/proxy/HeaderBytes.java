@@ -57,15 +57,6 @@ final class HeaderBytes {
     return true;
   }
 
-  /** Whether the bytes are a field value: visible characters, spaces, tabs, obs-text; no control characters. */
-  static boolean isValue(byte[] bytes, int from, int to) {
-    for (int i = from; i < to; i++) {
-      byte b = bytes[i];
-      if (b >= 0 && b < ' ' && b != '\t' || b == 0x7f) return false;
-    }
-    return true;
-  }
-
   /** {@link #fieldLine}: the line read was the empty one that ends the section. */
   static final int SECTION_END = -1;
   /** {@link #fieldLine}: the line starts with a space or tab (obsolete line folding). */
@@ -140,18 +131,6 @@ final class HeaderBytes {
       }
     }
     return -1;
-  }
-
-  /** The end of the line starting at {@code from}, before its CR LF (or bare LF); -1 if it has no LF. */
-  static int lineEnd(byte[] bytes, int from, int end) {
-    int lf = indexOf(bytes, from, end, (byte) '\n');
-    if (lf < 0) return -1;
-    return lf > from && bytes[lf - 1] == '\r' ? lf - 1 : lf;
-  }
-
-  /** Whether the non-empty line at {@code line} continues the previous one (obsolete line folding). */
-  static boolean folded(byte[] bytes, int line, int lineEnd) {
-    return lineEnd > line && (bytes[line] == ' ' || bytes[line] == '\t');
   }
 
   /** The start of the line after the one ending (before its CR LF) at {@code lineEnd}. */

@@ -2,10 +2,8 @@ package io.oscope.proxy;
 
 import static io.oscope.proxy.HeaderBytes.add;
 import static io.oscope.proxy.HeaderBytes.ascii;
-import static io.oscope.proxy.HeaderBytes.folded;
 import static io.oscope.proxy.HeaderBytes.indexOf;
 import static io.oscope.proxy.HeaderBytes.is;
-import static io.oscope.proxy.HeaderBytes.isValue;
 import static io.oscope.proxy.HeaderBytes.next;
 import static io.oscope.proxy.HeaderBytes.sameIgnoringCase;
 
@@ -110,7 +108,8 @@ final class ResponseHead {
     boolean chunked = false;
     boolean close = false;
     boolean keepAliveToken = false;
-    int lineEnd = lineEnd(buffer, start, end);
+    int lineEnd = HeaderBytes.valueEnd(buffer, start, end); // control characters refused with the line's end
+    if (lineEnd < 0) throw invalid("an invalid status line");
     statusLine(buffer, start, lineEnd);
     int[] field = this.field;
     for (int line = next(buffer, lineEnd), nextLine; ; line = nextLine) {
@@ -210,7 +209,6 @@ final class ResponseHead {
     if (code < 100) throw invalid("status " + code);
     if (code == 101) throw invalid("101 Switching Protocols, which this proxy does not relay");
     status = code;
-    checkValue(buffer, statusStart, end);
   }
 
   private void keep(int start, int end) {
@@ -252,18 +250,6 @@ final class ResponseHead {
       case HeaderBytes.INVALID_VALUE -> "a control character in a header";
       default -> "an unterminated header line";
     };
-  }
-
-  private static void checkValue(byte[] buffer, int from, int to) throws IOException {
-    if (!isValue(buffer, from, to)) throw invalid("a control character in a header");
-  }
-
-  /** The end of the line starting at {@code from}, before its CR LF; refuses unterminated and folded lines. */
-  private static int lineEnd(byte[] buffer, int from, int end) throws IOException {
-    int lineEnd = HeaderBytes.lineEnd(buffer, from, end);
-    if (lineEnd < 0) throw invalid("an unterminated header line");
-    if (folded(buffer, from, lineEnd)) throw invalid("a folded header line");
-    return lineEnd;
   }
 
   static IOException invalid(String what) {
