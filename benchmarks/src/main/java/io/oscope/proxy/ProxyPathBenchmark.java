@@ -3,9 +3,12 @@ package io.oscope.proxy;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.oscope.bench.Requests;
+import io.oscope.http1.HeaderNames;
+import io.oscope.http1.Http1Limits;
+import io.oscope.http1.RequestHead;
+import io.oscope.http1.ResponseHead;
 import io.oscope.routes.RouteTable;
 import io.oscope.scope.ScopedToken;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -80,13 +83,13 @@ public class ProxyPathBenchmark {
   /** The client's request head read from its bytes (as {@code RequestDecoder} does once it has them all). */
   @Benchmark
   public RequestHead requestHead() {
-    return new RequestHead(requestBytes, requestBytes.length, ScopeProxy.MAX_LINE_BYTES);
+    return RequestHead.parse(requestBytes, requestBytes.length, Http1Limits.defaults());
   }
 
   /** Request target, service, scope, checks, destination: {@code ScopeRouter.route}. */
   @Benchmark
   public Route route() {
-    return router.route(RequestTarget.of(uri, request.value(RequestHead.HOST)), request);
+    return router.route(RequestTarget.of(uri, request.value(HeaderNames.HOST)), request);
   }
 
   /** The head sent upstream: the request's headers, filtered, plus the scope and forwarding headers, as bytes. */
@@ -104,11 +107,11 @@ public class ProxyPathBenchmark {
 
   /** The head sent back to the client: the upstream's head parsed, written again without hop-by-hop headers, with Via. */
   @Benchmark
-  public ByteBuf downstreamHead() throws IOException {
+  public ByteBuf downstreamHead() {
     return downstream();
   }
 
-  private ByteBuf downstream() throws IOException {
+  private ByteBuf downstream() {
     responseHead.parse(response, 0, response.writerIndex(), false);
     responseOut.clear();
     responseHead.writeTo(responseOut, rules.viaEntryBytes(), false, ResponseHead.ConnectionLine.NONE);
@@ -134,11 +137,11 @@ public class ProxyPathBenchmark {
 
   /** All of oscope's own per-request work above, together. */
   @Benchmark
-  public void perRequest(Blackhole out) throws IOException {
+  public void perRequest(Blackhole out) {
     RequestHead head = requestHead();
     Exchange exchange = new Exchange(head.method().name(), ScopeRouter.pathOnly(head.target()), "127.0.0.1", System.nanoTime());
     out.consume(rules.isLoop(head));
-    Route decided = router.route(RequestTarget.of(head.target(), head.value(RequestHead.HOST)), head);
+    Route decided = router.route(RequestTarget.of(head.target(), head.value(HeaderNames.HOST)), head);
     out.consume(upstream(head, decided));
     out.consume(downstream());
     exchange.service = decided.serviceType();

@@ -1,5 +1,7 @@
 package io.oscope.proxy;
 
+import io.oscope.http1.RequestDecoder;
+import io.oscope.http1.RequestHead;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -91,9 +93,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     } else if (message instanceof RequestDecoder.Refused refused) {
       requestDone = true;
       if (!refused.midBody()) {
-        fail(new Exchange("-", "-", clientAddress, System.nanoTime()), refused.error(), true);
+        fail(new Exchange("-", "-", clientAddress, System.nanoTime()), ProxyError.of(refused.violation()), true);
       } else if (current != null) {
-        current.requestFailed(refused.error());
+        current.requestFailed(ProxyError.of(refused.violation()));
       } else {
         ctx.close(); // the request was answered already; what follows cannot be read
       }

@@ -1,5 +1,6 @@
 package io.oscope.proxy;
 
+import io.oscope.http1.RequestHead;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.SslContext;
 import io.oscope.exchange.TokenExchange;

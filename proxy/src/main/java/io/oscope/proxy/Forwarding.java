@@ -1,5 +1,11 @@
 package io.oscope.proxy;
 
+import io.oscope.http1.HeaderNames;
+import io.oscope.http1.Http1Violation;
+import io.oscope.http1.RequestDecoder;
+import io.oscope.http1.RequestHead;
+import io.oscope.http1.ResponseHead;
+import io.oscope.http1.ResponseReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -39,9 +45,9 @@ final class Forwarding implements ResponseReader.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(Forwarding.class);
   /** The first size of the buffer of a request head; it grows for larger heads. */
   private static final int HEAD_BUFFER_BYTES = 2048;
-  private static final byte[] CRLF = HeaderBytes.ascii("\r\n");
-  private static final byte[] LAST_CHUNK = HeaderBytes.ascii("0\r\n\r\n");
-  private static final byte[] CONTINUE = HeaderBytes.ascii("HTTP/1.1 100 Continue\r\n\r\n");
+  private static final byte[] CRLF = HeaderNames.ascii("\r\n");
+  private static final byte[] LAST_CHUNK = HeaderNames.ascii("0\r\n\r\n");
+  private static final byte[] CONTINUE = HeaderNames.ascii("HTTP/1.1 100 Continue\r\n\r\n");
   private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD,
       HttpMethod.OPTIONS, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.TRACE);
 
@@ -411,7 +417,7 @@ final class Forwarding implements ResponseReader.Listener {
 
   /** The upstream's answer is not a valid HTTP response. */
   @Override
-  public void failed(IOException problem) {
+  public void failed(Http1Violation problem) {
     upstreamFailed(problem);
   }
 
@@ -530,6 +536,7 @@ final class Forwarding implements ResponseReader.Listener {
     Throwable cause = unwrap(error);
     String upstreamName = route.describeUpstream() + " " + exchange.upstream;
     if (cause instanceof ProxyException e) return e.error();
+    if (cause instanceof Http1Violation e) return new ProxyError.UpstreamUnavailable(upstreamName, "invalid response: " + e.problem());
     if (cause instanceof ConnectTimeoutException) {
       return new ProxyError.UpstreamTimeout(upstreamName, "accept the connection", shared.connectTimeout());
     }
@@ -546,7 +553,7 @@ final class Forwarding implements ResponseReader.Listener {
   /** The most telling exception in a chain: TLS and codecs wrap the one that matters. */
   private static Throwable unwrap(Throwable error) {
     for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-      if (cause instanceof ProxyException || cause instanceof ConnectException || cause instanceof ClosedBeforeResponse
+      if (cause instanceof ProxyException || cause instanceof Http1Violation || cause instanceof ConnectException || cause instanceof ClosedBeforeResponse
           || cause instanceof SSLException) {
         return cause;
       }

@@ -1,21 +1,18 @@
 package io.oscope.proxy;
 
-import static io.oscope.proxy.HeaderBytes.ascii;
-import static io.oscope.proxy.HeaderBytes.indexOf;
-import static io.oscope.proxy.HeaderBytes.skipSpaces;
+import static io.oscope.http1.HeaderNames.ascii;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.AsciiString;
 import io.oscope.exchange.PeerSignature;
+import io.oscope.http1.HeaderNames;
+import io.oscope.http1.RequestHead;
 import io.oscope.routes.RouteTable;
 import io.oscope.routes.ServiceUrl;
 import io.oscope.scope.Scope;
 import io.oscope.scope.ScopedToken;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * The seed's header rules, plus what any HTTP proxy owes: strip the scope suffix from
@@ -37,18 +34,8 @@ final class HeaderRules {
   private static final byte[] X_FORWARDED_FOR = ascii("x-forwarded-for");
   private static final byte[] X_FORWARDED_PROTO = ascii("x-forwarded-proto");
   private static final byte[] X_FORWARDED_HOST = ascii("x-forwarded-host");
-  private static final byte[] TE = ascii("te");
-  private static final byte[] VIA = ascii("via");
-  private static final byte[] HOST = RequestHead.HOST;
-  private static final byte[] EXPECT = ascii("expect");
-  private static final byte[] TRAILER = ascii("trailer");
-  private static final byte[] UPGRADE = ascii("upgrade");
-  private static final byte[] CONNECTION = ascii("connection");
-  private static final byte[] KEEP_ALIVE = ascii("keep-alive");
-  private static final byte[] PROXY_CONNECTION = ascii("proxy-connection");
-  private static final byte[] TRANSFER_ENCODING = ascii("transfer-encoding");
-  private static final byte[] PROXY_AUTHENTICATE = ascii("proxy-authenticate");
-  private static final byte[] PROXY_AUTHORIZATION = ascii("proxy-authorization");
+  private static final byte[] VIA = HeaderNames.VIA;
+  private static final byte[] HOST = HeaderNames.HOST;
   private static final String IDENTITY = "identity";
   private static final byte[] HTTP_1_1_LINE_END = ascii(" HTTP/1.1\r\n");
   private static final byte[] COLON = ascii(": ");
@@ -102,23 +89,7 @@ final class HeaderRules {
 
   /** Whether the request already passed through this proxy: a {@code Via} entry names it. */
   boolean isLoop(RequestHead request) {
-    byte[] bytes = request.bytes();
-    for (int i = request.find(VIA); i >= 0; i = request.find(VIA, i + 1)) {
-      int end = request.valueEnd(i);
-      for (int element = request.valueStart(i); element < end; ) {
-        int comma = indexOf(bytes, element, end, (byte) ',');
-        int elementEnd = comma < 0 ? end : comma;
-        // received-protocol RWS received-by [ RWS comment ]
-        int protocolEnd = skipSpaces(bytes, element, elementEnd);
-        while (protocolEnd < elementEnd && bytes[protocolEnd] != ' ' && bytes[protocolEnd] != '\t') protocolEnd++;
-        int by = skipSpaces(bytes, protocolEnd, elementEnd);
-        int byEnd = by;
-        while (byEnd < elementEnd && bytes[byEnd] != ' ' && bytes[byEnd] != '\t') byEnd++;
-        if (byEnd - by == viaNameBytes.length && Arrays.equals(bytes, by, byEnd, viaNameBytes, 0, byEnd - by)) return true;
-        element = elementEnd + 1;
-      }
-    }
-    return false;
+    return request.viaLists(viaNameBytes);
   }
 
   /**
@@ -139,14 +110,14 @@ final class HeaderRules {
     boolean service = !route.passThrough();
     boolean identity = service && IDENTITY.equals(route.serviceType());
     String serviceToken = extra == null ? null : extra.serviceToken();
-    Set<String> connectionNamed = client.connectionNamesOthers() ? connectionNamed(client) : null;
+    boolean connectionNamed = client.connectionNamesOthers();
     int host = -1;
     int via = -1;
     int forwardedFor = -1;
     boolean forwardedProto = false;
     boolean forwardedHost = false;
     for (int i = 0; i < client.count(); i++) {
-      if (connectionNamed != null && connectionNamed.contains(client.name(i).toLowerCase(Locale.ROOT))) continue;
+      if (connectionNamed && client.namedByConnection(i)) continue;
       switch (fateOf(client, i)) {
         case KEEP -> line(out, client, i, false);
         case DROP -> { }
@@ -208,13 +179,10 @@ final class HeaderRules {
    * Writes the values of the client's headers of fate {@code fate} from header {@code first} on
    * (none if -1), each followed by a comma: the proxy's own value comes last.
    */
-  private static void writeValues(ByteBuf out, RequestHead client, int first, Fate fate, Set<String> connectionNamed) {
+  private static void writeValues(ByteBuf out, RequestHead client, int first, Fate fate, boolean connectionNamed) {
     if (first < 0) return;
     for (int i = first; i < client.count(); i++) {
-      if (fateOf(client, i) != fate
-          || connectionNamed != null && connectionNamed.contains(client.name(i).toLowerCase(Locale.ROOT))) {
-        continue;
-      }
+      if (fateOf(client, i) != fate || connectionNamed && client.namedByConnection(i)) continue;
       writeValue(out, client, i, false);
       out.writeBytes(COMMA);
     }
@@ -224,42 +192,22 @@ final class HeaderRules {
   record ExchangeHeaders(String serviceToken, String peerSignature) {}
 
   private static Fate fateOf(RequestHead client, int i) {
+    if (client.isHopByHop(i)) return Fate.DROP;
     return switch (client.nameEnd(i) - client.nameStart(i)) {
-      case 2 -> client.nameIs(i, TE) ? Fate.DROP : Fate.KEEP;
       case 3 -> client.nameIs(i, VIA) ? Fate.VIA : Fate.KEEP;
       case 4 -> client.nameIs(i, HOST) ? Fate.HOST : Fate.KEEP;
-      case 6 -> client.nameIs(i, EXPECT) ? Fate.DROP : Fate.KEEP; // 100-continue is answered here
-      case 7 -> client.nameIs(i, X_SCOPE) ? Fate.SCOPE
-          : client.nameIs(i, TRAILER) || client.nameIs(i, UPGRADE) ? Fate.DROP : Fate.KEEP;
-      case 10 -> client.nameIs(i, CONNECTION) || client.nameIs(i, KEEP_ALIVE) ? Fate.DROP : Fate.KEEP;
+      case 6 -> client.nameIs(i, HeaderNames.EXPECT) ? Fate.DROP : Fate.KEEP; // 100-continue is answered here
+      case 7 -> client.nameIs(i, X_SCOPE) ? Fate.SCOPE : Fate.KEEP;
       case 12 -> client.nameIs(i, X_AUTH_TOKEN) ? Fate.AUTH_TOKEN : Fate.KEEP;
       case 13 -> client.nameIs(i, X_OSCOPE_PEER) ? Fate.DROP : Fate.KEEP; // a signature is for one hop
       case 14 -> client.nameIs(i, X_IDENTITY_URL) ? Fate.SCOPE : Fate.KEEP;
       case 15 -> client.nameIs(i, X_SUBJECT_TOKEN) ? Fate.SUBJECT_TOKEN
           : client.nameIs(i, X_FORWARDED_FOR) ? Fate.FORWARDED_FOR : Fate.KEEP;
-      case 16 -> client.nameIs(i, X_IDENTITY_CLOUD) ? Fate.SCOPE : client.nameIs(i, PROXY_CONNECTION) ? Fate.DROP
+      case 16 -> client.nameIs(i, X_IDENTITY_CLOUD) ? Fate.SCOPE
           : client.nameIs(i, X_FORWARDED_HOST) ? Fate.FORWARDED_HOST : Fate.KEEP;
-      case 17 -> client.nameIs(i, TRANSFER_ENCODING) ? Fate.DROP
-          : client.nameIs(i, X_FORWARDED_PROTO) ? Fate.FORWARDED_PROTO : Fate.KEEP;
-      case 18 -> client.nameIs(i, PROXY_AUTHENTICATE) ? Fate.DROP : Fate.KEEP;
-      case 19 -> client.nameIs(i, PROXY_AUTHORIZATION) ? Fate.DROP : Fate.KEEP;
+      case 17 -> client.nameIs(i, X_FORWARDED_PROTO) ? Fate.FORWARDED_PROTO : Fate.KEEP;
       default -> Fate.KEEP;
     };
-  }
-
-  /**
-   * The header names (lower case) the client's {@code Connection} lists besides {@code close} and
-   * {@code keep-alive}, which are hop-by-hop too.
-   */
-  private static Set<String> connectionNamed(RequestHead client) {
-    Set<String> named = new HashSet<>();
-    for (int i = client.find(CONNECTION); i >= 0; i = client.find(CONNECTION, i + 1)) {
-      for (String token : client.value(i).split(",")) {
-        String name = token.strip().toLowerCase(Locale.ROOT);
-        if (!name.isEmpty() && !name.equals("close") && !name.equals("keep-alive")) named.add(name);
-      }
-    }
-    return named;
   }
 
   /** Writes the client's header {@code i} as a line: its name as written, its value (without a scope suffix if {@code unscoped}). */

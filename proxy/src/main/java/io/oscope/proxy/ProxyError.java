@@ -1,5 +1,6 @@
 package io.oscope.proxy;
 
+import io.oscope.http1.Http1Violation;
 import java.time.Duration;
 import java.util.Set;
 
@@ -38,15 +39,17 @@ public sealed interface ProxyError {
     }
   }
 
-  /** A request that is not valid HTTP/1.1, as the decoder found it. */
-  record MalformedRequest(String problem) implements ProxyError {
-    public int status() { return 400; }
-    public String message() { return "Malformed HTTP request: " + problem; }
+  /** A request that is not valid HTTP/1.1 (400), or over one of the codec's limits (414, 431). */
+  record InvalidRequest(int status, String problem) implements ProxyError {
+    public String message() {
+      return status == 400 ? "Malformed HTTP request: " + problem
+          : Character.toUpperCase(problem.charAt(0)) + problem.substring(1);
+    }
   }
 
-  /** A request whose header section or request line exceeds the proxy's limit. */
-  record RequestTooLarge(int status, String part, int limit) implements ProxyError {
-    public String message() { return "The request's " + part + " exceeds " + limit + " bytes"; }
+  /** The error a request the codec refused gets. */
+  static ProxyError of(Http1Violation violation) {
+    return new InvalidRequest(violation.status(), violation.problem());
   }
 
   /** A request addressed to this proxy at a path where no service is published. */

@@ -1,5 +1,9 @@
 package io.oscope.proxy;
 
+import io.oscope.http1.HeaderNames;
+import io.oscope.http1.Http1Limits;
+import io.oscope.http1.RequestDecoder;
+import io.oscope.http1.RequestHead;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -54,8 +58,6 @@ import reactor.core.publisher.Mono;
 public final class ScopeProxy implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ScopeProxy.class);
   private final AccessLog access = AccessLog.configured();
-  static final int MAX_HEADER_BYTES = 64 * 1024;
-  static final int MAX_LINE_BYTES = 16 * 1024;
 
   private final ProxySettings settings;
   private final HeaderRules rules;
@@ -135,7 +137,7 @@ public final class ScopeProxy implements AutoCloseable {
             // The decoder also refuses what RFC 9112 says a proxy must not forward, such as a request
             // with both Content-Length and Transfer-Encoding (ClientConnection answers it with a 400).
             // No encoder: responses go out as bytes (ResponseHead, ClientConnection.fail).
-            channel.pipeline().addLast(new RequestDecoder(MAX_LINE_BYTES, MAX_HEADER_BYTES));
+            channel.pipeline().addLast(new RequestDecoder(Http1Limits.defaults()));
             channel.pipeline().addLast(new ClientConnection(ScopeProxy.this));
           }
         });
@@ -255,7 +257,7 @@ public final class ScopeProxy implements AutoCloseable {
     if (request.method().equals(HttpMethod.CONNECT)) {
       throw new ProxyException(new ProxyError.ConnectNotAllowed(request.target()));
     }
-    RequestTarget target = RequestTarget.of(request.target(), request.value(RequestHead.HOST));
+    RequestTarget target = RequestTarget.of(request.target(), request.value(HeaderNames.HOST));
     if (target == null) throw new ProxyException(new ProxyError.NoService("(no Host)", request.target()));
     return router.route(target, request);
   }

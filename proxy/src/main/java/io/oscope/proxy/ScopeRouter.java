@@ -1,5 +1,7 @@
 package io.oscope.proxy;
 
+import io.oscope.http1.HeaderNames;
+import io.oscope.http1.RequestHead;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.oscope.routes.Destination;
@@ -157,7 +159,7 @@ final class ScopeRouter {
    */
   private static String hostOf(RequestTarget target, RequestHead request) {
     if (!target.absoluteForm()) return target.authority();
-    String host = request.value(RequestHead.HOST);
+    String host = request.value(HeaderNames.HOST);
     return host != null ? host : target.authority();
   }
 

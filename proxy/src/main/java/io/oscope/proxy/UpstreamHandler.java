@@ -1,5 +1,7 @@
 package io.oscope.proxy;
 
+import io.oscope.http1.Http1Limits;
+import io.oscope.http1.ResponseReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -74,7 +76,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     channel = ctx.channel();
-    reader = new ResponseReader(ctx.alloc());
+    reader = new ResponseReader(ctx.alloc(), Http1Limits.defaults());
   }
 
   @Override

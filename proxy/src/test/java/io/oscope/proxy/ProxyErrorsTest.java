@@ -129,7 +129,7 @@ class ProxyErrorsTest {
             + "\r\n\r\n");
 
     assertThat(response).startsWith("HTTP/1.1 431 Request Header Fields Too Large")
-        .contains("\"message\":\"The request's header section exceeds 65536 bytes\"");
+        .contains("\"message\":\"The header section exceeds 65536 bytes\"");
   }
 
   @Test

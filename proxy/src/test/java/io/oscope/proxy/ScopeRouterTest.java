@@ -1,5 +1,6 @@
 package io.oscope.proxy;
 
+import io.oscope.http1.RequestHead;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package io.oscope.proxy;
+package io.oscope.http1;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -16,32 +16,30 @@ import java.util.List;
  * Heads wait whole in the cumulation buffer, within the limits given; the search for their end
  * goes on where the last read left it.
  */
-final class RequestDecoder extends ByteToMessageDecoder {
-  private static final int MAX_TRAILER_BYTES = 64 * 1024;
+public final class RequestDecoder extends ByteToMessageDecoder {
 
   /** The end of a request body, with the trailer lines of a chunked one (empty if none). */
-  record End(byte[] trailers) {
+  public record End(byte[] trailers) {
     static final End PLAIN = new End(new byte[0]);
   }
 
   /** A request that cannot be read: its head, or its body if {@code midBody}, broke the rules. */
-  record Refused(ProxyError error, boolean midBody) {}
+  public record Refused(Http1Violation violation, boolean midBody) {}
 
   private enum State {
     HEAD, FIXED, CHUNK_LINE, CHUNK_DATA, TRAILERS, BROKEN
   }
 
-  private final int maxLineBytes;
-  private final int maxHeaderBytes;
+  private final Http1Limits limits;
   private State state = State.HEAD;
   private long remaining;
-  private final ChunkLine chunkLine = new ChunkLine();
+  private final ChunkLine chunkLine;
   /** How far past the reader index the search for a head's end got: the start of its last incomplete line. */
   private int searched;
 
-  RequestDecoder(int maxLineBytes, int maxHeaderBytes) {
-    this.maxLineBytes = maxLineBytes;
-    this.maxHeaderBytes = maxHeaderBytes;
+  public RequestDecoder(Http1Limits limits) {
+    this.limits = limits;
+    this.chunkLine = new ChunkLine(limits.chunkLine());
   }
 
   @Override
@@ -98,13 +96,14 @@ final class RequestDecoder extends ByteToMessageDecoder {
     }
     int start = in.readerIndex();
     int end = sectionEnd(in, start + searched, in.writerIndex());
-    int firstLine = in.indexOf(start, Math.min(in.writerIndex(), start + maxLineBytes + 2), (byte) '\n');
-    if (firstLine < 0 && in.readableBytes() > maxLineBytes + 1) {
-      refuse(in, out, new ProxyError.RequestTooLarge(414, "request line", maxLineBytes));
+    int maxLine = limits.requestLine();
+    int firstLine = in.indexOf(start, Math.min(in.writerIndex(), start + maxLine + 2), (byte) '\n');
+    if (firstLine < 0 && in.readableBytes() > maxLine + 1) {
+      refuse(in, out, new Http1Violation(414, "the request line exceeds " + maxLine + " bytes"));
       return false;
     }
-    if (firstLine >= 0 && (end < 0 ? in.writerIndex() : end) - firstLine > maxHeaderBytes) {
-      refuse(in, out, new ProxyError.RequestTooLarge(431, "header section", maxHeaderBytes));
+    if (firstLine >= 0 && (end < 0 ? in.writerIndex() : end) - firstLine > limits.headerSection()) {
+      refuse(in, out, new Http1Violation(431, "the header section exceeds " + limits.headerSection() + " bytes"));
       return false;
     }
     if (end < 0) {
@@ -116,9 +115,9 @@ final class RequestDecoder extends ByteToMessageDecoder {
     in.readBytes(bytes);
     RequestHead head;
     try {
-      head = new RequestHead(bytes, bytes.length, maxLineBytes);
-    } catch (ProxyException e) {
-      refuse(in, out, e.error());
+      head = new RequestHead(bytes, bytes.length, maxLine);
+    } catch (Http1Violation e) {
+      refuse(in, out, e);
       return false;
     }
     out.add(head);
@@ -136,8 +135,8 @@ final class RequestDecoder extends ByteToMessageDecoder {
   private boolean trailers(ByteBuf in, List<Object> out) {
     int start = in.readerIndex();
     int end = sectionEnd(in, start, in.writerIndex());
-    if ((end < 0 ? in.writerIndex() : end) - start > MAX_TRAILER_BYTES) {
-      refuse(in, out, new ProxyError.RequestTooLarge(431, "trailer section", MAX_TRAILER_BYTES));
+    if ((end < 0 ? in.writerIndex() : end) - start > limits.trailerSection()) {
+      refuse(in, out, new Http1Violation(431, "the trailer section exceeds " + limits.trailerSection() + " bytes"));
       return false;
     }
     if (end < 0) return false;
@@ -147,8 +146,8 @@ final class RequestDecoder extends ByteToMessageDecoder {
       in.getBytes(start, bytes);
       try {
         last = new End(RequestHead.trailerLines(bytes, bytes.length));
-      } catch (ProxyException e) {
-        refuse(in, out, e.error());
+      } catch (Http1Violation e) {
+        refuse(in, out, e);
         return false;
       }
     }
@@ -159,11 +158,11 @@ final class RequestDecoder extends ByteToMessageDecoder {
   }
 
   private void refuse(ByteBuf in, List<Object> out, String problem) {
-    refuse(in, out, new ProxyError.MalformedRequest(problem));
+    refuse(in, out, Http1Violation.malformed(problem));
   }
 
-  private void refuse(ByteBuf in, List<Object> out, ProxyError error) {
-    out.add(new Refused(error, state != State.HEAD));
+  private void refuse(ByteBuf in, List<Object> out, Http1Violation violation) {
+    out.add(new Refused(violation, state != State.HEAD));
     state = State.BROKEN;
     in.skipBytes(in.readableBytes());
   }

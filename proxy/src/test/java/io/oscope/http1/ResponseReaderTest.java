@@ -1,4 +1,4 @@
-package io.oscope.proxy;
+package io.oscope.http1;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * arrive: every response is also cut at every position into two reads, and must read the same.
  */
 class ResponseReaderTest {
-  private static final byte[] VIA = HeaderBytes.ascii("1.1 oscope-CloudOne");
+  private static final byte[] VIA = HeaderNames.ascii("1.1 oscope-CloudOne");
 
   /** What a listener heard: the head for the client, the body parts, the end or the failure. */
   private static final class Heard implements ResponseReader.Listener {
@@ -28,7 +27,7 @@ class ResponseReaderTest {
     ResponseHead.Framing framing;
     long payloadBytes;
     Boolean reusable;
-    IOException failure;
+    Http1Violation failure;
 
     Heard(ResponseReader.Delivery delivery) {
       this.delivery = delivery;
@@ -61,7 +60,7 @@ class ResponseReaderTest {
     }
 
     @Override
-    public void failed(IOException problem) {
+    public void failed(Http1Violation problem) {
       failure = problem;
     }
 
@@ -88,7 +87,7 @@ class ResponseReaderTest {
 
   private static Heard readIn(List<String> reads, ResponseReader.Delivery delivery, boolean toHead) {
     Heard heard = new Heard(delivery);
-    ResponseReader reader = new ResponseReader(ByteBufAllocator.DEFAULT);
+    ResponseReader reader = new ResponseReader(ByteBufAllocator.DEFAULT, Http1Limits.defaults());
     reader.expect(heard, toHead);
     List<ByteBuf> buffers = new ArrayList<>();
     for (String part : reads) {
@@ -180,7 +179,7 @@ class ResponseReaderTest {
   @Test
   void aBodyWithoutLengthRunsUntilTheConnectionCloses() {
     Heard heard = new Heard(ResponseReader.Delivery.PAYLOAD);
-    ResponseReader reader = new ResponseReader(ByteBufAllocator.DEFAULT);
+    ResponseReader reader = new ResponseReader(ByteBufAllocator.DEFAULT, Http1Limits.defaults());
     reader.expect(heard, false);
     ByteBuf in = Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nsome", StandardCharsets.US_ASCII);
     reader.read(in);
@@ -191,7 +190,7 @@ class ResponseReaderTest {
     assertThat(heard.bodyText()).isEqualTo("some");
     assertThat(heard.reusable).isFalse();
 
-    ResponseReader cut = new ResponseReader(ByteBufAllocator.DEFAULT);
+    ResponseReader cut = new ResponseReader(ByteBufAllocator.DEFAULT, Http1Limits.defaults());
     Heard truncated = new Heard(ResponseReader.Delivery.AS_RECEIVED);
     cut.expect(truncated, false);
     ByteBuf partial = Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nsome", StandardCharsets.US_ASCII);
@@ -217,10 +216,10 @@ class ResponseReaderTest {
     assertThat(failure("HTTP/1.1 101 Switching Protocols\r\n\r\n")).contains("101");
     assertThat(failure("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")).contains("chunk");
     assertThat(failure("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n")).contains("longer than its size");
-    String big = "HTTP/1.1 200 OK\r\nX-Big: " + "x".repeat(ResponseReader.MAX_HEAD_BYTES) + "\r\n\r\n";
+    String big = "HTTP/1.1 200 OK\r\nX-Big: " + "x".repeat(Http1Limits.defaults().responseHead()) + "\r\n\r\n";
     for (List<String> reads : List.of(List.of(big), List.of(big.substring(0, 1000), big.substring(1000)))) {
       assertThat(readIn(reads, ResponseReader.Delivery.AS_RECEIVED, false).failure)
-          .hasMessageContaining("over " + ResponseReader.MAX_HEAD_BYTES);
+          .hasMessageContaining("over " + Http1Limits.defaults().responseHead());
     }
   }
 

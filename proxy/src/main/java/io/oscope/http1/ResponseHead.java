@@ -1,14 +1,13 @@
-package io.oscope.proxy;
+package io.oscope.http1;
 
-import static io.oscope.proxy.HeaderBytes.add;
-import static io.oscope.proxy.HeaderBytes.ascii;
-import static io.oscope.proxy.HeaderBytes.indexOf;
-import static io.oscope.proxy.HeaderBytes.is;
-import static io.oscope.proxy.HeaderBytes.next;
-import static io.oscope.proxy.HeaderBytes.sameIgnoringCase;
+import static io.oscope.http1.HeaderBytes.add;
+import static io.oscope.http1.HeaderNames.ascii;
+import static io.oscope.http1.HeaderBytes.indexOf;
+import static io.oscope.http1.HeaderBytes.is;
+import static io.oscope.http1.HeaderBytes.next;
+import static io.oscope.http1.HeaderBytes.sameIgnoringCase;
 
 import io.netty.buffer.ByteBuf;
-import java.io.IOException;
 
 /**
  * The head of one upstream response, read straight from its bytes: status, framing and
@@ -17,9 +16,9 @@ import java.io.IOException;
  * decoded into strings: the head is copied once into an array of this instance's, parsed there.
  * One instance per upstream connection, parsed anew for every response.
  */
-final class ResponseHead {
+public final class ResponseHead {
   /** How the body of a response is delimited (RFC 9112 section 6.3). */
-  enum Framing { NONE, LENGTH, CHUNKED, UNTIL_CLOSE }
+  public enum Framing { NONE, LENGTH, CHUNKED, UNTIL_CLOSE }
 
   private static final byte[] HTTP_1_1 = ascii("HTTP/1.1 ");
   private static final byte[] HTTP_1 = ascii("http/1.");
@@ -30,16 +29,6 @@ final class ResponseHead {
   private static final byte[] CLOSE_LINE = ascii("connection: close\r\n");
   private static final byte[] KEEP_ALIVE_LINE = ascii("connection: keep-alive\r\n");
 
-  private static final byte[] CONTENT_LENGTH = ascii("content-length");
-  private static final byte[] TRANSFER_ENCODING = ascii("transfer-encoding");
-  private static final byte[] CONNECTION = ascii("connection");
-  private static final byte[] VIA_NAME = ascii("via");
-  private static final byte[] CHUNKED = ascii("chunked");
-  private static final byte[] CLOSE = ascii("close");
-  private static final byte[] KEEP_ALIVE = ascii("keep-alive");
-  /** RFC 9110 7.6.1 hop-by-hop headers, plus the non-standard Proxy-Connection; Connection apart. */
-  private static final byte[][] HOP_BY_HOP = {ascii("keep-alive"), ascii("proxy-authenticate"),
-      ascii("proxy-authorization"), ascii("te"), ascii("trailer"), ascii("upgrade"), ascii("proxy-connection")};
 
   /** The head's bytes, from index 0; grown for larger heads. */
   private byte[] source = new byte[2048];
@@ -60,27 +49,25 @@ final class ResponseHead {
   /** Pairs of (start, end) of the values of the response's own Via headers. */
   private int[] via = new int[4];
   private int viaCount;
-  /** Pairs of (start, end) of header names listed in Connection, other than close and keep-alive. */
-  private int[] connectionNames = new int[4];
-  private int connectionNameCount;
+  private final FramingFields framingFields = new FramingFields(502);
 
   /** The status code. */
-  int status() {
+  public int status() {
     return status;
   }
 
   /** How the body is delimited; {@link Framing#NONE} for interim answers, HEAD answers, 204 and 304. */
-  Framing framing() {
+  public Framing framing() {
     return framing;
   }
 
   /** The body's length, for {@link Framing#LENGTH}. */
-  long contentLength() {
+  public long contentLength() {
     return contentLength;
   }
 
   /** Whether the upstream keeps the connection open after this response. */
-  boolean keepAlive() {
+  public boolean keepAlive() {
     return keepAlive;
   }
 
@@ -88,26 +75,23 @@ final class ResponseHead {
    * Parses the head in {@code buffer} from {@code start} to {@code end} (after its empty line).
    *
    * @param toHead whether the request was a HEAD, whose answer has no body whatever it says
-   * @throws IOException if the head is not a valid HTTP/1.0 or 1.1 response head
+   * @throws Http1Violation (502) if the head is not a valid HTTP/1.0 or 1.1 response head
    */
-  void parse(ByteBuf buffer, int start, int end, boolean toHead) throws IOException {
+  public void parse(ByteBuf buffer, int start, int end, boolean toHead) {
     length = end - start;
     if (source.length < length) source = new byte[Math.max(length, 2 * source.length)];
     buffer.getBytes(start, source, 0, length);
     parseSource(toHead);
   }
 
-  private void parseSource(boolean toHead) throws IOException {
+  private void parseSource(boolean toHead) {
     byte[] buffer = source;
     int start = 0;
     int end = length;
     keptCount = 0;
     viaCount = 0;
-    connectionNameCount = 0;
-    contentLength = -1;
-    boolean chunked = false;
-    boolean close = false;
-    boolean keepAliveToken = false;
+    FramingFields fields = framingFields;
+    fields.reset();
     int lineEnd = HeaderBytes.valueEnd(buffer, start, end); // control characters refused with the line's end
     if (lineEnd < 0) throw invalid("an invalid status line");
     statusLine(buffer, start, lineEnd);
@@ -116,41 +100,24 @@ final class ResponseHead {
       nextLine = HeaderBytes.fieldLine(buffer, line, end, field, 0);
       if (nextLine == HeaderBytes.SECTION_END) break;
       if (nextLine < 0) throw invalid(problem(nextLine));
-      int colon = field[1];
-      int valueStart = field[2];
-      int valueEnd = field[3];
-      int nameLength = colon - line;
-      if (is(buffer, line, nameLength, CONTENT_LENGTH)) {
-        contentLength = HeaderBytes.contentLength(buffer, valueStart, valueEnd, contentLength);
-        if (contentLength < 0) throw invalid("an invalid or conflicting Content-Length");
-        keep(line, nextLine);
-      } else if (is(buffer, line, nameLength, TRANSFER_ENCODING)) {
-        if (chunked || !is(buffer, valueStart, valueEnd - valueStart, CHUNKED)) {
-          throw invalid("a Transfer-Encoding other than chunked");
+      int nameLength = field[1] - line;
+      switch (fields.read(buffer, line, nameLength, field[2], field[3])) {
+        case FramingFields.CONTENT_LENGTH -> keep(line, nextLine);
+        case FramingFields.TRANSFER_ENCODING, FramingFields.CONNECTION -> { }
+        default -> {
+          if (is(buffer, line, nameLength, HeaderNames.VIA)) via = add(via, viaCount++, field[2], field[3]);
+          else if (!HeaderNames.isHopByHop(buffer, line, nameLength)) keep(line, nextLine);
         }
-        chunked = true;
-      } else if (is(buffer, line, nameLength, CONNECTION)) {
-        int[] token = field; // the line's positions are read already
-        for (int next = valueStart; next < valueEnd; ) {
-          next = HeaderBytes.listElement(buffer, next, valueEnd, token);
-          int length = token[1] - token[0];
-          if (is(buffer, token[0], length, CLOSE)) close = true;
-          else if (is(buffer, token[0], length, KEEP_ALIVE)) keepAliveToken = true;
-          else if (length > 0) connectionNames = add(connectionNames, connectionNameCount++, token[0], token[1]);
-        }
-      } else if (is(buffer, line, nameLength, VIA_NAME)) {
-        via = add(via, viaCount++, valueStart, valueEnd);
-      } else if (!hopByHop(buffer, line, nameLength)) {
-        keep(line, nextLine);
       }
     }
-    if (connectionNameCount > 0) dropConnectionNames();
-    if (chunked && contentLength >= 0) throw invalid("both Content-Length and Transfer-Encoding");
+    if (fields.listsOthers()) dropConnectionNames();
+    fields.finish();
+    contentLength = fields.contentLength();
     if (status < 200 || toHead || status == 204 || status == 304) framing = Framing.NONE;
-    else if (chunked) framing = Framing.CHUNKED;
+    else if (fields.chunked()) framing = Framing.CHUNKED;
     else if (contentLength >= 0) framing = Framing.LENGTH;
     else framing = Framing.UNTIL_CLOSE;
-    keepAlive = framing != Framing.UNTIL_CLOSE && (http11 ? !close : keepAliveToken);
+    keepAlive = framing != Framing.UNTIL_CLOSE && fields.keepAlive(http11);
   }
 
   /**
@@ -160,7 +127,7 @@ final class ResponseHead {
    * @param chunked whether the body goes to the client chunked
    * @param connection {@code Connection} line to add, or null
    */
-  void writeTo(ByteBuf out, byte[] viaEntry, boolean chunked, ConnectionLine connection) {
+  public void writeTo(ByteBuf out, byte[] viaEntry, boolean chunked, ConnectionLine connection) {
     out.writeBytes(HTTP_1_1);
     out.writeBytes(source, statusStart, statusLineEnd - statusStart);
     out.writeBytes(CRLF);
@@ -181,14 +148,14 @@ final class ResponseHead {
   }
 
   /** The {@code Connection} header the proxy adds to a head for the client. */
-  enum ConnectionLine { NONE, CLOSE, KEEP_ALIVE }
+  public enum ConnectionLine { NONE, CLOSE, KEEP_ALIVE }
 
   /** About as many bytes as {@link #writeTo} writes, to size its buffer. */
-  int estimatedLength(int viaEntryLength) {
+  public int estimatedLength(int viaEntryLength) {
     return length + viaEntryLength + 64;
   }
 
-  private void statusLine(byte[] buffer, int start, int end) throws IOException {
+  private void statusLine(byte[] buffer, int start, int end) {
     if (end - start < 12 || !is(buffer, start, HTTP_1.length, HTTP_1) || buffer[start + 8] != ' ') {
       throw invalid("not an HTTP/1.x status line");
     }
@@ -215,32 +182,19 @@ final class ResponseHead {
     kept = add(kept, keptCount++, start, end);
   }
 
+  /** Drops the kept lines whose names {@code Connection} lists: hop-by-hop too. */
   private void dropConnectionNames() {
     int write = 0;
     for (int i = 0; i < keptCount; i++) {
       int start = kept[2 * i];
       int end = kept[2 * i + 1];
-      int nameLength = indexOf(source, start, end, (byte) ':') - start;
-      boolean listed = false;
-      for (int n = 0; n < connectionNameCount && !listed; n++) {
-        int from = connectionNames[2 * n];
-        int to = connectionNames[2 * n + 1];
-        listed = to - from == nameLength && sameIgnoringCase(source, from, start, nameLength);
-      }
-      if (!listed) {
+      if (!framingFields.lists(source, start, indexOf(source, start, end, (byte) ':') - start)) {
         kept[2 * write] = start;
         kept[2 * write + 1] = end;
         write++;
       }
     }
     keptCount = write;
-  }
-
-  private static boolean hopByHop(byte[] buffer, int name, int length) {
-    for (byte[] hop : HOP_BY_HOP) {
-      if (is(buffer, name, length, hop)) return true;
-    }
-    return false;
   }
 
   private static String problem(int fieldLineCode) {
@@ -252,7 +206,7 @@ final class ResponseHead {
     };
   }
 
-  static IOException invalid(String what) {
-    return new IOException("invalid response: " + what);
+  static Http1Violation invalid(String what) {
+    return Http1Violation.invalidResponse(what);
   }
 }

@@ -1,10 +1,8 @@
-package io.oscope.proxy;
+package io.oscope.http1;
 
-import io.oscope.scope.Names;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -20,11 +18,20 @@ final class HeaderBytes {
   private static final long ONES = 0x0101010101010101L;
   private static final long HIGH_BITS = 0x8080808080808080L;
 
+  /** RFC 9110 section 5.6.2's tchar; the codec imports nothing of oscope, so it keeps its own table. */
+  private static final boolean[] TCHAR = new boolean[128];
+
+  static {
+    for (char c = '0'; c <= '9'; c++) TCHAR[c] = true;
+    for (char c = 'a'; c <= 'z'; c++) TCHAR[c] = true;
+    for (char c = 'A'; c <= 'Z'; c++) TCHAR[c] = true;
+    for (char c : "!#$%&'*+-.^_`|~".toCharArray()) TCHAR[c] = true;
+  }
+
   private HeaderBytes() {}
 
-  /** {@code text}'s ASCII bytes, for the constants heads are compared with and written from. */
-  static byte[] ascii(String text) {
-    return text.getBytes(StandardCharsets.US_ASCII);
+  static boolean isTokenChar(byte b) {
+    return b >= 0 && TCHAR[b];
   }
 
   /** Whether the {@code length} bytes at {@code at} are {@code lowerCase}, ignoring ASCII case. */
@@ -52,7 +59,7 @@ final class HeaderBytes {
   static boolean isToken(byte[] bytes, int from, int to) {
     if (to <= from) return false;
     for (int i = from; i < to; i++) {
-      if (!Names.isTokenChar(bytes[i])) return false;
+      if (!isTokenChar(bytes[i])) return false;
     }
     return true;
   }
@@ -99,7 +106,7 @@ final class HeaderBytes {
     for (int i = from; i < end; i++) {
       byte b = bytes[i];
       if (b == ':') return i > from ? i : -1;
-      if (!Names.isTokenChar(b)) return -1;
+      if (!isTokenChar(b)) return -1;
     }
     return -1;
   }

@@ -1,4 +1,4 @@
-package io.oscope.proxy;
+package io.oscope.http1;
 
 import io.netty.buffer.ByteBuf;
 
@@ -9,7 +9,7 @@ import io.netty.buffer.ByteBuf;
  * it reads positions of their buffers and consumes nothing itself. Not thread-safe.
  */
 final class ChunkLine {
-  static final int MAX_LINE_BYTES = 4096;
+  private final int maxLineBytes;
 
   private enum Part { DATA_CR, DATA_LF, DIGITS, EXTENSION, SIZE_LF, DONE }
 
@@ -18,6 +18,11 @@ final class ChunkLine {
   private int digits;
   private int lineBytes;
   private String problem;
+
+  /** @param maxLineBytes the longest size line with its extensions */
+  ChunkLine(int maxLineBytes) {
+    this.maxLineBytes = maxLineBytes;
+  }
 
   /** A body's first size line comes next. */
   void first() {
@@ -78,7 +83,7 @@ final class ChunkLine {
         case EXTENSION -> {
           int lf = in.indexOf(pos, end, (byte) '\n');
           lineBytes += (lf < 0 ? end : lf) - pos;
-          if (lineBytes > MAX_LINE_BYTES) return fail("a chunk line over " + MAX_LINE_BYTES + " bytes", pos);
+          if (lineBytes > maxLineBytes) return fail("a chunk line over " + maxLineBytes + " bytes", pos);
           if (lf < 0) return end;
           part = Part.DONE;
           return lf + 1;

@@ -1,8 +1,7 @@
-package io.oscope.proxy;
+package io.oscope.http1;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.io.IOException;
 
 /**
  * Reads the HTTP/1.x responses of one upstream connection from the bytes as they arrive, and hands
@@ -14,12 +13,10 @@ import java.io.IOException;
  * <p>Interim answers (1xx) are read and dropped: the client got its own {@code 100 Continue}.
  * Not thread-safe: used on the connection's event loop only.
  */
-final class ResponseReader {
-  static final int MAX_HEAD_BYTES = 64 * 1024;
-  private static final int MAX_TRAILER_BYTES = 64 * 1024;
+public final class ResponseReader {
 
   /** How a response's body is handed to the {@link Listener}. */
-  enum Delivery {
+  public enum Delivery {
     /** The bytes as received: with a chunked body, its framing and trailers too. */
     AS_RECEIVED,
     /** The payload alone, without chunk framing or trailers. */
@@ -29,7 +26,7 @@ final class ResponseReader {
   }
 
   /** Who hears of the response awaited. */
-  interface Listener {
+  public interface Listener {
     /** A final response's head; says how its body is wanted. Valid only during the call. */
     Delivery head(ResponseHead head);
 
@@ -39,8 +36,8 @@ final class ResponseReader {
     /** The response is complete; {@code reusable}: the connection may carry another exchange. */
     void end(boolean reusable);
 
-    /** The upstream sent something that is not a valid response. */
-    void failed(IOException problem);
+    /** The upstream sent something that is not a valid response (status 502). */
+    void failed(Http1Violation problem);
   }
 
   private enum State {
@@ -54,7 +51,8 @@ final class ResponseReader {
   private State state = State.IDLE;
   private Delivery delivery;
   private long remaining;
-  private final ChunkLine chunkLine = new ChunkLine();
+  private final ChunkLine chunkLine;
+  private final Http1Limits limits;
   /** Bytes of the trailer section read so far. */
   private int lineBytes;
   /** Payload bytes in the part being gathered for {@link Delivery#AS_RECEIVED}. */
@@ -64,12 +62,14 @@ final class ResponseReader {
   /** Counts {@link #expect} and {@link #stop} calls, which a listener may make while called. */
   private int generation;
 
-  ResponseReader(ByteBufAllocator allocator) {
+  public ResponseReader(ByteBufAllocator allocator, Http1Limits limits) {
     this.allocator = allocator;
+    this.limits = limits;
+    this.chunkLine = new ChunkLine(limits.chunkLine());
   }
 
   /** The next bytes are the answer to a request: {@code toHead} if it was a HEAD. */
-  void expect(Listener listener, boolean toHead) {
+  public void expect(Listener listener, boolean toHead) {
     discardPartialHead();
     generation++;
     this.listener = listener;
@@ -78,7 +78,7 @@ final class ResponseReader {
   }
 
   /** No answer is awaited any more: the listener hears nothing more. */
-  void stop() {
+  public void stop() {
     discardPartialHead();
     generation++;
     listener = null;
@@ -86,7 +86,7 @@ final class ResponseReader {
   }
 
   /** Whether a response is awaited or being read. */
-  boolean busy() {
+  public boolean busy() {
     return state != State.IDLE;
   }
 
@@ -94,14 +94,14 @@ final class ResponseReader {
    * The upstream closed the connection: ends a body that runs until then, and returns true; false
    * if the response was not complete.
    */
-  boolean closed() {
+  public boolean closed() {
     if (state != State.UNTIL_CLOSE) return false;
     end(false);
     return true;
   }
 
   /** Reads {@code in} (which the caller releases). Bytes after a complete response are not read. */
-  void read(ByteBuf in) {
+  public void read(ByteBuf in) {
     if (state == State.IDLE) return;
     ByteBuf input = in;
     if (partialHead != null) {
@@ -131,9 +131,10 @@ final class ResponseReader {
       switch (state) {
         case HEAD -> {
           int headEnd = headEnd(input, pos, end);
-          if (headEnd < 0 || headEnd - pos > MAX_HEAD_BYTES) {
-            if (headEnd >= 0 || end - pos > MAX_HEAD_BYTES) {
-              fail(ResponseHead.invalid("a head over " + MAX_HEAD_BYTES + " bytes"));
+          int maxHead = limits.responseHead();
+          if (headEnd < 0 || headEnd - pos > maxHead) {
+            if (headEnd >= 0 || end - pos > maxHead) {
+              fail(ResponseHead.invalid("a head over " + maxHead + " bytes"));
             } else {
               input.readerIndex(pos); // the rest of the head comes with the next read
             }
@@ -141,7 +142,7 @@ final class ResponseReader {
           }
           try {
             head.parse(input, pos, headEnd, toHead);
-          } catch (IOException e) {
+          } catch (Http1Violation e) {
             fail(e);
             return;
           }
@@ -207,7 +208,7 @@ final class ResponseReader {
         case TRAILER_LINE -> {
           int lf = input.indexOf(pos, end, (byte) '\n');
           lineBytes += (lf < 0 ? end : lf) - pos;
-          if (lineBytes > MAX_TRAILER_BYTES) {
+          if (lineBytes > limits.trailerSection()) {
             fail(ResponseHead.invalid("trailers too long"));
             return;
           }
@@ -276,7 +277,7 @@ final class ResponseReader {
     lastHeard().end(reusable);
   }
 
-  private void fail(IOException problem) {
+  private void fail(Http1Violation problem) {
     lastHeard().failed(problem);
   }
 

@@ -1,10 +1,10 @@
-package io.oscope.proxy;
+package io.oscope.http1;
 
-import static io.oscope.proxy.HeaderBytes.ascii;
-import static io.oscope.proxy.HeaderBytes.indexOf;
-import static io.oscope.proxy.HeaderBytes.is;
-import static io.oscope.proxy.HeaderBytes.isToken;
-import static io.oscope.proxy.HeaderBytes.next;
+import static io.oscope.http1.HeaderNames.ascii;
+import static io.oscope.http1.HeaderBytes.indexOf;
+import static io.oscope.http1.HeaderBytes.is;
+import static io.oscope.http1.HeaderBytes.isToken;
+import static io.oscope.http1.HeaderBytes.next;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpMethod;
@@ -21,15 +21,7 @@ import java.util.Arrays;
  * {@code Transfer-Encoding}, a transfer coding other than chunked, conflicting lengths, more than
  * one {@code Host}, folded lines, control characters, names that are not tokens.
  */
-final class RequestHead {
-  static final byte[] HOST = ascii("host");
-  private static final byte[] CONTENT_LENGTH = ascii("content-length");
-  private static final byte[] TRANSFER_ENCODING = ascii("transfer-encoding");
-  private static final byte[] CONNECTION = ascii("connection");
-  private static final byte[] EXPECT = ascii("expect");
-  private static final byte[] CHUNKED = ascii("chunked");
-  private static final byte[] CLOSE = ascii("close");
-  private static final byte[] KEEP_ALIVE = ascii("keep-alive");
+public final class RequestHead {
   private static final byte[] CONTINUE = ascii("100-continue");
   private static final byte[] HTTP_1 = ascii("HTTP/1.");
   private static final HttpMethod[] KNOWN = {HttpMethod.GET, HttpMethod.PUT, HttpMethod.POST, HttpMethod.HEAD,
@@ -48,18 +40,19 @@ final class RequestHead {
   private final boolean chunked;
   private final boolean keepAlive;
   private final boolean expectsContinue;
-  private final boolean connectionNamesOthers;
+  /** The framing fields, kept for the names {@code Connection} lists; null when it lists none. */
+  private final FramingFields connectionListed;
 
   /**
    * Parses the head in {@code bytes} from 0 to {@code length}: the request line to the empty line.
    *
-   * @throws ProxyException with a 400 or 414 error if it is not a head this proxy passes on
+   * @throws Http1Violation (400 or 414) if it is not a head this proxy passes on
    */
   RequestHead(byte[] bytes, int length, int maxLineBytes) {
     this.bytes = bytes;
     int lineEnd = HeaderBytes.valueEnd(bytes, 0, length);
     if (lineEnd < 0) throw malformed("an invalid request line");
-    if (lineEnd > maxLineBytes) throw new ProxyException(new ProxyError.RequestTooLarge(414, "request line", maxLineBytes));
+    if (lineEnd > maxLineBytes) throw new Http1Violation(414, "the request line exceeds " + maxLineBytes + " bytes");
     int space = indexOf(bytes, 0, lineEnd, (byte) ' ');
     if (space <= 0 || !isToken(bytes, 0, space)) throw malformed("an invalid method");
     methodEnd = space;
@@ -79,11 +72,7 @@ final class RequestHead {
 
     int[] found = new int[4 * 16];
     int n = 0;
-    long bodyLength = -1;
-    boolean isChunked = false;
-    boolean close = false;
-    boolean keepAliveToken = false;
-    boolean otherNames = false;
+    FramingFields framing = new FramingFields(400);
     boolean expects = false;
     boolean host = false;
     for (int next = next(bytes, lineEnd); ; n++) {
@@ -91,148 +80,159 @@ final class RequestHead {
       next = fieldLine(bytes, next, length, found, 4 * n, "header");
       if (next < 0) break; // the empty line
       int line = found[4 * n];
-      int colon = found[4 * n + 1];
+      int nameLength = found[4 * n + 1] - line;
       int valueStart = found[4 * n + 2];
       int valueEnd = found[4 * n + 3];
-      int nameLength = colon - line;
-      switch (nameLength) {
-        case 4 -> {
-          if (is(bytes, line, nameLength, HOST)) {
-            if (host) throw malformed("more than one Host header");
-            host = true;
-          }
-        }
-        case 6 -> {
-          if (is(bytes, line, nameLength, EXPECT)) expects = is(bytes, valueStart, valueEnd - valueStart, CONTINUE);
-        }
-        case 10 -> {
-          if (is(bytes, line, nameLength, CONNECTION)) {
-            int[] token = new int[2];
-            for (int at = valueStart; at < valueEnd; ) {
-              at = HeaderBytes.listElement(bytes, at, valueEnd, token);
-              int tokenLength = token[1] - token[0];
-              if (is(bytes, token[0], tokenLength, CLOSE)) close = true;
-              else if (is(bytes, token[0], tokenLength, KEEP_ALIVE)) keepAliveToken = true;
-              else if (tokenLength > 0) otherNames = true;
-            }
-          }
-        }
-        case 14 -> {
-          if (is(bytes, line, nameLength, CONTENT_LENGTH)) {
-            bodyLength = HeaderBytes.contentLength(bytes, valueStart, valueEnd, bodyLength);
-            if (bodyLength < 0) throw malformed("an invalid or conflicting Content-Length");
-          }
-        }
-        case 17 -> {
-          if (is(bytes, line, nameLength, TRANSFER_ENCODING)) {
-            if (isChunked || !is(bytes, valueStart, valueEnd - valueStart, CHUNKED)) {
-              throw malformed("a Transfer-Encoding other than chunked");
-            }
-            isChunked = true;
-          }
-        }
-        default -> { }
+      if (framing.read(bytes, line, nameLength, valueStart, valueEnd) != FramingFields.OTHER) continue;
+      if (nameLength == 4 && is(bytes, line, nameLength, HeaderNames.HOST)) {
+        if (host) throw malformed("more than one Host header");
+        host = true;
+      } else if (nameLength == 6 && is(bytes, line, nameLength, HeaderNames.EXPECT)) {
+        expects = is(bytes, valueStart, valueEnd - valueStart, CONTINUE);
       }
     }
-    if (isChunked && bodyLength >= 0) throw malformed("both Content-Length and Transfer-Encoding");
-    if (isChunked && !http11) throw malformed("Transfer-Encoding in an HTTP/1.0 request");
+    framing.finish();
+    if (framing.chunked() && !http11) throw malformed("Transfer-Encoding in an HTTP/1.0 request");
     fields = found;
     count = n;
-    contentLength = bodyLength;
-    chunked = isChunked;
-    keepAlive = http11 ? !close : keepAliveToken && !close;
+    contentLength = framing.contentLength();
+    chunked = framing.chunked();
+    keepAlive = framing.keepAlive(http11);
     expectsContinue = expects && http11;
-    connectionNamesOthers = otherNames;
+    connectionListed = framing.listsOthers() ? framing : null;
+  }
+
+  /**
+   * Parses the head in {@code bytes} from 0 to {@code length}, as {@link RequestDecoder} does.
+   *
+   * @throws Http1Violation (400 or 414) if it is not a head this proxy passes on
+   */
+  public static RequestHead parse(byte[] bytes, int length, Http1Limits limits) {
+    return new RequestHead(bytes, length, limits.requestLine());
   }
 
   /** Parses {@code text} (ISO-8859-1), for tests and benchmarks. */
-  static RequestHead of(String text) {
+  public static RequestHead of(String text) {
     byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
-    return new RequestHead(bytes, bytes.length, ScopeProxy.MAX_LINE_BYTES);
+    return new RequestHead(bytes, bytes.length, Http1Limits.defaults().requestLine());
   }
 
-  HttpMethod method() {
+  public HttpMethod method() {
     return method;
   }
 
   /** The request target as written: a path and query, or an absolute URI. */
-  String target() {
+  public String target() {
     return target;
   }
 
   /** HTTP/1.1, else HTTP/1.0. */
-  boolean http11() {
+  public boolean http11() {
     return http11;
   }
 
   /** Whether a body follows: chunked, or a Content-Length other than 0. */
-  boolean hasBody() {
+  public boolean hasBody() {
     return chunked || contentLength > 0;
   }
 
   /** The body's length, or -1 when it is chunked or absent. */
-  long contentLength() {
+  public long contentLength() {
     return contentLength;
   }
 
-  boolean chunked() {
+  public boolean chunked() {
     return chunked;
   }
 
   /** Whether the client keeps the connection open after the response (RFC 9112 section 9.3). */
-  boolean keepAlive() {
+  public boolean keepAlive() {
     return keepAlive;
   }
 
   /** Whether an HTTP/1.1 client waits for {@code 100 Continue} before sending the body. */
-  boolean expectsContinue() {
+  public boolean expectsContinue() {
     return expectsContinue;
   }
 
   /** Whether {@code Connection} names headers besides close and keep-alive (hop-by-hop too). */
-  boolean connectionNamesOthers() {
-    return connectionNamesOthers;
+  public boolean connectionNamesOthers() {
+    return connectionListed != null;
+  }
+
+  /** Whether header {@code header} is one that {@code Connection} names: hop-by-hop, not forwarded. */
+  public boolean namedByConnection(int header) {
+    int start = nameStart(header);
+    return connectionListed != null && connectionListed.lists(bytes, start, nameEnd(header) - start);
+  }
+
+  /** Whether header {@code header} is hop-by-hop by its name (RFC 9110 section 7.6.1). */
+  public boolean isHopByHop(int header) {
+    int start = nameStart(header);
+    return HeaderNames.isHopByHop(bytes, start, nameEnd(header) - start);
+  }
+
+  /**
+   * Whether a {@code Via} header lists {@code receivedBy} (compared exactly) as an intermediary:
+   * {@code received-protocol RWS received-by [RWS comment]}, elements separated by commas.
+   */
+  public boolean viaLists(byte[] receivedBy) {
+    for (int i = find(HeaderNames.VIA); i >= 0; i = find(HeaderNames.VIA, i + 1)) {
+      int end = valueEnd(i);
+      for (int element = valueStart(i); element < end; ) {
+        int comma = indexOf(bytes, element, end, (byte) ',');
+        int elementEnd = comma < 0 ? end : comma;
+        int protocolEnd = HeaderBytes.skipSpaces(bytes, element, elementEnd);
+        while (protocolEnd < elementEnd && bytes[protocolEnd] != ' ' && bytes[protocolEnd] != '\t') protocolEnd++;
+        int by = HeaderBytes.skipSpaces(bytes, protocolEnd, elementEnd);
+        int byEnd = by;
+        while (byEnd < elementEnd && bytes[byEnd] != ' ' && bytes[byEnd] != '\t') byEnd++;
+        if (Arrays.equals(bytes, by, byEnd, receivedBy, 0, receivedBy.length)) return true;
+        element = elementEnd + 1;
+      }
+    }
+    return false;
   }
 
   /** The number of header lines. */
-  int count() {
+  public int count() {
     return count;
   }
 
   /** The bytes the head was read from; positions below index into them. Not to be modified. */
-  byte[] bytes() {
+  public byte[] bytes() {
     return bytes;
   }
 
-  int nameStart(int header) {
+  public int nameStart(int header) {
     return fields[4 * header];
   }
 
-  int nameEnd(int header) {
+  public int nameEnd(int header) {
     return fields[4 * header + 1];
   }
 
-  int valueStart(int header) {
+  public int valueStart(int header) {
     return fields[4 * header + 2];
   }
 
-  int valueEnd(int header) {
+  public int valueEnd(int header) {
     return fields[4 * header + 3];
   }
 
   /** Whether header {@code header}'s name is {@code lowerCase}, ignoring case. */
-  boolean nameIs(int header, byte[] lowerCase) {
+  public boolean nameIs(int header, byte[] lowerCase) {
     int start = fields[4 * header];
     return is(bytes, start, fields[4 * header + 1] - start, lowerCase);
   }
 
   /** The index of the first header named {@code lowerCase}, or -1. */
-  int find(byte[] lowerCase) {
+  public int find(byte[] lowerCase) {
     return find(lowerCase, 0);
   }
 
   /** The index of the first header named {@code lowerCase} from index {@code from} on, or -1. */
-  int find(byte[] lowerCase, int from) {
+  public int find(byte[] lowerCase, int from) {
     for (int i = from; i < count; i++) {
       if (nameIs(i, lowerCase)) return i;
     }
@@ -240,25 +240,25 @@ final class RequestHead {
   }
 
   /** The first value of the header named {@code lowerCase}, or null. */
-  String value(byte[] lowerCase) {
+  public String value(byte[] lowerCase) {
     int i = find(lowerCase);
     return i < 0 ? null : value(i);
   }
 
   /** Header {@code header}'s value, its bytes as ISO-8859-1 characters. */
-  String value(int header) {
+  public String value(int header) {
     int start = valueStart(header);
     return new String(bytes, start, valueEnd(header) - start, StandardCharsets.ISO_8859_1);
   }
 
   /** Header {@code header}'s name as the client wrote it. */
-  String name(int header) {
+  public String name(int header) {
     int start = nameStart(header);
     return new String(bytes, start, nameEnd(header) - start, StandardCharsets.ISO_8859_1);
   }
 
   /** Writes the method as the client did. */
-  void writeMethod(ByteBuf out) {
+  public void writeMethod(ByteBuf out) {
     out.writeBytes(bytes, 0, methodEnd);
   }
 
@@ -274,7 +274,7 @@ final class RequestHead {
    * The trailer section of a chunked body, {@code length} bytes of {@code bytes} up to its empty
    * line, checked as header lines are and written again as {@code name: value} lines.
    *
-   * @throws ProxyException with a 400 error if a line is not a valid header line
+   * @throws Http1Violation (400) if a line is not a valid header line
    */
   static byte[] trailerLines(byte[] bytes, int length) {
     byte[] out = new byte[2 * length]; // a line grows by at most a space and a CR
@@ -311,7 +311,7 @@ final class RequestHead {
     };
   }
 
-  static ProxyException malformed(String problem) {
-    return new ProxyException(new ProxyError.MalformedRequest(problem));
+  private static Http1Violation malformed(String problem) {
+    return Http1Violation.malformed(problem);
   }
 }

@@ -1,4 +1,4 @@
-package io.oscope.proxy;
+package io.oscope.http1;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
