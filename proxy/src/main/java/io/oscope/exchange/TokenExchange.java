@@ -2,7 +2,9 @@ package io.oscope.exchange;
 
 import io.netty.handler.codec.http.HttpMethod;
 import java.time.Clock;
+import java.time.Duration;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 
 /**
  * Cross-cloud token validation without patching services. A service of cloud B validates a user
@@ -12,23 +14,40 @@ import reactor.netty.http.client.HttpClient;
  * replaces B's service token with a token of its own service account on A's Keystone. Nothing else
  * is rewritten, and calls without a valid signature pass untouched.
  */
-public final class TokenExchange {
+public final class TokenExchange implements AutoCloseable {
   private static final String AUTH_TOKENS = "/auth/tokens";
 
   private final String cloud;
   private final PeerSignature signature;
   private final ServiceTokens tokens;
+  /** The connections to Keystone this exchange made for itself, or null. */
+  private final ConnectionProvider connections;
 
-  private TokenExchange(String cloud, PeerSignature signature, ServiceTokens tokens) {
+  private TokenExchange(String cloud, PeerSignature signature, ServiceTokens tokens, ConnectionProvider connections) {
     this.cloud = cloud;
     this.signature = signature;
     this.tokens = tokens;
+    this.connections = connections;
+  }
+
+  /**
+   * The exchange of the proxy of {@code cloud}, with connections of its own to Keystone, which it
+   * calls rarely (a service token lasts hours): reactor-netty's client and a small pool, apart from
+   * the forwarding path.
+   */
+  public static TokenExchange start(String cloud, PeerTrust trust, Duration maxIdle, Duration responseTimeout) {
+    ConnectionProvider connections = ConnectionProvider.builder("oscope-keystone").maxConnections(8)
+        .maxIdleTime(maxIdle).build();
+    HttpClient client = HttpClient.create(connections).responseTimeout(responseTimeout);
+    Clock clock = Clock.systemUTC();
+    ServiceTokens tokens = trust.credentials() == null ? null : new ServiceTokens(trust.credentials(), client, clock);
+    return new TokenExchange(cloud, PeerSignature.of(trust.secret(), clock), tokens, connections);
   }
 
   /** The exchange of the proxy of {@code cloud}; {@code client} fetches its service token. */
   public static TokenExchange of(String cloud, PeerTrust trust, HttpClient client, Clock clock) {
     ServiceTokens tokens = trust.credentials() == null ? null : new ServiceTokens(trust.credentials(), client, clock);
-    return new TokenExchange(cloud, PeerSignature.of(trust.secret(), clock), tokens);
+    return new TokenExchange(cloud, PeerSignature.of(trust.secret(), clock), tokens, null);
   }
 
   /** Whether a call is a token validation: {@code GET} or {@code HEAD} on identity's {@code …/auth/tokens}. */
@@ -58,5 +77,11 @@ public final class TokenExchange {
   /** This proxy's service tokens; only when {@link #accepts} can be true. */
   public ServiceTokens tokens() {
     return tokens;
+  }
+
+  /** Closes the connections to Keystone that {@link #start} made. */
+  @Override
+  public void close() {
+    if (connections != null) connections.disposeLater().block(Duration.ofSeconds(5));
   }
 }

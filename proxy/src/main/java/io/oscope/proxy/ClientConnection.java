@@ -28,7 +28,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
   private static final int MAX_QUEUED = 64;
 
-  private final ScopeProxy proxy;
+  private final ProxyContext context;
+  private final RequestPipeline pipeline;
   private ChannelHandlerContext ctx;
   private String clientAddress;
   private Runnable closedMetric;
@@ -43,15 +44,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   private ScheduledFuture<?> responseTimer;
   private final Runnable responseTimerTask = this::responseTimerFired;
 
-  ClientConnection(ScopeProxy proxy) {
-    this.proxy = proxy;
+  ClientConnection(ProxyContext context, RequestPipeline pipeline) {
+    this.context = context;
+    this.pipeline = pipeline;
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     this.ctx = ctx;
     clientAddress = addressOf(ctx.channel().remoteAddress());
-    closedMetric = proxy.metrics().connectionOpened();
+    closedMetric = context.metrics().connectionOpened();
     ctx.fireChannelActive();
   }
 
@@ -63,7 +65,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     current = null;
     if (forwarding != null) {
       forwarding.clientClosed();
-      proxy.log(forwarding.exchange());
+      context.log(forwarding.exchange());
     }
     for (Object message = queued.poll(); message != null; message = queued.poll()) ReferenceCountUtil.release(message);
   }
@@ -93,7 +95,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     } else if (message instanceof RequestDecoder.Refused refused) {
       requestDone = true;
       if (!refused.midBody()) {
-        fail(new Exchange("-", "-", clientAddress, System.nanoTime()), ProxyError.of(refused.violation()), true);
+        fail(new Exchange("-", "-", clientAddress, context.ticker().nanoTime()), ProxyError.of(refused.violation()), true);
       } else if (current != null) {
         current.requestFailed(ProxyError.of(refused.violation()));
       } else {
@@ -104,11 +106,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
   private void begin(RequestHead request) {
     Exchange exchange = new Exchange(request.method().name(), ScopeRouter.pathOnly(request.target()), clientAddress,
-        System.nanoTime());
-    ScopeRouter router = proxy.router(); // one table for the whole exchange, even across a reload
-    Route route;
+        context.ticker().nanoTime());
+    ScopeRouter router = context.router(); // one table for the whole exchange, even across a reload
     try {
-      route = proxy.decide(router, request);
+      current = pipeline.prepare(router, this, ctx, request, exchange);
     } catch (ProxyException e) {
       if (e.serviceType() != null) exchange.service = e.serviceType();
       fail(exchange, e.error(), request.hasBody() || !request.keepAlive());
@@ -119,11 +120,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
       fail(exchange, new ProxyError.Internal(), true);
       return;
     }
-    if (!route.passThrough()) {
-      exchange.service = route.serviceType();
-      exchange.cloud = route.cloud();
-    }
-    current = proxy.forwarder().prepare(router, this, ctx, request, route, exchange);
     current.start();
   }
 
@@ -132,37 +128,32 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
    * if {@code close} (a request body that may follow is not read).
    */
   void fail(Exchange exchange, ProxyError error, boolean close) {
-    byte[] body = ErrorResponses.body(error);
+    boolean closing = close || context.closing();
+    byte[] body = ErrorMapper.body(error);
+    ByteBuf response = ErrorMapper.response(error, body, ctx.alloc(), context.rules().viaEntry(), closing);
     exchange.status = error.status();
     exchange.bytes = body.length;
-    proxy.countError(error);
-    boolean closing = close || proxy.closing();
-    String head = "HTTP/1.1 " + error.status() + " " + ErrorResponses.title(error.status())
-        + "\r\ncontent-type: application/json\r\ncontent-length: " + body.length
-        + "\r\nvia: " + proxy.rules().viaEntry() + (closing ? "\r\nconnection: close" : "") + "\r\n\r\n";
-    ByteBuf response = ctx.alloc().buffer(head.length() + body.length);
-    response.writeCharSequence(head, StandardCharsets.ISO_8859_1);
-    response.writeBytes(body);
+    ErrorMapper.count(error, context.metrics());
     if (closing) {
       closeAfterResponse = true;
       ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     } else {
       ctx.writeAndFlush(response, ctx.voidPromise());
     }
-    if (current == null) proxy.log(exchange);
+    if (current == null) context.log(exchange);
   }
 
   /** Whether the connection may stay open after the current response, as far as the proxy is concerned. */
   boolean keepAlive() {
-    return !proxy.closing() && !closeAfterResponse;
+    return !context.closing() && !closeAfterResponse;
   }
 
   /** {@code forwarding} is over (answered, failed or cut): logs it and serves the next request. */
   void finished(Forwarding forwarding) {
     if (current != forwarding) return;
     current = null;
-    proxy.log(forwarding.exchange());
-    if (proxy.closing() && requestDone && queued.isEmpty()) {
+    context.log(forwarding.exchange());
+    if (context.closing() && requestDone && queued.isEmpty()) {
       ctx.channel().close();
       return;
     }

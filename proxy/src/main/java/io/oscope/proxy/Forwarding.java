@@ -51,7 +51,7 @@ final class Forwarding implements ResponseReader.Listener {
   private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD,
       HttpMethod.OPTIONS, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.TRACE);
 
-  private final Forwarder shared;
+  private final ProxyContext context;
   private final ClientConnection client;
   private final ChannelHandlerContext front;
   private final RequestHead request;
@@ -82,15 +82,6 @@ final class Forwarding implements ResponseReader.Listener {
   /** Whether the response timeout runs: from the request's end until the response's. */
   private boolean awaitingResponse;
 
-  /** The upstream closed the connection before a complete response. */
-  static final class ClosedBeforeResponse extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    ClosedBeforeResponse() {
-      super("connection closed before the response");
-    }
-  }
-
   /**
    * What the token exchange decided for a request: both false and null for all but token
    * validation calls between peers.
@@ -103,9 +94,9 @@ final class Forwarding implements ResponseReader.Listener {
   }
 
   /** {@code request} is the client's; {@code table} the one its route was decided with. */
-  Forwarding(Forwarder shared, ClientConnection client, ChannelHandlerContext front, RequestHead request, Route route,
+  Forwarding(ProxyContext context, ClientConnection client, ChannelHandlerContext front, RequestHead request, Route route,
       Exchange exchange, RouteTable table, TokenValidation validation) {
-    this.shared = shared;
+    this.context = context;
     this.client = client;
     this.front = front;
     this.request = request;
@@ -131,7 +122,7 @@ final class Forwarding implements ResponseReader.Listener {
   }
 
   private void next(Throwable previous) {
-    Member picked = shared.balancer().pick(route.upstream(), tried);
+    Member picked = context.balancer().pick(route.upstream(), tried);
     if (picked == null) {
       fail(previous != null ? previous
           : new ProxyException(new ProxyError.NoHealthyUpstream(route.describeUpstream(), route.upstream().toString())));
@@ -146,7 +137,7 @@ final class Forwarding implements ResponseReader.Listener {
   }
 
   private void withFreshServiceToken() {
-    shared.tokenExchange().tokens().current().subscribe(
+    context.tokenExchange().tokens().current().subscribe(
         token -> front.executor().execute(() -> {
           if (finished) return;
           serviceToken = token;
@@ -158,11 +149,11 @@ final class Forwarding implements ResponseReader.Listener {
   }
 
   private void connect() {
-    shared.balancer().begin(member);
+    context.balancer().begin(member);
     memberEnded = false;
     problem = null;
     Future<UpstreamHandler> connection =
-        shared.upstreams().acquire(front.channel().eventLoop(), member.address(), route.upstream().tls());
+        context.upstreams().acquire(front.channel().eventLoop(), member.address(), route.upstream().tls());
     if (connection.isDone()) {
       connected(connection);
     } else {
@@ -186,7 +177,7 @@ final class Forwarding implements ResponseReader.Listener {
     Channel channel = handler.channel();
     String target = route.toPeer() ? route.absoluteUri() : route.pathAndQuery();
     ByteBuf head = channel.alloc().buffer(HEAD_BUFFER_BYTES);
-    shared.rules().writeUpstreamHead(head, request, target, route, table, exchange.client, request.chunked(),
+    context.rules().writeUpstreamHead(head, request, target, route, table, exchange.client, request.chunked(),
         serviceToken == null && peerSignature == null ? null : new HeaderRules.ExchangeHeaders(serviceToken, peerSignature));
     channel.write(head, channel.voidPromise());
     if (!request.hasBody()) {
@@ -207,9 +198,9 @@ final class Forwarding implements ResponseReader.Listener {
   private void requestWritten() {
     requestSent = true;
     upstream.channel().flush();
-    lastReadNanos = System.nanoTime();
+    lastReadNanos = context.ticker().nanoTime();
     awaitingResponse = true;
-    client.watchResponse(shared.responseTimeout().toNanos());
+    client.watchResponse(context.settings().responseTimeout().toNanos());
   }
 
   /**
@@ -218,17 +209,17 @@ final class Forwarding implements ResponseReader.Listener {
    */
   long checkTimeout() {
     if (finished || !awaitingResponse) return 0;
-    long limit = shared.responseTimeout().toNanos();
-    long quiet = System.nanoTime() - lastReadNanos;
+    long limit = context.settings().responseTimeout().toNanos();
+    long quiet = context.ticker().nanoTime() - lastReadNanos;
     if (quiet < limit) return limit - quiet;
-    problem = "no answer within " + shared.responseTimeout().toMillis() + " ms";
+    problem = "no answer within " + context.settings().responseTimeout().toMillis() + " ms";
     UpstreamHandler handler = upstream;
     upstream = null;
     if (handler != null) handler.discard();
     endAttempt();
     if (exchange.responseStarted) cutClient("no data within the response timeout");
     else fail(new ProxyException(new ProxyError.UpstreamTimeout(
-        route.describeUpstream() + " " + member.address(), "answer", shared.responseTimeout())));
+        route.describeUpstream() + " " + member.address(), "answer", context.settings().responseTimeout())));
     return 0;
   }
 
@@ -324,7 +315,7 @@ final class Forwarding implements ResponseReader.Listener {
     if (status >= 500) problem = "answered " + status;
     if (status == 401 && serviceToken != null && !exchange.serviceTokenRenewed) {
       exchange.serviceTokenRenewed = true;
-      shared.tokenExchange().tokens().refused(serviceToken);
+      context.tokenExchange().tokens().refused(serviceToken);
       skippingRefusal = true;
       return ResponseReader.Delivery.DISCARD;
     }
@@ -361,7 +352,7 @@ final class Forwarding implements ResponseReader.Listener {
     } else if (!http11Client) {
       connection = ResponseHead.ConnectionLine.KEEP_ALIVE;
     }
-    byte[] via = shared.rules().viaEntryBytes();
+    byte[] via = context.rules().viaEntryBytes();
     ByteBuf out = front.alloc().buffer(head.estimatedLength(via.length));
     head.writeTo(out, via, chunkedToClient, connection);
     front.write(out, front.voidPromise());
@@ -422,7 +413,7 @@ final class Forwarding implements ResponseReader.Listener {
   }
 
   void upstreamReadComplete() {
-    lastReadNanos = System.nanoTime();
+    lastReadNanos = context.ticker().nanoTime();
     if (exchange.responseStarted) front.flush();
   }
 
@@ -442,22 +433,22 @@ final class Forwarding implements ResponseReader.Listener {
     UpstreamHandler handler = upstream;
     upstream = null;
     if (handler != null) handler.discard();
-    Throwable failure = cause != null ? cause : new ClosedBeforeResponse();
+    Throwable failure = cause != null ? cause : new ErrorMapper.ClosedBeforeResponse();
     endAttempt();
     if (exchange.responseStarted) {
       LOG.warn("upstream {} {} failed mid-response after {} bytes ({}); closing the client connection",
-          route.describeUpstream(), exchange.upstream, exchange.bytes, describe(failure));
-      cutClient(describe(failure));
+          route.describeUpstream(), exchange.upstream, exchange.bytes, ErrorMapper.describe(failure));
+      cutClient(ErrorMapper.describe(failure));
     } else {
       attemptFailed(failure);
     }
   }
 
   private void attemptFailed(Throwable failure) {
-    Throwable cause = unwrap(failure);
-    if (cause instanceof ConnectException) problem = describe(cause);
+    Throwable cause = ErrorMapper.telling(failure);
+    if (cause instanceof ConnectException) problem = ErrorMapper.describe(cause);
     endAttempt();
-    if (!retryable(cause) || tried.size() > shared.balancer().settings().retries()) {
+    if (!retryable(cause) || tried.size() > context.balancer().settings().retries()) {
       fail(failure);
       return;
     }
@@ -466,7 +457,7 @@ final class Forwarding implements ResponseReader.Listener {
       staleRetried = true;
       retried().remove(member.address());
     }
-    LOG.debug("retrying {} after {}", route.describeUpstream(), describe(failure));
+    LOG.debug("retrying {} after {}", route.describeUpstream(), ErrorMapper.describe(failure));
     requestSent = false;
     next(failure);
   }
@@ -489,12 +480,13 @@ final class Forwarding implements ResponseReader.Listener {
     awaitingResponse = false;
     if (member != null && !memberEnded) {
       memberEnded = true;
-      shared.balancer().end(member, problem);
+      context.balancer().end(member, problem);
     }
   }
 
   private void fail(Throwable failure) {
-    ProxyError error = upstreamError(failure);
+    ProxyError error = ErrorMapper.ofUpstream(failure, route.describeUpstream() + " " + exchange.upstream,
+        context.settings().connectTimeout());
     releasePending();
     finished = true;
     client.fail(exchange, error, !requestReceived || !keepAlive());
@@ -530,39 +522,5 @@ final class Forwarding implements ResponseReader.Listener {
     for (Object part = pending.poll(); part != null; part = pending.poll()) {
       if (part instanceof ByteBuf data) data.release();
     }
-  }
-
-  private ProxyError upstreamError(Throwable error) {
-    Throwable cause = unwrap(error);
-    String upstreamName = route.describeUpstream() + " " + exchange.upstream;
-    if (cause instanceof ProxyException e) return e.error();
-    if (cause instanceof Http1Violation e) return new ProxyError.UpstreamUnavailable(upstreamName, "invalid response: " + e.problem());
-    if (cause instanceof ConnectTimeoutException) {
-      return new ProxyError.UpstreamTimeout(upstreamName, "accept the connection", shared.connectTimeout());
-    }
-    if (cause instanceof ConnectException) return new ProxyError.UpstreamRefused(upstreamName);
-    if (cause instanceof ClosedBeforeResponse) {
-      return new ProxyError.UpstreamUnavailable(upstreamName, "connection closed before the response");
-    }
-    if (!(cause instanceof IOException)) {
-      LOG.warn("unexpected upstream failure for {}", upstreamName, cause);
-    }
-    return new ProxyError.UpstreamUnavailable(upstreamName, describe(cause));
-  }
-
-  /** The most telling exception in a chain: TLS and codecs wrap the one that matters. */
-  private static Throwable unwrap(Throwable error) {
-    for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-      if (cause instanceof ProxyException || cause instanceof Http1Violation || cause instanceof ConnectException || cause instanceof ClosedBeforeResponse
-          || cause instanceof SSLException) {
-        return cause;
-      }
-    }
-    return error;
-  }
-
-  private static String describe(Throwable error) {
-    String message = error.getMessage();
-    return error.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
 }

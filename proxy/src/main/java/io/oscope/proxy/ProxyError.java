@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * Every error the proxy itself answers with. {@link ErrorResponses} turns each into a status and an
+ * Every error the proxy itself answers with. {@link ErrorMapper} turns each into a status and an
  * OpenStack-style JSON body; nothing else formats error responses.
  */
 public sealed interface ProxyError {

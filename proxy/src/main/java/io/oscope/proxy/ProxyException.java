@@ -1,6 +1,6 @@
 package io.oscope.proxy;
 
-/** Carries a {@link ProxyError} through reactive pipelines to {@link ErrorResponses}. */
+/** Carries a {@link ProxyError} through reactive pipelines to {@link ErrorMapper}. */
 final class ProxyException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 

@@ -1,9 +1,7 @@
 package io.oscope.proxy;
 
-import io.oscope.http1.HeaderNames;
 import io.oscope.http1.Http1Limits;
 import io.oscope.http1.RequestDecoder;
-import io.oscope.http1.RequestHead;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -11,10 +9,11 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.Ticker;
+import io.oscope.exchange.TokenExchange;
 import io.oscope.logging.AccessLog;
 import io.oscope.metrics.ProxyMetrics;
 import io.oscope.pool.Balancer;
@@ -36,6 +35,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -57,11 +58,12 @@ import reactor.core.publisher.Mono;
  */
 public final class ScopeProxy implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ScopeProxy.class);
-  private final AccessLog access = AccessLog.configured();
 
   private final ProxySettings settings;
-  private final HeaderRules rules;
-  private final Forwarder forwarder;
+  private final ProxyContext context;
+  private final RequestPipeline pipeline;
+  private final UpstreamChannels upstreams;
+  private final TokenExchange tokenExchange;
   private final ProxyMetrics metrics = new ProxyMetrics();
   private final Balancer balancer;
   private final TlsContexts tls;
@@ -76,13 +78,12 @@ public final class ScopeProxy implements AutoCloseable {
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final CompletableFuture<Void> disposed = new CompletableFuture<>();
   private HealthChecker healthChecker;
-  private volatile ScopeRouter router;
-  private volatile boolean closing;
+  private final AtomicReference<ScopeRouter> router = new AtomicReference<>();
+  private final AtomicBoolean closing = new AtomicBoolean();
   private Channel server;
 
-  private ScopeProxy(RouteTable table, ProxySettings settings) {
+  private ScopeProxy(RouteTable table, ProxySettings settings, Ticker ticker) {
     this.settings = settings;
-    this.rules = new HeaderRules(settings.viaName(), settings.tls().serverTls() ? "https" : "http");
     this.balancer = new Balancer(settings.pools());
     try {
       this.tls = TlsContexts.of(settings.tls());
@@ -92,25 +93,36 @@ public final class ScopeProxy implements AutoCloseable {
       throw new IllegalArgumentException("cannot read the TLS certificates or keys: " + e.getMessage(), e);
     }
     this.loops = transport.loops(Math.max(1, Runtime.getRuntime().availableProcessors()), "oscope-loop");
-    this.forwarder = new Forwarder(settings, rules, balancer, transport, upstreamTls);
-    this.router = new ScopeRouter(table, settings.allowed(), Set.of());
+    this.upstreams = new UpstreamChannels(transport, settings.connectTimeout(), settings.maxIdle(), upstreamTls);
+    this.tokenExchange = settings.peerTrust() == null ? null
+        : TokenExchange.start(settings.cloud(), settings.peerTrust(), settings.maxIdle(), settings.responseTimeout());
+    HeaderRules rules = new HeaderRules(settings.viaName(), settings.tls().serverTls() ? "https" : "http");
+    this.context = new ProxyContext(settings, rules, balancer, upstreams, tokenExchange, metrics, AccessLog.configured(),
+        ticker, router, closing);
+    this.pipeline = new RequestPipeline(context);
+    router.set(new ScopeRouter(table, settings.allowed(), Set.of()));
   }
 
   /** Starts a proxy for {@code table} as {@code settings} say; fails if the address is taken. */
   public static ScopeProxy start(RouteTable table, ProxySettings settings) {
+    return start(table, settings, Ticker.systemTicker());
+  }
+
+  /** {@link #start(RouteTable, ProxySettings)} with deadlines measured by {@code ticker}. */
+  public static ScopeProxy start(RouteTable table, ProxySettings settings, Ticker ticker) {
     if (!table.localCloud().equals(settings.cloud())) {
       throw new IllegalArgumentException("route table compiled for " + table.localCloud()
           + ", proxy runs for " + settings.cloud());
     }
-    ScopeProxy proxy = new ScopeProxy(table, settings);
+    ScopeProxy proxy = new ScopeProxy(table, settings, ticker);
     try {
       proxy.bind();
     } catch (RuntimeException e) {
       proxy.loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-      proxy.forwarder.close();
+      proxy.closeUpstreams();
       throw e;
     }
-    proxy.router = new ScopeRouter(table, settings.allowed(), proxy.selfAddresses());
+    proxy.router.set(new ScopeRouter(table, settings.allowed(), proxy.selfAddresses()));
     proxy.metrics.routeTable(table.version(), Instant.now());
     proxy.healthChecker = new HealthChecker(proxy.balancer, proxy::checkedAddresses, proxy.upstreamTls).start();
     LOG.info("{} proxy listening on {} ({}) with route table {} ({} clouds: {})", settings.cloud(),
@@ -138,7 +150,7 @@ public final class ScopeProxy implements AutoCloseable {
             // with both Content-Length and Transfer-Encoding (ClientConnection answers it with a 400).
             // No encoder: responses go out as bytes (ResponseHead, ClientConnection.fail).
             channel.pipeline().addLast(new RequestDecoder(Http1Limits.defaults()));
-            channel.pipeline().addLast(new ClientConnection(ScopeProxy.this));
+            channel.pipeline().addLast(new ClientConnection(context, pipeline));
           }
         });
     var bound = bootstrap.bind(settings.listen().host(), settings.listen().port()).awaitUninterruptibly();
@@ -169,7 +181,7 @@ public final class ScopeProxy implements AutoCloseable {
 
   /** The route table in use. */
   public RouteTable table() {
-    return router.table();
+    return router.get().table();
   }
 
   /**
@@ -182,8 +194,7 @@ public final class ScopeProxy implements AutoCloseable {
       throw new IllegalArgumentException("route table compiled for " + table.localCloud()
           + ", proxy runs for " + settings.cloud());
     }
-    ScopeRouter current = router;
-    router = new ScopeRouter(table, settings.allowed(), current.self());
+    router.set(new ScopeRouter(table, settings.allowed(), router.get().self()));
     metrics.routeTable(table.version(), Instant.now());
   }
 
@@ -203,11 +214,10 @@ public final class ScopeProxy implements AutoCloseable {
    * then closes what is left and the upstream connections.
    */
   public void close(Duration grace) {
-    if (closing) {
+    if (!closing.compareAndSet(false, true)) {
       disposed.join();
       return;
     }
-    closing = true;
     healthChecker.close();
     server.close().awaitUninterruptibly();
     for (Channel connection : connections) {
@@ -217,49 +227,19 @@ public final class ScopeProxy implements AutoCloseable {
         else connection.close();
       });
     }
-    long deadline = System.nanoTime() + grace.toNanos();
-    while (!connections.isEmpty() && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    if (!connections.isEmpty()) {
+    // Closed connections leave the group: waiting for those there now to close is waiting for all.
+    if (!connections.newCloseFuture().awaitUninterruptibly(grace.toMillis())) {
       LOG.warn("{} connections still busy after {}: closing them", connections.size(), grace);
     }
     connections.close().awaitUninterruptibly();
-    forwarder.close();
+    closeUpstreams();
     loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
     disposed.complete(null);
   }
 
-  boolean closing() {
-    return closing;
-  }
-
-  ScopeRouter router() {
-    return router;
-  }
-
-  Forwarder forwarder() {
-    return forwarder;
-  }
-
-  HeaderRules rules() {
-    return rules;
-  }
-
-  /** The route of {@code request}, or a {@link ProxyException} saying why it has none. */
-  Route decide(ScopeRouter router, RequestHead request) {
-    if (rules.isLoop(request)) throw new ProxyException(new ProxyError.Loop(settings.viaName()));
-    if (request.method().equals(HttpMethod.CONNECT)) {
-      throw new ProxyException(new ProxyError.ConnectNotAllowed(request.target()));
-    }
-    RequestTarget target = RequestTarget.of(request.target(), request.value(HeaderNames.HOST));
-    if (target == null) throw new ProxyException(new ProxyError.NoService("(no Host)", request.target()));
-    return router.route(target, request);
+  private void closeUpstreams() {
+    upstreams.close();
+    if (tokenExchange != null) tokenExchange.close();
   }
 
   /**
@@ -267,7 +247,7 @@ public final class ScopeProxy implements AutoCloseable {
    * with whether its pool speaks TLS.
    */
   private Map<HostPort, Boolean> checkedAddresses() {
-    RouteTable table = router.table();
+    RouteTable table = router.get().table();
     Map<HostPort, Boolean> addresses = new LinkedHashMap<>();
     for (ServiceEntry entry : table.entries()) {
       Pool pool = entry.cloud().equals(table.localCloud()) ? entry.backend() : entry.frontend();
@@ -299,29 +279,5 @@ public final class ScopeProxy implements AutoCloseable {
   /** The proxy's metrics, for the admin listener. */
   public ProxyMetrics metrics() {
     return metrics;
-  }
-
-  /** Counts an error the proxy answered itself. */
-  void countError(ProxyError error) {
-    if (error instanceof ProxyError.MalformedScope) metrics.scopeError("malformed_scope");
-    else if (error instanceof ProxyError.UnknownCloud) metrics.scopeError("unknown_cloud");
-    else if (error instanceof ProxyError.ServiceNotInCloud) metrics.scopeError("service_not_in_cloud");
-    else if (error instanceof ProxyError.UpstreamUnavailable) metrics.upstreamError("unavailable");
-    else if (error instanceof ProxyError.UpstreamRefused) metrics.upstreamError("refused");
-    else if (error instanceof ProxyError.UpstreamTimeout) metrics.upstreamError("timeout");
-    else if (error instanceof ProxyError.NoHealthyUpstream) metrics.upstreamError("all_down");
-  }
-
-  /** Records a finished exchange: metrics, and the access log as configured. */
-  void log(Exchange exchange) {
-    long end = System.nanoTime();
-    metrics.request(exchange.serviceOrNull(), exchange.cloudOrNull(), exchange.status, exchange.bytes,
-        end - exchange.startNanos);
-    if (!access.enabled()) return;
-    switch (settings.accessLog()) {
-      case TEXT -> access.log(exchange.logLine(end));
-      case JSON -> access.log(exchange.logJson(end));
-      case OFF -> { }
-    }
   }
 }

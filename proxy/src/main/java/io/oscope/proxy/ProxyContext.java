@@ -1,0 +1,53 @@
+package io.oscope.proxy;
+
+import io.netty.util.concurrent.Ticker;
+import io.oscope.exchange.TokenExchange;
+import io.oscope.logging.AccessLog;
+import io.oscope.metrics.ProxyMetrics;
+import io.oscope.pool.Balancer;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * What every connection and request of one proxy shares, fixed when the proxy starts. The route
+ * table, which a reload swaps, is read through {@link #router()}; whether the proxy is stopping,
+ * through {@link #closing()}.
+ *
+ * @param tokenExchange cross-cloud token validation, or null when it is off
+ * @param ticker the clock every deadline is measured with: tests move it instead of sleeping
+ */
+record ProxyContext(
+    ProxySettings settings,
+    HeaderRules rules,
+    Balancer balancer,
+    UpstreamChannels upstreams,
+    TokenExchange tokenExchange,
+    ProxyMetrics metrics,
+    AccessLog accessLog,
+    Ticker ticker,
+    AtomicReference<ScopeRouter> routes,
+    AtomicBoolean stopping) {
+
+  /** The router of the current route table: read once per request, kept for its whole exchange. */
+  ScopeRouter router() {
+    return routes.get();
+  }
+
+  /** Whether the proxy is stopping: responses then close their connections. */
+  boolean closing() {
+    return stopping.get();
+  }
+
+  /** Records a finished exchange: metrics, and the access log as configured. */
+  void log(Exchange exchange) {
+    long end = ticker.nanoTime();
+    metrics.request(exchange.serviceOrNull(), exchange.cloudOrNull(), exchange.status, exchange.bytes,
+        end - exchange.startNanos);
+    if (!accessLog.enabled()) return;
+    switch (settings.accessLog()) {
+      case TEXT -> accessLog.log(exchange.logLine(end));
+      case JSON -> accessLog.log(exchange.logJson(end));
+      case OFF -> { }
+    }
+  }
+}

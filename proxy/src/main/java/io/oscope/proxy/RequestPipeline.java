@@ -1,0 +1,67 @@
+package io.oscope.proxy;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpMethod;
+import io.oscope.exchange.TokenExchange;
+import io.oscope.http1.HeaderNames;
+import io.oscope.http1.RequestHead;
+import io.oscope.scope.ScopedToken;
+
+/**
+ * A request's way through the proxy, in three steps: {@link #resolve} its route (loop, method,
+ * target, scope), {@link #tokenHandling decide} what the token exchange does to it, then
+ * start its {@link Forwarding}. The first two are pure; a failure is a {@link ProxyException} naming the
+ * {@link ProxyError}, which the client connection answers.
+ */
+final class RequestPipeline {
+  private final ProxyContext context;
+
+  RequestPipeline(ProxyContext context) {
+    this.context = context;
+  }
+
+  /**
+   * The forwarding of {@code request}, its route decided with {@code router}'s table; the caller
+   * starts it, the last step.
+   */
+  Forwarding prepare(ScopeRouter router, ClientConnection client, ChannelHandlerContext front, RequestHead request,
+      Exchange exchange) {
+    Route route = resolve(router, request);
+    if (!route.passThrough()) {
+      exchange.service = route.serviceType();
+      exchange.cloud = route.cloud();
+    }
+    return new Forwarding(context, client, front, request, route, exchange, router.table(),
+        tokenHandling(request, route));
+  }
+
+  /** Where {@code request} goes, or a {@link ProxyException} saying why it goes nowhere. */
+  Route resolve(ScopeRouter router, RequestHead request) {
+    if (context.rules().isLoop(request)) throw new ProxyException(new ProxyError.Loop(context.settings().viaName()));
+    if (request.method().equals(HttpMethod.CONNECT)) {
+      throw new ProxyException(new ProxyError.ConnectNotAllowed(request.target()));
+    }
+    RequestTarget target = RequestTarget.of(request.target(), request.value(HeaderNames.HOST));
+    if (target == null) throw new ProxyException(new ProxyError.NoService("(no Host)", request.target()));
+    return router.route(target, request);
+  }
+
+  /**
+   * What the token exchange does to a token validation call between peers: signs it when it goes
+   * to a peer, swaps its service token when a peer signed it; nothing for any other request.
+   */
+  Forwarding.TokenValidation tokenHandling(RequestHead request, Route route) {
+    TokenExchange exchange = context.tokenExchange();
+    if (exchange == null) return Forwarding.TokenValidation.NONE;
+    String path = ScopeRouter.pathOnly(route.pathAndQuery());
+    if (!TokenExchange.isValidation(request.method(), route.serviceType(), path)) return Forwarding.TokenValidation.NONE;
+    String subject = request.value(HeaderRules.X_SUBJECT_TOKEN);
+    if (subject != null) subject = ScopedToken.tokenOf(subject); // as it goes upstream
+    if (route.toPeer()) {
+      String signature = exchange.signature(request.method(), path, subject);
+      return signature == null ? Forwarding.TokenValidation.NONE : new Forwarding.TokenValidation(false, signature);
+    }
+    boolean swap = exchange.accepts(request.value(HeaderRules.X_OSCOPE_PEER), subject, request.method(), path);
+    return swap ? new Forwarding.TokenValidation(true, null) : Forwarding.TokenValidation.NONE;
+  }
+}
