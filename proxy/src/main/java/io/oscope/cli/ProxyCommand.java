@@ -62,6 +62,28 @@ final class ProxyCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   Duration idleTimeout;
 
+  @Option(names = "--head-timeout", paramLabel = "DURATION", defaultValue = "10s",
+      converter = DurationConverter.class,
+      description = "A request head must arrive whole within this time of its first byte, else 408"
+          + " (default: ${DEFAULT-VALUE}).")
+  Duration headTimeout;
+
+  @Option(names = "--body-timeout", paramLabel = "DURATION", defaultValue = "60s",
+      converter = DurationConverter.class,
+      description = "A request body that sends nothing for this long, while the proxy reads it, is answered 408"
+          + " (or cut once the response started) (default: ${DEFAULT-VALUE}).")
+  Duration bodyTimeout;
+
+  @Option(names = "--max-connections", paramLabel = "N", defaultValue = "4096",
+      description = "Client connections at once; beyond, the proxy stops accepting until one closes"
+          + " (default: ${DEFAULT-VALUE}).")
+  int maxConnections;
+
+  @Option(names = "--head-budget", paramLabel = "SIZE", converter = SizeConverter.class,
+      description = "Bytes of request heads held at once across all connections (512k, 32m); beyond, connections"
+          + " wait before reading their next request (default: a quarter of the heap).")
+  Long headBudget;
+
   @Option(names = "--via-name", paramLabel = "NAME",
       description = "This proxy's name in Via headers, used to detect loops (default: oscope-<cloud>).")
   String viaName;
@@ -176,7 +198,9 @@ final class ProxyCommand implements Callable<Integer> {
     ProxySettings settings = new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout,
         idleTimeout, viaName != null ? viaName : "oscope-" + cloud, peerTrust(), accessLog,
         new PoolSettings(healthInterval, healthTimeout, healthRise, healthFall, healthPath, healthyStatus, retries, balance),
-        new TlsSettings(tlsCert, tlsKey, tlsClientCa, upstreamCa, upstreamInsecure, upstreamClientCert, upstreamClientKey));
+        new TlsSettings(tlsCert, tlsKey, tlsClientCa, upstreamCa, upstreamInsecure, upstreamClientCert, upstreamClientKey),
+        new ProxySettings.ClientLimits(headTimeout, bodyTimeout, maxConnections,
+            headBudget != null ? headBudget : ProxySettings.ClientLimits.defaults().headBudget()));
     ScopeProxy proxy = ScopeProxy.start(table, settings);
     RouteReloader reloader = RouteReloader.start(services, cloud, proxy::swap, table);
     if (watch) reloader.watch();

@@ -1,6 +1,7 @@
 package io.oscope.http1;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
@@ -31,6 +32,9 @@ public final class RequestDecoder extends ByteToMessageDecoder {
   }
 
   private final Http1Limits limits;
+  private ChannelHandlerContext ctx;
+  /** Whether the next head waits where it is, unread: the connection is busy with a request. */
+  private boolean held;
   private State state = State.HEAD;
   private long remaining;
   private final ChunkLine chunkLine;
@@ -43,11 +47,48 @@ public final class RequestDecoder extends ByteToMessageDecoder {
   }
 
   @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  /**
+   * Whether to read the next request's head: while held, a head stays in the buffer as bytes,
+   * never parsed nor copied, so a client that pipelines requests costs one buffer, not a queue of
+   * heads. Bodies go on being read.
+   */
+  public void holdHeads(boolean hold) {
+    held = hold;
+  }
+
+  /** Reads what is buffered already: called once heads are no longer held. */
+  public void resume() {
+    if (ctx != null && !held && !ctx.isRemoved() && internalBuffer().isReadable()) {
+      try {
+        channelRead(ctx, Unpooled.EMPTY_BUFFER);
+      } catch (Exception e) {
+        ctx.fireExceptionCaught(e);
+      }
+    }
+  }
+
+  /** Whether part of a head was received and the rest is awaited. */
+  public boolean midHead() {
+    return state == State.HEAD && !held && internalBuffer().isReadable();
+  }
+
+  /** The bytes received and not handed on yet. */
+  public int bufferedBytes() {
+    return internalBuffer().readableBytes();
+  }
+
+  @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
     while (in.isReadable()) {
       switch (state) {
         case HEAD -> {
-          if (!head(in, out)) return;
+          if (held || !head(in, out)) return;
+          // Handed on before the next head is read, so that the connection can hold it.
+          if (state == State.HEAD) return;
         }
         case FIXED, CHUNK_DATA -> {
           int n = (int) Math.min(remaining, in.readableBytes());
@@ -57,6 +98,7 @@ public final class RequestDecoder extends ByteToMessageDecoder {
             if (state == State.FIXED) {
               out.add(End.PLAIN);
               state = State.HEAD;
+              return;
             } else {
               chunkLine.afterData();
               state = State.CHUNK_LINE;
@@ -154,7 +196,7 @@ public final class RequestDecoder extends ByteToMessageDecoder {
     in.readerIndex(end);
     out.add(last);
     state = State.HEAD;
-    return true;
+    return false; // handed on before the next head is read
   }
 
   private void refuse(ByteBuf in, List<Object> out, String problem) {

@@ -1,52 +1,60 @@
 package io.oscope.proxy;
 
-import io.oscope.http1.RequestDecoder;
-import io.oscope.http1.RequestHead;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
+import io.oscope.http1.RequestDecoder;
+import io.oscope.http1.RequestHead;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client connection: decodes its requests, decides each one's route and runs one
- * {@link Forwarding} at a time. Requests a client pipelines wait their turn here (a few dozen at
- * most: then the connection stops reading until they are served). Errors the proxy answers itself
- * are OpenStack-style JSON bodies, including for requests the {@link RequestDecoder} refused.
+ * One client connection: serves its requests one at a time, each by a {@link Forwarding}. While a
+ * request is served, the next one a client pipelines stays unread in the {@link RequestDecoder}'s
+ * buffer (reads stop), so a connection holds at most one request head and one read of bytes. After
+ * a response that closes the connection, nothing more is read or processed (RFC 9112 section 9.6).
+ *
+ * <p>Deadlines are checked by {@link Deadlines}' sweep with the proxy's clock: a connection idle
+ * between requests, a head that does not arrive whole in time, a request body that stalls, an
+ * upstream that does not answer. Errors the proxy answers itself go through {@link ErrorMapper}.
  */
 final class ClientConnection extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
-  private static final int MAX_QUEUED = 64;
 
   private final ProxyContext context;
   private final RequestPipeline pipeline;
+  private final RequestDecoder decoder;
+  private final HeadBudget budget;
   private ChannelHandlerContext ctx;
   private String clientAddress;
   private Runnable closedMetric;
   /** The request being served, or null between requests. */
   private Forwarding current;
-  /** Whether the last request's body has been read to its end. */
+  /** Whether the current request's body has been read to its end. */
   private boolean requestDone = true;
+  /** Set once a response says the connection closes: nothing more is read or served. */
   private boolean closeAfterResponse;
-  private final ArrayDeque<Object> queued = new ArrayDeque<>(0);
-  private boolean draining;
-  /** One timer for the response timeouts of all the connection's requests, pending while one waits. */
-  private ScheduledFuture<?> responseTimer;
-  private final Runnable responseTimerTask = this::responseTimerFired;
+  private boolean resuming;
+  /** Bytes of request heads this connection holds against the proxy's {@link HeadBudget}. */
+  private long heldBytes;
+  /** When the connection became ready for its next request, on the proxy's clock. */
+  private long readySince;
+  /** When a sweep first saw part of the next head, or 0. */
+  private long headSeenAt;
+  /** When the current request's body last made progress (or reads were not wanted), or 0. */
+  private long bodyProgressAt;
 
-  ClientConnection(ProxyContext context, RequestPipeline pipeline) {
+  ClientConnection(ProxyContext context, RequestPipeline pipeline, RequestDecoder decoder, HeadBudget budget) {
     this.context = context;
     this.pipeline = pipeline;
+    this.decoder = decoder;
+    this.budget = budget;
   }
 
   @Override
@@ -54,59 +62,65 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     this.ctx = ctx;
     clientAddress = addressOf(ctx.channel().remoteAddress());
     closedMetric = context.metrics().connectionOpened();
+    readySince = context.ticker().nanoTime();
+    Deadlines.of(ctx.executor(), context).add(this);
     ctx.fireChannelActive();
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     if (closedMetric != null) closedMetric.run();
-    if (responseTimer != null) responseTimer.cancel(false);
+    Deadlines.of(ctx.executor(), context).remove(this);
     Forwarding forwarding = current;
     current = null;
     if (forwarding != null) {
       forwarding.clientClosed();
       context.log(forwarding.exchange());
     }
-    for (Object message = queued.poll(); message != null; message = queued.poll()) ReferenceCountUtil.release(message);
+    holdBytes(0);
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object message) {
-    if (!queued.isEmpty() || (current != null && requestDone)) {
-      // Pipelined: the previous request's response is not complete yet.
-      queued.add(message);
-      updateReads();
+    if (closeAfterResponse) {
+      ReferenceCountUtil.release(message); // RFC 9112 section 9.6: nothing after a closing response
       return;
     }
-    handle(message);
-    updateReads();
-  }
-
-  private void handle(Object message) {
     if (message instanceof ByteBuf part) {
-      if (current != null) current.requestBody(part);
-      else part.release();
+      if (current != null) {
+        bodyProgressAt = context.ticker().nanoTime();
+        current.requestBody(part);
+      } else {
+        part.release();
+      }
     } else if (message instanceof RequestHead head) {
       requestDone = !head.hasBody();
       begin(head);
     } else if (message instanceof RequestDecoder.End end) {
       requestDone = true;
       if (current != null) current.requestEnd(end);
+      else ready(); // the body of a request answered early was read to its end
     } else if (message instanceof RequestDecoder.Refused refused) {
       requestDone = true;
+      ProxyError error = ProxyError.of(refused.violation());
       if (!refused.midBody()) {
-        fail(new Exchange("-", "-", clientAddress, context.ticker().nanoTime()), ProxyError.of(refused.violation()), true);
+        fail(new Exchange("-", "-", clientAddress, context.ticker().nanoTime()), error, true);
       } else if (current != null) {
-        current.requestFailed(ProxyError.of(refused.violation()));
+        current.requestFailed(error);
       } else {
         ctx.close(); // the request was answered already; what follows cannot be read
       }
     }
+    updateReads();
   }
 
   private void begin(RequestHead request) {
+    decoder.holdHeads(true);
+    holdBytes(request.bytes().length);
+    headSeenAt = 0;
+    bodyProgressAt = context.ticker().nanoTime();
     Exchange exchange = new Exchange(request.method().name(), ScopeRouter.pathOnly(request.target()), clientAddress,
-        context.ticker().nanoTime());
+        bodyProgressAt);
     ScopeRouter router = context.router(); // one table for the whole exchange, even across a reload
     try {
       current = pipeline.prepare(router, this, ctx, request, exchange);
@@ -140,7 +154,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     } else {
       ctx.writeAndFlush(response, ctx.voidPromise());
     }
-    if (current == null) context.log(exchange);
+    if (current == null) {
+      context.log(exchange);
+      ready();
+    }
   }
 
   /** Whether the connection may stay open after the current response, as far as the proxy is concerned. */
@@ -153,52 +170,95 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     if (current != forwarding) return;
     current = null;
     context.log(forwarding.exchange());
-    if (context.closing() && requestDone && queued.isEmpty()) {
+    if (forwarding.closesClient()) closeAfterResponse = true;
+    ready();
+  }
+
+  /** Between requests: the next one may be read, unless the connection is closing. */
+  private void ready() {
+    holdBytes(0);
+    readySince = context.ticker().nanoTime();
+    bodyProgressAt = 0;
+    if (closeAfterResponse || !ctx.channel().isActive()) return;
+    if (context.closing() && requestDone) {
       ctx.channel().close();
       return;
     }
-    drain();
+    if (!requestDone) return; // the rest of the body is read and dropped first
+    decoder.holdHeads(false);
+    // A request already buffered is read now; one that fails at once makes this loop go round
+    // again rather than recurse.
+    if (resuming) return;
+    resuming = true;
+    try {
+      decoder.resume();
+    } finally {
+      resuming = false;
+    }
     updateReads();
   }
 
-  private void drain() {
-    if (draining) return;
-    draining = true;
-    try {
-      while (!queued.isEmpty() && !(current != null && requestDone) && ctx.channel().isActive()) {
-        handle(queued.poll());
-      }
-    } finally {
-      draining = false;
+  /**
+   * Reads on while the request in progress can take more body, or between requests while the
+   * proxy's budget for request heads allows.
+   */
+  void updateReads() {
+    boolean wanted;
+    if (closeAfterResponse) wanted = false;
+    else if (current != null) wanted = !requestDone && current.wantsClientReads();
+    else wanted = requestDone && !budget.exhausted();
+    var config = ctx.channel().config();
+    if (config.isAutoRead() != wanted) {
+      config.setAutoRead(wanted);
+      if (current != null && !requestDone) bodyProgressAt = context.ticker().nanoTime(); // waiting on us
     }
   }
 
-  /** Reads on while the request in progress can take more and the pipelining queue has room. */
-  void updateReads() {
-    boolean wanted = queued.size() < MAX_QUEUED && (current == null || current.wantsClientReads());
-    var config = ctx.channel().config();
-    if (config.isAutoRead() != wanted) config.setAutoRead(wanted);
+  private void holdBytes(long bytes) {
+    if (bytes != heldBytes) {
+      budget.add(bytes - heldBytes);
+      heldBytes = bytes;
+    }
   }
 
   /**
-   * Makes sure the current request's response timeout is checked within {@code nanos}. A timer
-   * already pending stays: when it fires, the request then current says when to check again.
-   * So a busy keep-alive connection schedules one timer per timeout, not one per request.
+   * Checks this connection's deadlines at {@code now}: called by its event loop's sweep.
    */
-  void watchResponse(long nanos) {
-    if (responseTimer == null) responseTimer = ctx.executor().schedule(responseTimerTask, nanos, TimeUnit.NANOSECONDS);
+  void checkDeadlines(long now) {
+    if (!ctx.channel().isActive()) return;
+    ProxySettings settings = context.settings();
+    Forwarding forwarding = current;
+    if (forwarding == null) {
+      if (closeAfterResponse) return;
+      if (decoder.midHead()) {
+        if (headSeenAt == 0) headSeenAt = now;
+        else if (now - headSeenAt >= settings.headTimeout().toNanos()) timeOut("the request head", settings.headTimeout());
+      } else if (now - readySince >= settings.maxIdle().toNanos()) {
+        ctx.close(); // idle keep-alive connection
+      } else {
+        updateReads(); // the head budget may have room again
+      }
+      return;
+    }
+    if (!requestDone && ctx.channel().config().isAutoRead() && now - bodyProgressAt >= settings.bodyTimeout().toNanos()) {
+      forwarding.requestFailed(new ProxyError.RequestTimeout("the request body", settings.bodyTimeout()));
+      return;
+    }
+    forwarding.checkTimeout();
   }
 
-  private void responseTimerFired() {
-    responseTimer = null;
-    Forwarding forwarding = current;
-    long again = forwarding == null ? 0 : forwarding.checkTimeout();
-    if (again > 0) watchResponse(again);
+  private void timeOut(String what, Duration limit) {
+    fail(new Exchange("-", "-", clientAddress, context.ticker().nanoTime()), new ProxyError.RequestTimeout(what, limit),
+        true);
+  }
+
+  /** Kept for Forwarding: the sweep checks response deadlines, no timer is needed. */
+  void watchResponse(long nanos) {
   }
 
   /** Closes the connection now if it is between requests; else it closes after the current response. */
   void closeWhenIdle() {
-    if (current == null && queued.isEmpty()) ctx.channel().close();
+    if (current == null) ctx.channel().close();
   }
 
   @Override
@@ -211,19 +271,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     Forwarding forwarding = current;
     if (forwarding != null) forwarding.clientWritabilityChanged();
-  }
-
-  /**
-   * Nothing read from the client for the idle timeout: a keep-alive connection between requests is
-   * closed; one with a request in progress (an answer still coming) is left alone.
-   */
-  @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-    if (event instanceof IdleStateEvent) {
-      if (current == null && queued.isEmpty()) ctx.close();
-      return;
-    }
-    ctx.fireUserEventTriggered(event);
   }
 
   @Override

@@ -112,6 +112,11 @@ final class Forwarding implements ResponseReader.Listener {
     return exchange;
   }
 
+  /** Whether the client connection closes after this exchange: nothing after it may be processed. */
+  boolean closesClient() {
+    return closeClient;
+  }
+
   /** Whether the client connection may read on: not while a request body waits for its upstream. */
   boolean wantsClientReads() {
     return !request.hasBody() || requestReceived || (upstream != null && upstream.channel().isWritable());

@@ -52,6 +52,12 @@ public sealed interface ProxyError {
     return new InvalidRequest(violation.status(), violation.problem());
   }
 
+  /** The client did not send its request head, or a request body stalled, for too long. */
+  record RequestTimeout(String part, Duration limit) implements ProxyError {
+    public int status() { return 408; }
+    public String message() { return "The client did not send " + part + " within " + limit.toMillis() + " ms"; }
+  }
+
   /** A request addressed to this proxy at a path where no service is published. */
   record NoService(String authority, String path) implements ProxyError {
     public int status() { return 404; }

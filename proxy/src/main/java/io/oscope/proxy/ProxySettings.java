@@ -2,14 +2,18 @@ package io.oscope.proxy;
 
 import io.oscope.exchange.PeerTrust;
 import io.oscope.pool.PoolSettings;
-import io.oscope.tls.TlsSettings;
 import io.oscope.routes.HostPort;
+import io.oscope.tls.TlsSettings;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * How one proxy runs, apart from its route table.
+ * How one proxy runs, apart from its route table. Start from the defaults and change what differs:
+ *
+ * <pre>{@code
+ * ProxySettings settings = ProxySettings.of("CloudOne", listen).toBuilder().responseTimeout(Duration.ofSeconds(5)).build();
+ * }</pre>
  *
  * @param cloud the proxy's own cloud: services the scope does not name are served here
  * @param listen the address to listen on (port 0 picks a free one)
@@ -23,6 +27,7 @@ import java.util.TreeSet;
  * @param accessLog how requests are logged on logger {@code oscope.access}
  * @param pools how the members of upstream pools are balanced, checked and retried
  * @param tls TLS on the frontend and toward https upstreams
+ * @param clients what one client, and all of them together, may hold of the proxy
  */
 public record ProxySettings(
     String cloud,
@@ -35,16 +40,44 @@ public record ProxySettings(
     PeerTrust peerTrust,
     AccessLog accessLog,
     PoolSettings pools,
-    TlsSettings tls) {
+    TlsSettings tls,
+    ClientLimits clients) {
 
   /** The access log's format: a text line, a JSON object per line, or nothing. */
   public enum AccessLog { TEXT, JSON, OFF }
+
+  /**
+   * Bounds on what clients hold, in the spirit of HAProxy's {@code timeout http-request} and
+   * {@code maxconn} and nginx's {@code client_body_timeout}.
+   *
+   * @param headTimeout how long a request head may take to arrive whole, from its first byte (408 after)
+   * @param bodyTimeout how long a request body may stall while the proxy reads it (408, or the
+   *     connection cut once the response started)
+   * @param maxConnections client connections at once; beyond, the proxy stops accepting until one closes
+   * @param headBudget bytes of request heads held at once across connections; beyond, connections
+   *     wait before reading their next request
+   */
+  public record ClientLimits(Duration headTimeout, Duration bodyTimeout, int maxConnections, long headBudget) {
+    public ClientLimits {
+      requirePositive("head timeout", headTimeout);
+      requirePositive("body timeout", bodyTimeout);
+      if (maxConnections < 1) throw new IllegalArgumentException("max connections must be at least 1, got " + maxConnections);
+      if (headBudget < 1) throw new IllegalArgumentException("head budget must be positive, got " + headBudget);
+    }
+
+    /** 10 s per head, 60 s of body stall, 4096 connections, heads up to a quarter of the heap. */
+    public static ClientLimits defaults() {
+      return new ClientLimits(Duration.ofSeconds(10), Duration.ofSeconds(60), 4096,
+          Math.max(1 << 20, Runtime.getRuntime().maxMemory() / 4));
+    }
+  }
 
   public ProxySettings {
     allowed = Set.copyOf(new TreeSet<>(allowed));
     if (accessLog == null) accessLog = AccessLog.TEXT;
     if (pools == null) pools = PoolSettings.defaults();
     if (tls == null) tls = TlsSettings.none();
+    if (clients == null) clients = ClientLimits.defaults();
     requirePositive("connect timeout", connectTimeout);
     requirePositive("response timeout", responseTimeout);
     requirePositive("idle time", maxIdle);
@@ -56,23 +89,109 @@ public record ProxySettings(
   /** Defaults: 10 s to connect, 60 s for response headers, 30 s idle, Via name {@code oscope-<cloud>}. */
   public static ProxySettings of(String cloud, HostPort listen) {
     return new ProxySettings(cloud, listen, Set.of(), Duration.ofSeconds(10), Duration.ofSeconds(60),
-        Duration.ofSeconds(30), "oscope-" + cloud, null, AccessLog.TEXT, PoolSettings.defaults(), TlsSettings.none());
+        Duration.ofSeconds(30), "oscope-" + cloud, null, AccessLog.TEXT, PoolSettings.defaults(), TlsSettings.none(),
+        ClientLimits.defaults());
   }
 
-  public ProxySettings withTls(TlsSettings settings) {
-    return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, peerTrust, accessLog, pools, settings);
+  /** How long a request head may take to arrive. */
+  public Duration headTimeout() {
+    return clients.headTimeout();
   }
 
-  public ProxySettings withPools(PoolSettings checks) {
-    return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, peerTrust, accessLog, checks, tls);
+  /** How long a request body may stall. */
+  public Duration bodyTimeout() {
+    return clients.bodyTimeout();
   }
 
-  public ProxySettings withPeerTrust(PeerTrust trust) {
-    return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, trust, accessLog, pools, tls);
+  /** These settings, to change some. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
-  public ProxySettings withTimeouts(Duration connect, Duration response) {
-    return new ProxySettings(cloud, listen, allowed, connect, response, maxIdle, viaName, peerTrust, accessLog, pools, tls);
+  /** Changes some of a {@link ProxySettings}' values; {@link #build()} checks them all. */
+  public static final class Builder {
+    private String cloud;
+    private HostPort listen;
+    private Set<String> allowed;
+    private Duration connectTimeout;
+    private Duration responseTimeout;
+    private Duration maxIdle;
+    private String viaName;
+    private PeerTrust peerTrust;
+    private AccessLog accessLog;
+    private PoolSettings pools;
+    private TlsSettings tls;
+    private ClientLimits clients;
+
+    private Builder(ProxySettings from) {
+      cloud = from.cloud;
+      listen = from.listen;
+      allowed = from.allowed;
+      connectTimeout = from.connectTimeout;
+      responseTimeout = from.responseTimeout;
+      maxIdle = from.maxIdle;
+      viaName = from.viaName;
+      peerTrust = from.peerTrust;
+      accessLog = from.accessLog;
+      pools = from.pools;
+      tls = from.tls;
+      clients = from.clients;
+    }
+
+    public Builder allowed(Set<String> value) {
+      allowed = value;
+      return this;
+    }
+
+    public Builder connectTimeout(Duration value) {
+      connectTimeout = value;
+      return this;
+    }
+
+    public Builder responseTimeout(Duration value) {
+      responseTimeout = value;
+      return this;
+    }
+
+    public Builder maxIdle(Duration value) {
+      maxIdle = value;
+      return this;
+    }
+
+    public Builder viaName(String value) {
+      viaName = value;
+      return this;
+    }
+
+    public Builder peerTrust(PeerTrust value) {
+      peerTrust = value;
+      return this;
+    }
+
+    public Builder accessLog(AccessLog value) {
+      accessLog = value;
+      return this;
+    }
+
+    public Builder pools(PoolSettings value) {
+      pools = value;
+      return this;
+    }
+
+    public Builder tls(TlsSettings value) {
+      tls = value;
+      return this;
+    }
+
+    public Builder clients(ClientLimits value) {
+      clients = value;
+      return this;
+    }
+
+    public ProxySettings build() {
+      return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, peerTrust,
+          accessLog, pools, tls, clients);
+    }
   }
 
   private static void requirePositive(String what, Duration value) {

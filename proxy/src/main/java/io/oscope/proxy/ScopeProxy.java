@@ -10,7 +10,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Ticker;
 import io.oscope.exchange.TokenExchange;
@@ -36,6 +35,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,7 +80,10 @@ public final class ScopeProxy implements AutoCloseable {
   private HealthChecker healthChecker;
   private final AtomicReference<ScopeRouter> router = new AtomicReference<>();
   private final AtomicBoolean closing = new AtomicBoolean();
-  private Channel server;
+  private volatile Channel server;
+  private final HeadBudget headBudget;
+  /** Client connections open; at the limit, accepting pauses. */
+  private final AtomicInteger open = new AtomicInteger();
 
   private ScopeProxy(RouteTable table, ProxySettings settings, Ticker ticker) {
     this.settings = settings;
@@ -100,6 +103,7 @@ public final class ScopeProxy implements AutoCloseable {
     this.context = new ProxyContext(settings, rules, balancer, upstreams, tokenExchange, metrics, AccessLog.configured(),
         ticker, router, closing);
     this.pipeline = new RequestPipeline(context);
+    this.headBudget = new HeadBudget(settings.clients().headBudget());
     router.set(new ScopeRouter(table, settings.allowed(), Set.of()));
   }
 
@@ -143,14 +147,15 @@ public final class ScopeProxy implements AutoCloseable {
           @Override
           protected void initChannel(Channel channel) {
             connections.add(channel);
+            countConnection(channel);
             if (serverTls != null) channel.pipeline().addLast(serverTls.newHandler(channel.alloc()));
-            // Reader idleness only: watching writes too would cost a promise and a listener per write.
-            channel.pipeline().addLast(new IdleStateHandler(settings.maxIdle().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
             // The decoder also refuses what RFC 9112 says a proxy must not forward, such as a request
             // with both Content-Length and Transfer-Encoding (ClientConnection answers it with a 400).
-            // No encoder: responses go out as bytes (ResponseHead, ClientConnection.fail).
-            channel.pipeline().addLast(new RequestDecoder(Http1Limits.defaults()));
-            channel.pipeline().addLast(new ClientConnection(context, pipeline));
+            // No encoder: responses go out as bytes (ResponseHead, ErrorMapper). Idle connections
+            // are closed by the Deadlines sweep, not a handler that reads the clock on every read.
+            RequestDecoder decoder = new RequestDecoder(Http1Limits.defaults());
+            channel.pipeline().addLast(decoder);
+            channel.pipeline().addLast(new ClientConnection(context, pipeline, decoder, headBudget));
           }
         });
     var bound = bootstrap.bind(settings.listen().host(), settings.listen().port()).awaitUninterruptibly();
@@ -160,6 +165,33 @@ public final class ScopeProxy implements AutoCloseable {
           cause instanceof IOException io ? io : new IOException(cause));
     }
     server = bound.channel();
+  }
+
+  /**
+   * Counts a new client connection; at the limit, stops accepting until one closes: the kernel's
+   * backlog holds new connections meanwhile, and nobody's requests fail.
+   */
+  private void countConnection(Channel channel) {
+    int max = settings.clients().maxConnections();
+    if (open.incrementAndGet() >= max) server.config().setAutoRead(false);
+    channel.closeFuture().addListener(closed -> {
+      if (open.decrementAndGet() < max && !closing.get() && !server.config().isAutoRead()) {
+        server.config().setAutoRead(true);
+      }
+    });
+  }
+
+  /**
+   * Checks every client connection's deadlines now, on each event loop, and waits for it: what the
+   * periodic sweep does, for tests that move the clock instead of waiting.
+   */
+  public void checkDeadlines() {
+    for (var loop : loops) {
+      loop.submit(() -> {
+        Deadlines deadlines = Deadlines.current();
+        if (deadlines != null) deadlines.sweep();
+      }).syncUninterruptibly();
+    }
   }
 
   private Set<String> selfAddresses() {

@@ -48,9 +48,7 @@ class AdminEndpointsTest {
         ]}""".formatted(front, image.address(), volume);
     RouteTable table = RouteTable.compile("admin", RouteFile.parse("admin", routes.getBytes(StandardCharsets.UTF_8)), "Solo");
     ProxySettings settings = ProxySettings.of("Solo", front);
-    proxy = ScopeProxy.start(table, new ProxySettings(settings.cloud(), settings.listen(), settings.allowed(),
-        settings.connectTimeout(), settings.responseTimeout(), settings.maxIdle(), settings.viaName(), null, accessLog,
-        settings.pools(), settings.tls()));
+    proxy = ScopeProxy.start(table, settings.toBuilder().accessLog(accessLog).build());
     reloader = RouteReloader.start(Path.of("unused.json"), "Solo", proxy::swap, table);
     admin = AdminServer.start(new HostPort("127.0.0.1", 0), reloader, proxy);
   }

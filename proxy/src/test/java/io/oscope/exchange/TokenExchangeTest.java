@@ -47,9 +47,9 @@ class TokenExchangeTest {
     ServiceCredentials glanceOfCloudOne = new ServiceCredentials(
         "http://" + keystoneOne.address() + "/v3", "glance", "pw", "service", "Default", "Default");
     one = ScopeProxy.start(RouteTable.compile("exchange", entries, "CloudOne"),
-        ProxySettings.of("CloudOne", p1).withPeerTrust(new PeerTrust(SECRET, glanceOfCloudOne)));
+        ProxySettings.of("CloudOne", p1).toBuilder().peerTrust(new PeerTrust(SECRET, glanceOfCloudOne)).build());
     two = ScopeProxy.start(RouteTable.compile("exchange", entries, "CloudTwo"),
-        ProxySettings.of("CloudTwo", p2).withPeerTrust(new PeerTrust(SECRET, null)));
+        ProxySettings.of("CloudTwo", p2).toBuilder().peerTrust(new PeerTrust(SECRET, null)).build());
   }
 
   @AfterEach

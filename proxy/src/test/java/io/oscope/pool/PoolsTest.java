@@ -54,7 +54,7 @@ class PoolsTest {
         + " \"Region\": \"Solo\", \"Frontend\": \"%s\", \"Backend\": \"%s\"}]}";
     RouteTable table = RouteTable.compile("pools",
         RouteFile.parse("pools", String.format(routes, front, front, backends).getBytes(StandardCharsets.UTF_8)), "Solo");
-    proxy = ScopeProxy.start(table, ProxySettings.of("Solo", front).withPools(FAST));
+    proxy = ScopeProxy.start(table, ProxySettings.of("Solo", front).toBuilder().pools(FAST).build());
     proxy.balancer().onChange((member, up) -> changes.add(member.address() + (up ? " up" : " down")));
   }
 
@@ -126,8 +126,8 @@ class PoolsTest {
     String routes = String.format("{\"services\": [{\"Service Type\": \"image\", \"Interface\": \"public\", \"URL\": \"%s/image\","
         + " \"Region\": \"Solo\", \"Frontend\": \"%s\", \"Backend\": \"%s,%s\"}]}", front, front, first.address(), second.address());
     proxy = ScopeProxy.start(RouteTable.compile("rr", RouteFile.parse("rr", routes.getBytes(StandardCharsets.UTF_8)), "Solo"),
-        ProxySettings.of("Solo", front).withPools(new PoolSettings(Duration.ofSeconds(30), Duration.ofMillis(500), 2, 3,
-            null, 399, 2, PoolSettings.Balance.ROUND_ROBIN)));
+        ProxySettings.of("Solo", front).toBuilder().pools(new PoolSettings(Duration.ofSeconds(30), Duration.ofMillis(500), 2, 3,
+            null, 399, 2, PoolSettings.Balance.ROUND_ROBIN)).build());
 
     for (int i = 0; i < 10; i++) assertThat(get().statusCode()).isEqualTo(200);
 

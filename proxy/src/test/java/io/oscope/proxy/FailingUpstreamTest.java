@@ -59,7 +59,8 @@ class FailingUpstreamTest {
         ]}""".formatted(FreePorts.next(), odd.port(), closed, truncating.port());
     HostPort listen = TwoClouds.loopback(Integer.parseInt(routes.replaceAll("(?s).*?127\\.0\\.0\\.1:(\\d+)/image.*", "$1")));
     RouteTable table = RouteTable.compile("failing", RouteFile.parse("failing", routes.getBytes(StandardCharsets.UTF_8)), "Solo");
-    proxy = ScopeProxy.start(table, ProxySettings.of("Solo", listen).withTimeouts(Duration.ofSeconds(2), RESPONSE_TIMEOUT));
+    proxy = ScopeProxy.start(table, ProxySettings.of("Solo", listen).toBuilder().connectTimeout(Duration.ofSeconds(2))
+        .responseTimeout(RESPONSE_TIMEOUT).build());
   }
 
   @AfterAll

@@ -43,8 +43,7 @@ class UpstreamConnectionsTest {
           "Frontend": "127.0.0.1:%1$d", "Backend": "127.0.0.1:%2$d"}]}""".formatted(port, backend.port());
     RouteTable table = RouteTable.compile("upstreams", RouteFile.parse("upstreams", routes.getBytes(StandardCharsets.UTF_8)), "Solo");
     ProxySettings defaults = ProxySettings.of("Solo", TwoClouds.loopback(port));
-    proxy = ScopeProxy.start(table, new ProxySettings("Solo", defaults.listen(), Set.of(), defaults.connectTimeout(),
-        defaults.responseTimeout(), idleTimeout, defaults.viaName(), null, ProxySettings.AccessLog.TEXT, null, null));
+    proxy = ScopeProxy.start(table, defaults.toBuilder().maxIdle(idleTimeout).build());
   }
 
   @AfterEach

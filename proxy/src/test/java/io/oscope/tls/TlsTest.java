@@ -196,7 +196,7 @@ class TlsTest {
   private ScopeProxy start(String routes, String cloud, HostPort front, TlsSettings tls, PoolSettings pools)
       throws Exception {
     RouteTable table = RouteTable.compile("tls", RouteFile.parse("tls", routes.getBytes(StandardCharsets.UTF_8)), cloud);
-    ScopeProxy proxy = ScopeProxy.start(table, ProxySettings.of(cloud, front).withTls(tls).withPools(pools));
+    ScopeProxy proxy = ScopeProxy.start(table, ProxySettings.of(cloud, front).toBuilder().tls(tls).pools(pools).build());
     open.add(proxy);
     return proxy;
   }
