@@ -45,7 +45,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   private long heldBytes;
   /** When the connection became ready for its next request, on the proxy's clock. */
   private long readySince;
-  /** When a sweep first saw part of the next head, or 0. */
+  /** Whether part of the next head was received, and since when. */
+  private boolean headStarted;
   private long headSeenAt;
   /** When the current request's body last made progress (or reads were not wanted), or 0. */
   private long bodyProgressAt;
@@ -117,7 +118,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   private void begin(RequestHead request) {
     decoder.holdHeads(true);
     holdBytes(request.bytes().length);
-    headSeenAt = 0;
+    headStarted = false;
     bodyProgressAt = context.ticker().nanoTime();
     Exchange exchange = new Exchange(request.method().name(), ScopeRouter.pathOnly(request.target()), clientAddress,
         bodyProgressAt);
@@ -186,6 +187,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
     if (!requestDone) return; // the rest of the body is read and dropped first
     decoder.holdHeads(false);
+    if (decoder.midHead()) startHead(readySince); // part of the next head came already
     // A request already buffered is read now; one that fails at once makes this loop go round
     // again rather than recurse.
     if (resuming) return;
@@ -231,7 +233,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     if (forwarding == null) {
       if (closeAfterResponse) return;
       if (decoder.midHead()) {
-        if (headSeenAt == 0) headSeenAt = now;
+        if (!headStarted) startHead(now);
         else if (now - headSeenAt >= settings.headTimeout().toNanos()) timeOut("the request head", settings.headTimeout());
       } else if (now - readySince >= settings.maxIdle().toNanos()) {
         ctx.close(); // idle keep-alive connection
@@ -245,6 +247,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     forwarding.checkTimeout();
+  }
+
+  /** The next head's first bytes came at {@code now}: its deadline runs from then. */
+  private void startHead(long now) {
+    headStarted = true;
+    headSeenAt = now;
   }
 
   private void timeOut(String what, Duration limit) {
@@ -265,6 +273,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   public void channelReadComplete(ChannelHandlerContext ctx) {
     Forwarding forwarding = current;
     if (forwarding != null) forwarding.clientReadComplete();
+    else if (!headStarted && decoder.midHead()) startHead(context.ticker().nanoTime());
   }
 
   @Override
