@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +61,14 @@ public final class ServiceTokens {
   /** The current token, fetched if there is none or it is about to expire. */
   public Mono<String> current() {
     return token.map(cached -> cached.value);
+  }
+
+  /**
+   * {@link #current()} for the forwarding path, which uses no Reactor: the token, or the failure
+   * to get one.
+   */
+  public CompletableFuture<String> currentToken() {
+    return current().toFuture();
   }
 
   /** Marks {@code value} as refused by Keystone, so that the next call fetches a new token. */

@@ -142,15 +142,15 @@ final class Forwarding implements ResponseReader.Listener {
   }
 
   private void withFreshServiceToken() {
-    context.tokenExchange().tokens().current().subscribe(
-        token -> front.executor().execute(() -> {
-          if (finished) return;
-          serviceToken = token;
-          connect();
-        }),
-        error -> front.executor().execute(() -> {
-          if (!finished) fail(error);
-        }));
+    context.tokenExchange().tokens().currentToken().whenComplete((token, error) -> front.executor().execute(() -> {
+      if (finished) return;
+      if (error != null) {
+        fail(error);
+      } else {
+        serviceToken = token;
+        connect();
+      }
+    }));
   }
 
   private void connect() {
