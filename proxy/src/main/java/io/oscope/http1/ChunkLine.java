@@ -4,11 +4,15 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * The framing between a chunked body's data (RFC 9112 section 7.1), read as it arrives: the CR LF
- * that ends a chunk's data, then the next chunk's size line (hex digits, extensions skipped, CR LF;
- * a bare LF is taken for CR LF). {@link RequestDecoder} and {@link ResponseReader} each keep one;
- * it reads positions of their buffers and consumes nothing itself. Not thread-safe.
+ * that ends a chunk's data, then the next chunk's size line (hex digits, any number of leading
+ * zeros, extensions checked for control characters and skipped, CR LF; a bare LF is taken for CR
+ * LF). {@link RequestDecoder} and {@link ResponseReader} each keep one; it reads positions of their
+ * buffers and consumes nothing itself. Not thread-safe.
  */
 final class ChunkLine {
+  /** Significant hex digits a size may have: more could overflow a long. */
+  private static final int MAX_DIGITS = 15;
+
   private final int maxLineBytes;
 
   private enum Part { DATA_CR, DATA_LF, DIGITS, EXTENSION, SIZE_LF, DONE }
@@ -16,7 +20,10 @@ final class ChunkLine {
   private Part part = Part.DONE;
   private long size;
   private int digits;
+  /** Zeros read before the first significant digit. */
+  private int zeros;
   private int lineBytes;
+  private boolean canonical;
   private String problem;
 
   /** @param maxLineBytes the longest size line with its extensions */
@@ -29,7 +36,9 @@ final class ChunkLine {
     part = Part.DIGITS;
     size = 0;
     digits = 0;
+    zeros = 0;
     lineBytes = 0;
+    canonical = true;
     problem = null;
   }
 
@@ -49,9 +58,14 @@ final class ChunkLine {
       switch (part) {
         case DATA_CR -> {
           byte b = in.getByte(pos++);
-          if (b == '\r') part = Part.DATA_LF;
-          else if (b == '\n') part = Part.DIGITS;
-          else return fail("chunk data longer than its size", pos);
+          if (b == '\r') {
+            part = Part.DATA_LF;
+          } else if (b == '\n') {
+            canonical = false;
+            part = Part.DIGITS;
+          } else {
+            return fail("chunk data longer than its size", pos);
+          }
         }
         case DATA_LF, SIZE_LF -> {
           if (in.getByte(pos++) != '\n') return fail("a chunk line without its line feed", pos);
@@ -63,30 +77,43 @@ final class ChunkLine {
         }
         case DIGITS -> {
           byte b = in.getByte(pos++);
+          if (++lineBytes > maxLineBytes) return fail("a chunk line over " + maxLineBytes + " bytes", pos);
           int digit = Character.digit(b, 16);
           if (digit >= 0) {
-            if (++digits > 15) return fail("a chunk size over 15 hex digits", pos);
-            size = size * 16 + digit;
-          } else if (digits == 0) {
+            if (digits == 0 && digit == 0) {
+              zeros++; // "000a" is 10: only significant digits count (RFC 9112 section 7.1)
+            } else {
+              if (++digits > MAX_DIGITS) return fail("a chunk size over " + MAX_DIGITS + " hex digits", pos);
+              size = size * 16 + digit;
+            }
+          } else if (digits == 0 && zeros == 0) {
             return fail("a chunk without a size", pos);
-          } else if (b == ';' || b == ' ' || b == '\t') {
-            part = Part.EXTENSION;
-          } else if (b == '\r') {
+          } else {
+            if (b == ';' || b == ' ' || b == '\t') {
+              canonical = false;
+              part = Part.EXTENSION;
+            } else if (b == '\r') {
+              part = Part.SIZE_LF;
+            } else if (b == '\n') {
+              canonical = false;
+              part = Part.DONE;
+              return pos;
+            } else {
+              return fail("an invalid chunk size", pos);
+            }
+          }
+        }
+        case EXTENSION -> {
+          byte b = in.getByte(pos++);
+          if (++lineBytes > maxLineBytes) return fail("a chunk line over " + maxLineBytes + " bytes", pos);
+          if (b == '\r') {
             part = Part.SIZE_LF;
           } else if (b == '\n') {
             part = Part.DONE;
             return pos;
-          } else {
-            return fail("an invalid chunk size", pos);
+          } else if (b >= 0 && b < ' ' && b != '\t' || b == 0x7f) {
+            return fail("a control character in a chunk extension", pos);
           }
-        }
-        case EXTENSION -> {
-          int lf = in.indexOf(pos, end, (byte) '\n');
-          lineBytes += (lf < 0 ? end : lf) - pos;
-          if (lineBytes > maxLineBytes) return fail("a chunk line over " + maxLineBytes + " bytes", pos);
-          if (lf < 0) return end;
-          part = Part.DONE;
-          return lf + 1;
         }
         case DONE -> {
           return pos;
@@ -103,6 +130,14 @@ final class ChunkLine {
 
   long size() {
     return size;
+  }
+
+  /**
+   * Whether the bytes read since {@link #first()} or {@link #afterData()} are those a sender
+   * writes for this size: CR LF after data, hex digits without leading zeros nor extensions, CR LF.
+   */
+  boolean canonical() {
+    return canonical && zeros == (digits == 0 ? 1 : 0);
   }
 
   /** What breaks the framing, or null. */

@@ -29,6 +29,20 @@ public final class HeaderNames {
   private static final byte[][] HOP_BY_HOP = {CONNECTION, KEEP_ALIVE, TE, TRAILER, TRANSFER_ENCODING, UPGRADE,
       PROXY_CONNECTION, PROXY_AUTHENTICATE, PROXY_AUTHORIZATION};
 
+  /**
+   * The fields a trailer section may not carry (RFC 9110 section 6.5.1): those that frame the
+   * message, route it, authenticate, modify the request, control the response or describe the
+   * content, which a recipient needs before the body. Dropped from trailers in both directions.
+   */
+  private static final byte[][] NOT_TRAILERS = {CONTENT_LENGTH, TRANSFER_ENCODING, HOST, CONNECTION, KEEP_ALIVE, TE,
+      TRAILER, UPGRADE, PROXY_CONNECTION, PROXY_AUTHENTICATE, PROXY_AUTHORIZATION, ascii("proxy-authentication-info"),
+      ascii("authorization"), ascii("www-authenticate"), ascii("authentication-info"), ascii("cookie"),
+      ascii("set-cookie"), ascii("content-type"), ascii("content-encoding"), ascii("content-range"),
+      ascii("content-location"), ascii("range"), ascii("if-match"), ascii("if-none-match"),
+      ascii("if-modified-since"), ascii("if-unmodified-since"), ascii("if-range"), ascii("cache-control"),
+      ascii("expires"), ascii("age"), ascii("pragma"), ascii("vary"), ascii("location"), ascii("retry-after"),
+      EXPECT, ascii("max-forwards"), VIA, ascii("date")};
+
   private HeaderNames() {}
 
   /** {@code text}'s ASCII bytes: how names and fixed values are compared and written. */
@@ -40,6 +54,14 @@ public final class HeaderNames {
   public static boolean isHopByHop(byte[] bytes, int at, int length) {
     for (byte[] hop : HOP_BY_HOP) {
       if (HeaderBytes.is(bytes, at, length, hop)) return true;
+    }
+    return false;
+  }
+
+  /** Whether the {@code length} bytes at {@code at} name a field a trailer section may not carry. */
+  static boolean isNotTrailer(byte[] bytes, int at, int length) {
+    for (byte[] name : NOT_TRAILERS) {
+      if (HeaderBytes.is(bytes, at, length, name)) return true;
     }
     return false;
   }

@@ -13,7 +13,8 @@ import java.util.List;
  * cannot be read is a {@link Refused}, after which nothing more is read from the connection: its
  * answer is the last.
  *
- * <p>A chunked body is followed chunk by chunk; its trailers are checked as header lines are.
+ * <p>A chunked body is followed chunk by chunk; its trailers are checked as header lines are, and
+ * those a trailer may not carry dropped ({@link Trailers}).
  * Heads wait whole in the cumulation buffer, within the limits given; the search for their end
  * goes on where the last read left it.
  */
@@ -130,9 +131,18 @@ public final class RequestDecoder extends ByteToMessageDecoder {
   /** Reads a head if it is all there; false if it is not (or was refused). */
   private boolean head(ByteBuf in, List<Object> out) {
     if (searched == 0) {
-      // Empty lines before a request line are ignored (RFC 9112 section 2.2).
-      while (in.isReadable() && (in.getByte(in.readerIndex()) == '\r' || in.getByte(in.readerIndex()) == '\n')) {
-        in.skipBytes(1);
+      // Empty lines before a request line are ignored (RFC 9112 section 2.2); a CR alone is not one.
+      while (in.isReadable()) {
+        byte b = in.getByte(in.readerIndex());
+        if (b == '\n') {
+          in.skipBytes(1);
+        } else if (b == '\r' && in.readableBytes() == 1) {
+          return false; // its LF comes with the next read
+        } else if (b == '\r' && in.getByte(in.readerIndex() + 1) == '\n') {
+          in.skipBytes(2);
+        } else {
+          break;
+        }
       }
       if (!in.isReadable()) return false;
     }
@@ -187,7 +197,7 @@ public final class RequestDecoder extends ByteToMessageDecoder {
       byte[] bytes = new byte[end - start];
       in.getBytes(start, bytes);
       try {
-        last = new End(RequestHead.trailerLines(bytes, bytes.length));
+        last = new End(Trailers.rewrite(bytes, bytes.length, 400));
       } catch (Http1Violation e) {
         refuse(in, out, e);
         return false;

@@ -18,8 +18,10 @@ import java.util.Arrays;
  * written from the bytes ({@link HeaderRules}). Immutable once parsed.
  *
  * <p>Refuses (400) what RFC 9112 says a proxy must not pass on: both {@code Content-Length} and
- * {@code Transfer-Encoding}, a transfer coding other than chunked, conflicting lengths, more than
- * one {@code Host}, folded lines, control characters, names that are not tokens.
+ * {@code Transfer-Encoding}, a transfer coding other than chunked, conflicting lengths, an HTTP/1.1
+ * request without {@code Host}, more than one, an invalid one, folded lines, control characters,
+ * names that are not tokens, a target with a fragment or with userinfo. Problems never quote the
+ * target nor a value: they are logged and answered.
  */
 public final class RequestHead {
   private static final byte[] CONTINUE = ascii("100-continue");
@@ -61,8 +63,12 @@ public final class RequestHead {
     int targetEnd = indexOf(bytes, targetStart, lineEnd, (byte) ' ');
     if (targetEnd <= targetStart) throw malformed("an invalid request line");
     for (int i = targetStart; i < targetEnd; i++) {
-      if (bytes[i] <= ' ' || bytes[i] == 0x7f) throw malformed("an invalid request target");
+      byte b = bytes[i];
+      if (b <= ' ' || b == 0x7f) throw malformed("an invalid request target");
+      // A fragment is the client's alone (RFC 9110 section 4.2.5): a target never carries one.
+      if (b == '#') throw malformed("a fragment in the request target");
     }
+    boolean absoluteForm = bytes[targetStart] != '/' && absoluteForm(bytes, targetStart, targetEnd);
     target = new String(bytes, targetStart, targetEnd - targetStart, StandardCharsets.ISO_8859_1);
     if (lineEnd - targetEnd != 9 || !Arrays.equals(bytes, targetEnd + 1, targetEnd + 8, HTTP_1, 0, HTTP_1.length)
         || bytes[lineEnd - 1] != '0' && bytes[lineEnd - 1] != '1') {
@@ -74,7 +80,7 @@ public final class RequestHead {
     int n = 0;
     FramingFields framing = new FramingFields(400);
     boolean expects = false;
-    boolean host = false;
+    int host = -1;
     for (int next = next(bytes, lineEnd); ; n++) {
       if (4 * n + 4 > found.length) found = Arrays.copyOf(found, found.length * 2);
       next = fieldLine(bytes, next, length, found, 4 * n, "header");
@@ -85,13 +91,21 @@ public final class RequestHead {
       int valueEnd = found[4 * n + 3];
       if (framing.read(bytes, line, nameLength, valueStart, valueEnd) != FramingFields.OTHER) continue;
       if (nameLength == 4 && is(bytes, line, nameLength, HeaderNames.HOST)) {
-        if (host) throw malformed("more than one Host header");
-        host = true;
+        if (host >= 0) throw malformed("more than one Host header");
+        host = n;
       } else if (nameLength == 6 && is(bytes, line, nameLength, HeaderNames.EXPECT)) {
         expects = is(bytes, valueStart, valueEnd - valueStart, CONTINUE);
       }
     }
     framing.finish();
+    if (host >= 0) {
+      int from = found[4 * host + 2];
+      int to = found[4 * host + 3];
+      // An empty Host only stands for a target without authority; an http URI always has one.
+      if (from == to ? !absoluteForm : !isAuthority(bytes, from, to)) throw malformed("an invalid Host header");
+    } else if (http11) {
+      throw malformed("an HTTP/1.1 request without Host"); // RFC 9112 section 3.2
+    }
     if (framing.chunked() && !http11) throw malformed("Transfer-Encoding in an HTTP/1.0 request");
     fields = found;
     count = n;
@@ -164,6 +178,18 @@ public final class RequestHead {
   public boolean namedByConnection(int header) {
     int start = nameStart(header);
     return connectionListed != null && connectionListed.lists(bytes, start, nameEnd(header) - start);
+  }
+
+  /**
+   * Whether header {@code header} frames the body ({@code Content-Length}, {@code
+   * Transfer-Encoding}): never copied on, as received values may be lists or repeated; the head
+   * for upstream says {@link #contentLength()} or chunked in a line of its own.
+   */
+  public boolean isFraming(int header) {
+    int start = nameStart(header);
+    int length = nameEnd(header) - start;
+    return length == 14 && is(bytes, start, length, HeaderNames.CONTENT_LENGTH)
+        || length == 17 && is(bytes, start, length, HeaderNames.TRANSFER_ENCODING);
   }
 
   /** Whether header {@code header} is hop-by-hop by its name (RFC 9110 section 7.6.1). */
@@ -271,31 +297,6 @@ public final class RequestHead {
   }
 
   /**
-   * The trailer section of a chunked body, {@code length} bytes of {@code bytes} up to its empty
-   * line, checked as header lines are and written again as {@code name: value} lines.
-   *
-   * @throws Http1Violation (400) if a line is not a valid header line
-   */
-  static byte[] trailerLines(byte[] bytes, int length) {
-    byte[] out = new byte[2 * length]; // a line grows by at most a space and a CR
-    int[] field = new int[4];
-    int written = 0;
-    for (int next = fieldLine(bytes, 0, length, field, 0, "trailer"); next >= 0;
-        next = fieldLine(bytes, next, length, field, 0, "trailer")) {
-      int nameLength = field[1] - field[0];
-      System.arraycopy(bytes, field[0], out, written, nameLength);
-      written += nameLength;
-      out[written++] = ':';
-      out[written++] = ' ';
-      System.arraycopy(bytes, field[2], out, written, field[3] - field[2]);
-      written += field[3] - field[2];
-      out[written++] = '\r';
-      out[written++] = '\n';
-    }
-    return Arrays.copyOf(out, written);
-  }
-
-  /**
    * {@link HeaderBytes#fieldLine}, its problems as 400 errors.
    *
    * @param kind "header" or "trailer", for the error's message
@@ -309,6 +310,71 @@ public final class RequestHead {
       case HeaderBytes.UNTERMINATED -> throw malformed("an unterminated " + kind + " section");
       default -> next;
     };
+  }
+
+  /**
+   * Whether the target from {@code from} to {@code to}, which does not start with '/', is in
+   * absolute form ({@code scheme://authority...}); refuses one whose authority has userinfo, is
+   * empty or is not {@code host[:port]}.
+   */
+  private static boolean absoluteForm(byte[] bytes, int from, int to) {
+    int authority = -1;
+    for (int i = from; i + 2 < to; i++) {
+      byte b = bytes[i];
+      if (b == ':') {
+        if (bytes[i + 1] == '/' && bytes[i + 2] == '/') authority = i + 3;
+        break;
+      }
+      boolean letter = (b | 0x20) >= 'a' && (b | 0x20) <= 'z';
+      if (!letter && (b < '0' || b > '9') && b != '+' && b != '-' && b != '.') break; // not a scheme
+    }
+    int end = authority < 0 ? from : authority;
+    while (end < to && bytes[end] != '/' && bytes[end] != '?') end++;
+    // Credentials in a URL are deprecated (RFC 9110 section 4.2.4) and would be logged with it.
+    if (indexOf(bytes, authority < 0 ? from : authority, end, (byte) '@') >= 0) {
+      throw malformed("userinfo in the request target");
+    }
+    if (authority < 0) return false;
+    if (!isAuthority(bytes, authority, end)) throw malformed("an invalid authority in the request target");
+    return true;
+  }
+
+  /** The bytes of a reg-name (RFC 3986 section 3.2.2): unreserved, sub-delims and '%'. */
+  private static final boolean[] HOST_CHAR = new boolean[128];
+
+  static {
+    for (char c = '0'; c <= '9'; c++) HOST_CHAR[c] = true;
+    for (char c = 'a'; c <= 'z'; c++) HOST_CHAR[c] = true;
+    for (char c = 'A'; c <= 'Z'; c++) HOST_CHAR[c] = true;
+    for (char c : "-._~!$&'()*+,;=%".toCharArray()) HOST_CHAR[c] = true;
+  }
+
+  /**
+   * Whether the bytes from {@code from} to {@code to} are {@code uri-host [":" port]} (RFC 9110
+   * section 7.2), the host not empty: a reg-name or IPv4 address, or an IP literal in brackets.
+   */
+  static boolean isAuthority(byte[] bytes, int from, int to) {
+    int i = from;
+    if (i < to && bytes[i] == '[') {
+      for (i++; i < to && bytes[i] != ']'; i++) {
+        byte b = bytes[i];
+        if (b < 0 || !HOST_CHAR[b] && b != ':') return false;
+      }
+      if (i == to || i == from + 1) return false;
+      i++;
+    } else {
+      for (; i < to && bytes[i] != ':'; i++) {
+        byte b = bytes[i];
+        if (b < 0 || !HOST_CHAR[b]) return false;
+      }
+      if (i == from) return false;
+    }
+    if (i == to) return true;
+    if (bytes[i] != ':') return false;
+    for (i++; i < to; i++) {
+      if (bytes[i] < '0' || bytes[i] > '9') return false;
+    }
+    return true;
   }
 
   private static Http1Violation malformed(String problem) {

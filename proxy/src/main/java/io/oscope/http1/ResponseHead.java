@@ -12,9 +12,10 @@ import io.netty.buffer.ByteBuf;
 /**
  * The head of one upstream response, read straight from its bytes: status, framing and
  * connection, and where its header lines are, so that the head for the client is those lines
- * copied as they came, without the hop-by-hop ones, with this proxy's {@code Via}. Nothing is
- * decoded into strings: the head is copied once into an array of this instance's, parsed there.
- * One instance per upstream connection, parsed anew for every response.
+ * copied as they came (each ended by CR LF, whatever ended it), without the hop-by-hop ones nor
+ * the framing ones, with this proxy's {@code Via} and framing lines. Nothing is decoded into
+ * strings: the head is copied once into an array of this instance's, parsed there. One instance
+ * per upstream connection, parsed anew for every response.
  */
 public final class ResponseHead {
   /** How the body of a response is delimited (RFC 9112 section 6.3). */
@@ -28,6 +29,7 @@ public final class ResponseHead {
   private static final byte[] CHUNKED_LINE = ascii("transfer-encoding: chunked\r\n");
   private static final byte[] CLOSE_LINE = ascii("connection: close\r\n");
   private static final byte[] KEEP_ALIVE_LINE = ascii("connection: keep-alive\r\n");
+  private static final byte[] CONTENT_LENGTH = ascii("content-length: ");
 
 
   /** The head's bytes, from index 0; grown for larger heads. */
@@ -43,7 +45,7 @@ public final class ResponseHead {
   private int statusLineEnd;
   /** The name and value positions of the header line being read. */
   private final int[] field = new int[4];
-  /** Pairs of (start, end) of the header lines to copy, CR LF included. */
+  /** Pairs of (start, end) of the header lines to copy, from the name to the value's end. */
   private int[] kept = new int[32];
   private int keptCount;
   /** Pairs of (start, end) of the values of the response's own Via headers. */
@@ -61,12 +63,19 @@ public final class ResponseHead {
     return framing;
   }
 
-  /** The body's length, for {@link Framing#LENGTH}. */
+  /**
+   * The body's length, for {@link Framing#LENGTH}; the length a HEAD or 304 answer gives; -1 if
+   * none (always for 1xx and 204).
+   */
   public long contentLength() {
     return contentLength;
   }
 
-  /** Whether the upstream keeps the connection open after this response. */
+  /**
+   * Whether the upstream keeps the connection open after this response, and its framing leaves
+   * no doubt where the next one starts: false for a 1xx or 204 that declares a body, as bytes of
+   * it may follow.
+   */
   public boolean keepAlive() {
     return keepAlive;
   }
@@ -102,11 +111,10 @@ public final class ResponseHead {
       if (nextLine < 0) throw invalid(problem(nextLine));
       int nameLength = field[1] - line;
       switch (fields.read(buffer, line, nameLength, field[2], field[3])) {
-        case FramingFields.CONTENT_LENGTH -> keep(line, nextLine);
-        case FramingFields.TRANSFER_ENCODING, FramingFields.CONNECTION -> { }
+        case FramingFields.CONTENT_LENGTH, FramingFields.TRANSFER_ENCODING, FramingFields.CONNECTION -> { }
         default -> {
           if (is(buffer, line, nameLength, HeaderNames.VIA)) via = add(via, viaCount++, field[2], field[3]);
-          else if (!HeaderNames.isHopByHop(buffer, line, nameLength)) keep(line, nextLine);
+          else if (!HeaderNames.isHopByHop(buffer, line, nameLength)) keep(line, field[3]);
         }
       }
     }
@@ -117,7 +125,13 @@ public final class ResponseHead {
     else if (fields.chunked()) framing = Framing.CHUNKED;
     else if (contentLength >= 0) framing = Framing.LENGTH;
     else framing = Framing.UNTIL_CLOSE;
-    keepAlive = framing != Framing.UNTIL_CLOSE && fields.keepAlive(http11);
+    // RFC 9110 section 8.6 and RFC 9112 section 6.1: no body length in a 1xx or 204. Its field is
+    // not passed on, and what it announces may follow: the connection is not used again. A
+    // Content-Length of 0 announces nothing.
+    boolean bodyNotAllowed = status < 200 || status == 204;
+    if (bodyNotAllowed) contentLength = -1;
+    boolean announcesBody = bodyNotAllowed && (fields.chunked() || fields.contentLength() > 0);
+    keepAlive = framing != Framing.UNTIL_CLOSE && !announcesBody && fields.keepAlive(http11);
   }
 
   /**
@@ -130,9 +144,17 @@ public final class ResponseHead {
   public void writeTo(ByteBuf out, byte[] viaEntry, boolean chunked, ConnectionLine connection) {
     out.writeBytes(HTTP_1_1);
     out.writeBytes(source, statusStart, statusLineEnd - statusStart);
+    if (statusLineEnd == statusStart + 3) out.writeByte(' '); // the space before a reason phrase is not optional
     out.writeBytes(CRLF);
     for (int i = 0; i < keptCount; i++) {
       out.writeBytes(source, kept[2 * i], kept[2 * i + 1] - kept[2 * i]);
+      out.writeBytes(CRLF);
+    }
+    if (contentLength >= 0) {
+      // One length, written here: a list or repeated fields as received would be read otherwise by some.
+      out.writeBytes(CONTENT_LENGTH);
+      writeDecimal(out, contentLength);
+      out.writeBytes(CRLF);
     }
     out.writeBytes(VIA);
     for (int i = 0; i < viaCount; i++) {
@@ -147,12 +169,18 @@ public final class ResponseHead {
     out.writeBytes(CRLF);
   }
 
+  private static void writeDecimal(ByteBuf out, long value) {
+    long power = 1;
+    while (power <= value / 10) power *= 10;
+    for (; power > 0; power /= 10) out.writeByte((int) ('0' + value / power % 10));
+  }
+
   /** The {@code Connection} header the proxy adds to a head for the client. */
   public enum ConnectionLine { NONE, CLOSE, KEEP_ALIVE }
 
   /** About as many bytes as {@link #writeTo} writes, to size its buffer. */
   public int estimatedLength(int viaEntryLength) {
-    return length + viaEntryLength + 64;
+    return length + keptCount + viaEntryLength + 64; // a line ended by a bare LF gains a CR
   }
 
   private void statusLine(byte[] buffer, int start, int end) {
@@ -173,7 +201,7 @@ public final class ResponseHead {
     if (end > statusStart + 3 && buffer[statusStart + 3] != ' ') {
       throw invalid("a status code that is not three digits");
     }
-    if (code < 100) throw invalid("status " + code);
+    if (code < 100 || code > 599) throw invalid("a status code outside 100 to 599");
     if (code == 101) throw invalid("101 Switching Protocols, which this proxy does not relay");
     status = code;
   }

@@ -2,13 +2,14 @@ package io.oscope.http1;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.util.Arrays;
 
 /**
  * Reads the HTTP/1.x responses of one upstream connection from the bytes as they arrive, and hands
  * each one on with the least work a relay needs: its head parsed once ({@link ResponseHead}), its
  * body as slices of the buffers read, never copied nor split into objects. A chunked body is
- * followed chunk by chunk only to find where it ends; it can be handed on as received, framing
- * included, or as its payload alone.
+ * followed chunk by chunk: it is handed on framed anew ({@link Delivery#FRAMED}) or as its payload
+ * alone.
  *
  * <p>Interim answers (1xx) are read and dropped: the client got its own {@code 100 Continue}.
  * Not thread-safe: used on the connection's event loop only.
@@ -17,8 +18,13 @@ public final class ResponseReader {
 
   /** How a response's body is handed to the {@link Listener}. */
   public enum Delivery {
-    /** The bytes as received: with a chunked body, its framing and trailers too. */
-    AS_RECEIVED,
+    /**
+     * The body framed for a client: a fixed-length or until-close body as received; a chunked
+     * body's data as received between framing this reader writes (size lines in hex without
+     * extensions, CR LF after data, the trailer section checked and rewritten). Framing already
+     * written that way is handed on in place, in the slices of the data around it.
+     */
+    FRAMED,
     /** The payload alone, without chunk framing or trailers. */
     PAYLOAD,
     /** Nothing: the body is read to its end and dropped. */
@@ -44,6 +50,9 @@ public final class ResponseReader {
     IDLE, HEAD, FIXED, UNTIL_CLOSE, CHUNK_LINE, CHUNK_DATA, TRAILER_START, TRAILER_LINE, TRAILER_END_LF
   }
 
+  private static final byte[] CRLF = {'\r', '\n'};
+  private static final byte[] HEX = HeaderNames.ascii("0123456789abcdef");
+
   private final ResponseHead head = new ResponseHead();
   private final ByteBufAllocator allocator;
   private Listener listener;
@@ -53,9 +62,19 @@ public final class ResponseReader {
   private long remaining;
   private final ChunkLine chunkLine;
   private final Http1Limits limits;
-  /** Bytes of the trailer section read so far. */
-  private int lineBytes;
-  /** Payload bytes in the part being gathered for {@link Delivery#AS_RECEIVED}. */
+  /**
+   * Where, in the buffer being read, the framing being read (CR LF after data, size line, trailer
+   * section) started; -1 if in an earlier read: then it is written anew whatever it was.
+   */
+  private int framingStart;
+  /** Whether the framing being read starts with the CR LF that ends a chunk's data. */
+  private boolean framingAfterData;
+  /** The trailer section read so far, when it has lines. */
+  private byte[] trailers = Trailers.NONE;
+  private int trailerLength;
+  /** An interim answer of this exchange announced a body: bytes of it may follow the final one. */
+  private boolean interimAnnouncedBody;
+  /** Payload bytes in the part being gathered for {@link Delivery#FRAMED}. */
   private int gatheredPayload;
   /** The start of a head that did not arrive whole in one read. */
   private ByteBuf partialHead;
@@ -74,6 +93,7 @@ public final class ResponseReader {
     generation++;
     this.listener = listener;
     this.toHead = toHead;
+    interimAnnouncedBody = false;
     state = State.HEAD;
   }
 
@@ -149,7 +169,10 @@ public final class ResponseReader {
           pos = headEnd;
           gatheredFrom = pos;
           input.readerIndex(pos);
-          if (head.status() < 200) continue; // interim: the final answer follows
+          if (head.status() < 200) { // interim: the final answer follows
+            if (!head.keepAlive()) interimAnnouncedBody = true;
+            continue;
+          }
           delivery = listener.head(head);
           if (generation != generationAtStart) return;
           switch (head.framing()) {
@@ -167,6 +190,8 @@ public final class ResponseReader {
             }
             case CHUNKED -> {
               chunkLine.first();
+              framingStart = pos;
+              framingAfterData = false;
               state = State.CHUNK_LINE;
             }
             case UNTIL_CLOSE -> state = State.UNTIL_CLOSE;
@@ -181,6 +206,8 @@ public final class ResponseReader {
           if (remaining == 0) {
             if (state == State.CHUNK_DATA) {
               chunkLine.afterData();
+              framingStart = pos;
+              framingAfterData = true;
               state = State.CHUNK_LINE;
             } else {
               endAt(input, gatheredFrom, pos, generationAtStart);
@@ -201,42 +228,53 @@ public final class ResponseReader {
           }
           if (chunkLine.done()) {
             remaining = chunkLine.size();
-            lineBytes = 0;
-            state = remaining == 0 ? State.TRAILER_START : State.CHUNK_DATA;
+            if (remaining == 0) {
+              trailerLength = 0;
+              state = State.TRAILER_START;
+            } else {
+              state = State.CHUNK_DATA;
+              if (delivery == Delivery.FRAMED && (framingStart < 0 || !chunkLine.canonical())) {
+                if (!reframe(input, gatheredFrom, sizeLine(remaining, 0), generationAtStart)) return;
+                gatheredFrom = pos;
+              }
+            }
           }
-        }
-        case TRAILER_LINE -> {
-          int lf = input.indexOf(pos, end, (byte) '\n');
-          lineBytes += (lf < 0 ? end : lf) - pos;
-          if (lineBytes > limits.trailerSection()) {
-            fail(ResponseHead.invalid("trailers too long"));
-            return;
-          }
-          if (lf < 0) {
-            pos = end;
-          } else {
-            pos = lf + 1;
-            state = State.TRAILER_START;
-          }
-        }
-        case TRAILER_END_LF -> {
-          if (input.getByte(pos++) != '\n') {
-            fail(ResponseHead.invalid("a chunk line without its line feed"));
-            return;
-          }
-          endAt(input, gatheredFrom, pos, generationAtStart);
-          return;
         }
         case TRAILER_START -> {
-          byte b = input.getByte(pos++);
+          byte b = input.getByte(pos);
           if (b == '\r') {
+            pos++;
             state = State.TRAILER_END_LF;
           } else if (b == '\n') {
-            endAt(input, gatheredFrom, pos, generationAtStart);
+            pos++;
+            lastChunk(input, gatheredFrom, pos, false, generationAtStart);
             return;
           } else {
             state = State.TRAILER_LINE;
           }
+        }
+        case TRAILER_LINE -> {
+          int lf = input.indexOf(pos, end, (byte) '\n');
+          int to = lf < 0 ? end : lf + 1;
+          if (trailerLength + to - pos > limits.trailerSection()) {
+            fail(ResponseHead.invalid("a trailer section over " + limits.trailerSection() + " bytes"));
+            return;
+          }
+          if (trailers.length < trailerLength + to - pos + 1) {
+            trailers = Arrays.copyOf(trailers, Math.max(256, 2 * (trailerLength + to - pos + 1)));
+          }
+          input.getBytes(pos, trailers, trailerLength, to - pos);
+          trailerLength += to - pos;
+          pos = to;
+          if (lf >= 0) state = State.TRAILER_START;
+        }
+        case TRAILER_END_LF -> {
+          if (input.getByte(pos++) != '\n') {
+            fail(ResponseHead.invalid("a CR without LF in the trailer section"));
+            return;
+          }
+          lastChunk(input, gatheredFrom, pos, true, generationAtStart);
+          return;
         }
         case IDLE -> {
           return;
@@ -244,7 +282,59 @@ public final class ResponseReader {
       }
     }
     input.readerIndex(pos);
-    hand(input, gatheredFrom, pos);
+    boolean inFraming = state == State.CHUNK_LINE || state == State.TRAILER_START || state == State.TRAILER_LINE
+        || state == State.TRAILER_END_LF;
+    hand(input, gatheredFrom, inFraming && framingStart >= 0 ? framingStart : inFraming ? gatheredFrom : pos);
+    if (inFraming) framingStart = -1; // the framing read so far is written anew once it is all read
+  }
+
+  /**
+   * The last chunk's line and the trailer section were read, ending at {@code pos} ({@code crlf}:
+   * with CR LF): checks the trailers, hands on the framing anew unless it was written as this
+   * reader would, and ends the response.
+   */
+  private void lastChunk(ByteBuf input, int gatheredFrom, int pos, boolean crlf, int generationAtStart) {
+    byte[] lines = Trailers.NONE;
+    if (trailerLength > 0) {
+      trailers[trailerLength] = '\n'; // the empty line that ends the section
+      try {
+        lines = Trailers.rewrite(trailers, trailerLength + 1, 502);
+      } catch (Http1Violation e) {
+        fail(e);
+        return;
+      }
+    }
+    int from = gatheredFrom;
+    if (delivery == Delivery.FRAMED && (framingStart < 0 || !chunkLine.canonical() || trailerLength > 0 || !crlf)) {
+      ByteBuf last = sizeLine(0, lines.length + 2).writeBytes(lines).writeBytes(CRLF);
+      if (!reframe(input, gatheredFrom, last, generationAtStart)) return;
+      from = pos;
+    }
+    endAt(input, from, pos, generationAtStart);
+  }
+
+  /** The framing the reader writes before a chunk of {@code size}, with room for {@code extra} bytes. */
+  private ByteBuf sizeLine(long size, int extra) {
+    ByteBuf line = allocator.buffer(2 + 16 + 2 + extra);
+    if (framingAfterData) line.writeBytes(CRLF);
+    int shift = 60;
+    while (shift > 0 && (size >>> shift) == 0) shift -= 4;
+    for (; shift >= 0; shift -= 4) line.writeByte(HEX[(int) (size >>> shift) & 0xf]);
+    return line.writeBytes(CRLF);
+  }
+
+  /**
+   * Hands on what was gathered before the framing just read, then {@code framing} in its place;
+   * false if the listener stopped listening meanwhile.
+   */
+  private boolean reframe(ByteBuf input, int gatheredFrom, ByteBuf framing, int generationAtStart) {
+    hand(input, gatheredFrom, framingStart >= 0 ? framingStart : gatheredFrom);
+    if (generation != generationAtStart || listener == null) {
+      framing.release();
+      return false;
+    }
+    listener.body(framing, 0);
+    return generation == generationAtStart;
   }
 
   /**
@@ -260,21 +350,22 @@ public final class ResponseReader {
   private void payload(ByteBuf input, int from, int length) {
     switch (delivery) {
       case PAYLOAD -> listener.body(input.retainedSlice(from, length), length);
-      case AS_RECEIVED -> gatheredPayload += length;
+      case FRAMED -> gatheredPayload += length;
       case DISCARD -> { }
     }
   }
 
-  /** Hands on the bytes received from {@code from} to {@code to}, when they are wanted as received. */
+  /** Hands on the bytes received from {@code from} to {@code to}, when they are wanted framed. */
   private void hand(ByteBuf input, int from, int to) {
-    if (delivery != Delivery.AS_RECEIVED || to <= from || listener == null) return;
+    if (delivery != Delivery.FRAMED || to <= from || listener == null) return;
     int payloadBytes = gatheredPayload;
     gatheredPayload = 0;
     listener.body(input.retainedSlice(from, to - from), payloadBytes);
   }
 
   private void end(boolean reusable) {
-    lastHeard().end(reusable);
+    boolean clean = !interimAnnouncedBody;
+    lastHeard().end(reusable && clean);
   }
 
   private void fail(Http1Violation problem) {

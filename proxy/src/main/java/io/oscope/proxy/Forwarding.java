@@ -328,7 +328,7 @@ final class Forwarding implements ResponseReader.Listener {
     exchange.status = status;
     boolean http11Client = request.http11();
     boolean chunkedToClient = false;
-    ResponseReader.Delivery delivery = ResponseReader.Delivery.AS_RECEIVED;
+    ResponseReader.Delivery delivery = ResponseReader.Delivery.FRAMED;
     switch (head.framing()) {
       case CHUNKED -> {
         if (http11Client) {

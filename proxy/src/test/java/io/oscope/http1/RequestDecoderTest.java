@@ -151,8 +151,83 @@ class RequestDecoderTest {
         .containsExactly("refused 431 the header section exceeds 256 bytes");
     assertThat(events(List.of(bigHeaders.substring(0, MAX_HEADER + 20))))
         .as("refused before the head ends").containsExactly("refused 431 the header section exceeds 256 bytes");
-    String justFits = "GET / HTTP/1.1\r\nX-Big: " + "b".repeat(MAX_HEADER - 12) + "\r\n\r\n";
+    String justFits = "GET / HTTP/1.1\r\nHost: h\r\nX-Big: " + "b".repeat(MAX_HEADER - 21) + "\r\n\r\n";
     assertReads(justFits, "head GET / 1.1");
+  }
+
+  @Test
+  void framingFieldsAreKnownSoThatOneLengthGoesOn() {
+    RequestHead head = RequestHead.of("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 45, 45\r\ncontent-length: 45\r\n"
+        + "X-Content-Length: 1\r\n\r\n");
+    assertThat(head.contentLength()).isEqualTo(45);
+    assertThat(head.isFraming(0)).isFalse();
+    assertThat(head.isFraming(1)).isTrue();
+    assertThat(head.isFraming(2)).isTrue();
+    assertThat(head.isFraming(3)).isFalse();
+    RequestHead chunked = RequestHead.of("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nHost: h\r\n\r\n");
+    assertThat(chunked.isFraming(0)).isTrue();
+  }
+
+  @Test
+  void targetsWithAFragmentOrUserinfoAreRefusedWithoutQuotingThem() {
+    for (String target : List.of("/v2/images#secret", "http://alice:secret@h/v2", "http://alice@h", "h@secret:443",
+        "http://h/a#secret")) {
+      List<String> heard = events(List.of("GET " + target + " HTTP/1.1\r\nHost: h\r\n\r\n"));
+      assertThat(heard).as(target).hasSize(1);
+      assertThat(heard.get(0)).as(target).startsWith("refused 400 ").doesNotContain("secret").doesNotContain("alice");
+    }
+    assertThat(events(List.of("GET http://h/a@b?c=d@e HTTP/1.1\r\nHost: h\r\n\r\n")))
+        .as("an @ in the path is no userinfo").containsExactly("head GET http://h/a@b?c=d@e 1.1");
+    assertThat(events(List.of("GET http:///v2 HTTP/1.1\r\nHost: h\r\n\r\n")))
+        .containsExactly("refused 400 an invalid authority in the request target");
+  }
+
+  @Test
+  void anHttp11RequestHasOneValidHost() {
+    assertThat(events(List.of("GET / HTTP/1.1\r\nX-A: 1\r\n\r\n")))
+        .containsExactly("refused 400 an HTTP/1.1 request without Host");
+    for (String host : List.of("", "a b", "h/x", "h:80x", "[::1", "h@x", "[]", ":80", "h\u00e9")) {
+      assertThat(events(List.of("GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n"))).as(host)
+          .containsExactly("refused 400 an invalid Host header");
+    }
+    for (String host : List.of("h", "h:8080", "h:", "[::1]:80", "10.0.0.1", "a-b.example.org", "%41.b")) {
+      assertThat(events(List.of("GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n"))).as(host)
+          .containsExactly("head GET / 1.1");
+    }
+    assertThat(events(List.of("GET http://h/ HTTP/1.1\r\nHost:\r\n\r\n")))
+        .as("an absolute-form target with an empty Host").containsExactly("head GET http://h/ 1.1");
+    assertThat(events(List.of("GET / HTTP/1.0\r\n\r\n"))).as("HTTP/1.0 may omit it").containsExactly("head GET / 1.0 close");
+  }
+
+  @Test
+  void trailersThatMayNotBeTrailersAreDropped() {
+    assertReads("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n"
+            + "Content-Length: 5\r\nX-Sum: a\r\nHost: evil\r\nAuthorization: b\r\nTransfer-Encoding: chunked\r\n\r\n",
+        "head POST / 1.1 chunked", "body a", "end X-Sum: a\r\n");
+    assertReads("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nContent-Length: 5\r\n\r\n",
+        "head POST / 1.1 chunked", "end");
+  }
+
+  @Test
+  void chunkSizesMayHaveAnyNumberOfLeadingZeros() {
+    assertReads("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + "0000000000000000000000005\r\nhello\r\n00000000000000000000\r\n\r\n",
+        "head POST / 1.1 chunked", "body hello", "end");
+  }
+
+  @Test
+  void aCrWithoutLfIsRefusedWhereverItStands() {
+    String chunked = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n";
+    assertThat(events(List.of("\rGET / HTTP/1.1\r\nHost: h\r\n\r\n"))).containsExactly("refused 400 an invalid request line");
+    assertThat(events(List.of("GET / HTTP/1.1\r\r\nHost: h\r\n\r\n"))).containsExactly("refused 400 an invalid request line");
+    assertThat(events(List.of("GET / HTTP/1.1\r\nHost: h\r\n\r\r\n\r\n"))).containsExactly("refused 400 an invalid header name");
+    assertReads(chunked + "1;a\rb\r\nx\r\n0\r\n\r\n", "head POST / 1.1 chunked",
+        "refused 400 mid-body a chunk line without its line feed");
+    assertReads(chunked + "1;a=\u0000\r\nx\r\n0\r\n\r\n", "head POST / 1.1 chunked",
+        "refused 400 mid-body a control character in a chunk extension");
+    assertReads(chunked + "1\r\nx\r\r\n0\r\n\r\n", "head POST / 1.1 chunked", "body x",
+        "refused 400 mid-body a chunk line without its line feed");
+    assertReads("\r\n\nGET / HTTP/1.1\nHost: h\n\n", "head GET / 1.1");
   }
 
   @Test

@@ -26,6 +26,7 @@ class ResponseReaderTest {
     int status;
     ResponseHead.Framing framing;
     long payloadBytes;
+    int parts;
     Boolean reusable;
     Http1Violation failure;
 
@@ -48,6 +49,7 @@ class ResponseReaderTest {
     public void body(ByteBuf part, int payload) {
       assertThat(reusable).as("no body after the end").isNull();
       payloadBytes += payload;
+      parts++;
       byte[] bytes = new byte[part.readableBytes()];
       part.readBytes(bytes);
       part.release();
@@ -104,11 +106,11 @@ class ResponseReaderTest {
   @Test
   void aFixedLengthBodyIsHandedOnAsItCame() {
     Heard heard = read("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n"
-        + "Date: Sun, 22 Nov 2026 05:00:00 GMT\r\n\r\n{\"ok\":true}", ResponseReader.Delivery.AS_RECEIVED, false);
+        + "Date: Sun, 22 Nov 2026 05:00:00 GMT\r\n\r\n{\"ok\":true}", ResponseReader.Delivery.FRAMED, false);
     assertThat(heard.status).isEqualTo(200);
     assertThat(heard.framing).isEqualTo(ResponseHead.Framing.LENGTH);
-    assertThat(heard.head).isEqualTo("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n"
-        + "Date: Sun, 22 Nov 2026 05:00:00 GMT\r\nvia: 1.1 oscope-CloudOne\r\n\r\n");
+    assertThat(heard.head).isEqualTo("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+        + "Date: Sun, 22 Nov 2026 05:00:00 GMT\r\ncontent-length: 11\r\nvia: 1.1 oscope-CloudOne\r\n\r\n");
     assertThat(heard.bodyText()).isEqualTo("{\"ok\":true}");
     assertThat(heard.payloadBytes).isEqualTo(11);
     assertThat(heard.reusable).isTrue();
@@ -118,8 +120,8 @@ class ResponseReaderTest {
   void hopByHopHeadersAndThoseConnectionNamesGoViaIsExtended() {
     Heard heard = read("HTTP/1.0 203 Fine Then\r\nKeep-Alive: timeout=5\r\nX-Secret: 1\r\nconnection: keep-alive, X-Secret\r\n"
         + "Via: 1.1 nginx\r\nUpgrade: h2c\r\nTrailer: X\r\nProxy-Connection: x\r\nX-Kept: a:b\r\nVIA: 1.0 squid\r\n"
-        + "Content-Length: 0\r\n\r\n", ResponseReader.Delivery.AS_RECEIVED, false);
-    assertThat(heard.head).isEqualTo("HTTP/1.1 203 Fine Then\r\nX-Kept: a:b\r\nContent-Length: 0\r\n"
+        + "Content-Length: 0\r\n\r\n", ResponseReader.Delivery.FRAMED, false);
+    assertThat(heard.head).isEqualTo("HTTP/1.1 203 Fine Then\r\nX-Kept: a:b\r\ncontent-length: 0\r\n"
         + "via: 1.1 nginx, 1.0 squid, 1.1 oscope-CloudOne\r\n\r\n");
     assertThat(heard.reusable).as("HTTP/1.0 with keep-alive").isTrue();
   }
@@ -127,23 +129,23 @@ class ResponseReaderTest {
   @Test
   void theConnectionSaysWhetherItMayBeReused() {
     assertThat(read("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok",
-        ResponseReader.Delivery.AS_RECEIVED, false).reusable).isFalse();
+        ResponseReader.Delivery.FRAMED, false).reusable).isFalse();
     assertThat(read("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok",
-        ResponseReader.Delivery.AS_RECEIVED, false).reusable).isFalse();
+        ResponseReader.Delivery.FRAMED, false).reusable).isFalse();
     Heard extra = readIn(List.of("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\n"),
-        ResponseReader.Delivery.AS_RECEIVED, false);
+        ResponseReader.Delivery.FRAMED, false);
     assertThat(extra.bodyText()).isEqualTo("ok");
     assertThat(extra.reusable).as("bytes nobody asked for follow").isFalse();
   }
 
   @Test
-  void aChunkedBodyGoesAsReceivedOrAsItsPayload() {
+  void aChunkedBodyGoesFramedAnewOrAsItsPayload() {
     String body = "5;name=value\r\nhello\r\n7\r\n, world\r\n0\r\nX-Trailer: t\r\n\r\n";
     String response = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + body;
-    Heard raw = read(response, ResponseReader.Delivery.AS_RECEIVED, false);
+    Heard raw = read(response, ResponseReader.Delivery.FRAMED, false);
     assertThat(raw.framing).isEqualTo(ResponseHead.Framing.CHUNKED);
     assertThat(raw.head).as("Transfer-Encoding is the proxy's to write").doesNotContainIgnoringCase("transfer-encoding");
-    assertThat(raw.bodyText()).isEqualTo(body);
+    assertThat(raw.bodyText()).isEqualTo("5\r\nhello\r\n7\r\n, world\r\n0\r\nX-Trailer: t\r\n\r\n");
     assertThat(raw.payloadBytes).isEqualTo(12);
     assertThat(raw.reusable).isTrue();
     Heard payload = read(response, ResponseReader.Delivery.PAYLOAD, false);
@@ -157,7 +159,7 @@ class ResponseReaderTest {
   @Test
   void interimAnswersAreSkipped() {
     Heard heard = read("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
-        + "HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok", ResponseReader.Delivery.AS_RECEIVED, false);
+        + "HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok", ResponseReader.Delivery.FRAMED, false);
     assertThat(heard.status).isEqualTo(201);
     assertThat(heard.head).startsWith("HTTP/1.1 201 Created\r\n").doesNotContain("Link");
     assertThat(heard.bodyText()).isEqualTo("ok");
@@ -165,14 +167,14 @@ class ResponseReaderTest {
 
   @Test
   void answersWithoutABodyEndAtTheirHead() {
-    Heard toHead = read("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n", ResponseReader.Delivery.AS_RECEIVED, true);
+    Heard toHead = read("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n", ResponseReader.Delivery.FRAMED, true);
     assertThat(toHead.framing).isEqualTo(ResponseHead.Framing.NONE);
-    assertThat(toHead.head).contains("Content-Length: 1000\r\n");
+    assertThat(toHead.head).contains("content-length: 1000\r\n");
     assertThat(toHead.reusable).isTrue();
-    Heard noContent = read("HTTP/1.1 204 No Content\r\n\r\n", ResponseReader.Delivery.AS_RECEIVED, false);
+    Heard noContent = read("HTTP/1.1 204 No Content\r\n\r\n", ResponseReader.Delivery.FRAMED, false);
     assertThat(noContent.reusable).isTrue();
     Heard notModified = read("HTTP/1.1 304 Not Modified\r\nTransfer-Encoding: chunked\r\n\r\n",
-        ResponseReader.Delivery.AS_RECEIVED, false);
+        ResponseReader.Delivery.FRAMED, false);
     assertThat(notModified.reusable).isTrue();
   }
 
@@ -191,7 +193,7 @@ class ResponseReaderTest {
     assertThat(heard.reusable).isFalse();
 
     ResponseReader cut = new ResponseReader(ByteBufAllocator.DEFAULT, Http1Limits.defaults());
-    Heard truncated = new Heard(ResponseReader.Delivery.AS_RECEIVED);
+    Heard truncated = new Heard(ResponseReader.Delivery.FRAMED);
     cut.expect(truncated, false);
     ByteBuf partial = Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nsome", StandardCharsets.US_ASCII);
     cut.read(partial);
@@ -218,13 +220,104 @@ class ResponseReaderTest {
     assertThat(failure("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n")).contains("longer than its size");
     String big = "HTTP/1.1 200 OK\r\nX-Big: " + "x".repeat(Http1Limits.defaults().responseHead()) + "\r\n\r\n";
     for (List<String> reads : List.of(List.of(big), List.of(big.substring(0, 1000), big.substring(1000)))) {
-      assertThat(readIn(reads, ResponseReader.Delivery.AS_RECEIVED, false).failure)
+      assertThat(readIn(reads, ResponseReader.Delivery.FRAMED, false).failure)
           .hasMessageContaining("over " + Http1Limits.defaults().responseHead());
     }
   }
 
+  @Test
+  void oneContentLengthGoesToTheClientWhateverListOrRepeatCame() {
+    for (String lengths : List.of("Content-Length: 2, 2\r\n", "Content-Length: 2\r\ncontent-length: 2\r\n",
+        "Content-Length:  02 \r\n")) {
+      Heard heard = read("HTTP/1.1 200 OK\r\n" + lengths + "X-A: 1\r\n\r\nok", ResponseReader.Delivery.FRAMED, false);
+      assertThat(heard.head).as(lengths)
+          .isEqualTo("HTTP/1.1 200 OK\r\nX-A: 1\r\ncontent-length: 2\r\nvia: 1.1 oscope-CloudOne\r\n\r\n");
+      assertThat(heard.bodyText()).isEqualTo("ok");
+    }
+  }
+
+  @Test
+  void headLinesEndedByABareLfGoOnEndedByCrLf() {
+    Heard heard = read("HTTP/1.1 200\nX-A: 1 \nVia: 1.0 squid\nContent-Length: 2\n\nok", ResponseReader.Delivery.FRAMED, false);
+    assertThat(heard.head).as("a status line without reason keeps its space")
+        .isEqualTo("HTTP/1.1 200 \r\nX-A: 1\r\ncontent-length: 2\r\nvia: 1.0 squid, 1.1 oscope-CloudOne\r\n\r\n");
+    assertThat(heard.reusable).isTrue();
+  }
+
+  @Test
+  void chunkFramingIsWrittenAnewWhenItIsNotTheCanonicalOne() {
+    String head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+    String canonical = "5\r\nhello\r\n7\r\n, world\r\n0\r\n\r\n";
+    for (String body : List.of("5\nhello\n7\n, world\n0\n\n", "005\r\nhello\r\n7 ; a=\"b c\"\t\r\n, world\r\n000\r\n\r\n",
+        "5\r\nhello\n7\r\n, world\r\n0\n\r\n", "0000000000000000000005\r\nhello\r\n7\r\n, world\r\n0\r\n\n")) {
+      Heard heard = read(head + body, ResponseReader.Delivery.FRAMED, false);
+      assertThat(heard.bodyText()).as(body).isEqualTo(canonical);
+      assertThat(heard.payloadBytes).isEqualTo(12);
+      assertThat(heard.reusable).isTrue();
+    }
+    Heard inPlace = readIn(List.of(head + canonical), ResponseReader.Delivery.FRAMED, false);
+    assertThat(inPlace.bodyText()).isEqualTo(canonical);
+    assertThat(inPlace.parts).as("framing written as this reader would goes in place: one slice").isEqualTo(1);
+  }
+
+  @Test
+  void trailersAreCheckedAndThoseThatMayNotBeTrailersDropped() {
+    String head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n";
+    Heard heard = read(head + "Content-Length: 5\r\nx-sum:abc  \nSet-Cookie: a=b\r\nHost: h\r\nTransfer-Encoding: x\r\n\r\n",
+        ResponseReader.Delivery.FRAMED, false);
+    assertThat(heard.bodyText()).isEqualTo("2\r\nok\r\n0\r\nx-sum: abc\r\n\r\n");
+    assertThat(heard.reusable).isTrue();
+    Heard payload = read(head + "X-Sum: 1\r\n\r\n", ResponseReader.Delivery.PAYLOAD, false);
+    assertThat(payload.bodyText()).isEqualTo("ok");
+    assertThat(failure(head + "X-Sum: a\u0000b\r\n\r\n")).contains("control character in a trailer");
+    assertThat(failure(head + "X-Sum: a\rb\r\n\r\n")).contains("control character in a trailer");
+    assertThat(failure(head + "X-Sum: a\r\n folded\r\n\r\n")).contains("folded trailer");
+    assertThat(failure(head + "\rX: a\r\n\r\n")).contains("CR without LF");
+  }
+
+  @Test
+  void aChunkExtensionWithAControlCharacterIsRefused() {
+    String head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+    assertThat(failure(head + "2;a\rb\r\nok\r\n0\r\n\r\n")).contains("without its line feed");
+    assertThat(failure(head + "2;a\u0000\r\nok\r\n0\r\n\r\n")).contains("control character in a chunk extension");
+    assertThat(failure(head + "2\r\r\nok\r\n0\r\n\r\n")).contains("without its line feed");
+    assertThat(failure(head + "1000000000000000\r\n")).contains("over 15 hex digits");
+  }
+
+  @Test
+  void statusCodesAreOneHundredToFiveHundredNinetyNine() {
+    assertThat(failure("HTTP/1.1 999 Odd\r\nContent-Length: 0\r\n\r\n")).contains("outside 100 to 599");
+    assertThat(failure("HTTP/1.1 600 Odd\r\nContent-Length: 0\r\n\r\n")).contains("outside 100 to 599");
+    assertThat(failure("HTTP/1.1 099 Odd\r\nContent-Length: 0\r\n\r\n")).contains("outside 100 to 599");
+    assertThat(read("HTTP/1.1 599 Odd\r\nContent-Length: 0\r\n\r\n", ResponseReader.Delivery.FRAMED, false).status)
+        .isEqualTo(599);
+  }
+
+  @Test
+  void aNoContentOrInterimAnswerThatAnnouncesABodyLosesTheFieldAndTheConnection() {
+    Heard length = read("HTTP/1.1 204 No Content\r\nContent-Length: 5\r\nX-A: 1\r\n\r\n", ResponseReader.Delivery.FRAMED, false);
+    assertThat(length.head).isEqualTo("HTTP/1.1 204 No Content\r\nX-A: 1\r\nvia: 1.1 oscope-CloudOne\r\n\r\n");
+    assertThat(length.reusable).as("its 5 bytes may come yet").isFalse();
+    Heard chunked = read("HTTP/1.1 204 No Content\r\nTransfer-Encoding: chunked\r\n\r\n", ResponseReader.Delivery.FRAMED, false);
+    assertThat(chunked.head).doesNotContainIgnoringCase("transfer-encoding");
+    assertThat(chunked.reusable).isFalse();
+    Heard zero = read("HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n", ResponseReader.Delivery.FRAMED, false);
+    assertThat(zero.head).doesNotContainIgnoringCase("content-length");
+    assertThat(zero.reusable).as("a length of 0 announces nothing").isTrue();
+    Heard interim = read("HTTP/1.1 100 Continue\r\nContent-Length: 9\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+        ResponseReader.Delivery.FRAMED, false);
+    assertThat(interim.bodyText()).isEqualTo("ok");
+    assertThat(interim.reusable).isFalse();
+    Heard notModified = read("HTTP/1.1 304 Not Modified\r\nContent-Length: 42\r\n\r\n", ResponseReader.Delivery.FRAMED, false);
+    assertThat(notModified.head).as("a 304 may say the length").contains("content-length: 42\r\n");
+    assertThat(notModified.reusable).isTrue();
+    Heard followed = readIn(List.of("HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 200 OK\r\n\r\n"),
+        ResponseReader.Delivery.FRAMED, false);
+    assertThat(followed.reusable).as("bytes nobody asked for follow").isFalse();
+  }
+
   private static String failure(String response) {
-    Heard heard = read(response, ResponseReader.Delivery.AS_RECEIVED, false);
+    Heard heard = read(response, ResponseReader.Delivery.FRAMED, false);
     assertThat(heard.failure).as(response).isNotNull();
     assertThat(heard.reusable).as("no end after a failure").isNull();
     return heard.failure.getMessage();

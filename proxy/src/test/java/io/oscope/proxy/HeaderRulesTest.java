@@ -43,7 +43,9 @@ class HeaderRulesTest {
 
   /** A client's GET with these header lines. */
   private static RequestHead request(String... lines) {
-    return RequestHead.of("GET /anything HTTP/1.1\r\n" + String.join("\r\n", lines) + "\r\n\r\n");
+    boolean host = List.of(lines).stream().anyMatch(line -> line.regionMatches(true, 0, "Host:", 0, 5));
+    return RequestHead.of("GET /anything HTTP/1.1\r\n" + (host ? "" : "Host: h\r\n") + String.join("\r\n", lines)
+        + "\r\n\r\n");
   }
 
   private List<String> head(RequestHead client, Route route, boolean chunked, HeaderRules.ExchangeHeaders extra) {
