@@ -80,6 +80,7 @@ final class ChunkLine {
           if (++lineBytes > maxLineBytes) return fail("a chunk line over " + maxLineBytes + " bytes", pos);
           int digit = Character.digit(b, 16);
           if (digit >= 0) {
+            if (b >= 'A' && b <= 'F') canonical = false; // this codec writes lower case
             if (digits == 0 && digit == 0) {
               zeros++; // "000a" is 10: only significant digits count (RFC 9112 section 7.1)
             } else {
@@ -134,7 +135,8 @@ final class ChunkLine {
 
   /**
    * Whether the bytes read since {@link #first()} or {@link #afterData()} are those a sender
-   * writes for this size: CR LF after data, hex digits without leading zeros nor extensions, CR LF.
+   * writes for this size: CR LF after data, lower-case hex digits without leading zeros nor
+   * extensions, CR LF.
    */
   boolean canonical() {
     return canonical && zeros == (digits == 0 ? 1 : 0);
