@@ -45,7 +45,10 @@ public final class ResponseHead {
   private int statusLineEnd;
   /** The name and value positions of the header line being read. */
   private final int[] field = new int[4];
-  /** Pairs of (start, end) of the header lines to copy, from the name to the value's end. */
+  /**
+   * Pairs of (start, end) of the header lines to copy: the end past the CR LF of a line ended by
+   * CR LF right after its value, else {@code ~valueEnd}, the CR LF written anew.
+   */
   private int[] kept = new int[32];
   private int keptCount;
   /** Pairs of (start, end) of the values of the response's own Via headers. */
@@ -114,7 +117,7 @@ public final class ResponseHead {
         case FramingFields.CONTENT_LENGTH, FramingFields.TRANSFER_ENCODING, FramingFields.CONNECTION -> { }
         default -> {
           if (is(buffer, line, nameLength, HeaderNames.VIA)) via = add(via, viaCount++, field[2], field[3]);
-          else if (!HeaderNames.isHopByHop(buffer, line, nameLength)) keep(line, field[3]);
+          else if (!HeaderNames.isHopByHop(buffer, line, nameLength)) keep(line, field[3], nextLine);
         }
       }
     }
@@ -147,8 +150,13 @@ public final class ResponseHead {
     if (statusLineEnd == statusStart + 3) out.writeByte(' '); // the space before a reason phrase is not optional
     out.writeBytes(CRLF);
     for (int i = 0; i < keptCount; i++) {
-      out.writeBytes(source, kept[2 * i], kept[2 * i + 1] - kept[2 * i]);
-      out.writeBytes(CRLF);
+      int start = kept[2 * i];
+      int end = kept[2 * i + 1];
+      if (end >= 0) {
+        out.writeBytes(source, start, end - start);
+      } else {
+        out.writeBytes(source, start, ~end - start).writeBytes(CRLF);
+      }
     }
     if (contentLength >= 0) {
       // One length, written here: a list or repeated fields as received would be read otherwise by some.
@@ -206,8 +214,8 @@ public final class ResponseHead {
     status = code;
   }
 
-  private void keep(int start, int end) {
-    kept = add(kept, keptCount++, start, end);
+  private void keep(int start, int valueEnd, int nextLine) {
+    kept = add(kept, keptCount++, start, source[valueEnd] == '\r' ? nextLine : ~valueEnd);
   }
 
   /** Drops the kept lines whose names {@code Connection} lists: hop-by-hop too. */
@@ -216,7 +224,7 @@ public final class ResponseHead {
     for (int i = 0; i < keptCount; i++) {
       int start = kept[2 * i];
       int end = kept[2 * i + 1];
-      if (!framingFields.lists(source, start, indexOf(source, start, end, (byte) ':') - start)) {
+      if (!framingFields.lists(source, start, indexOf(source, start, end >= 0 ? end : ~end, (byte) ':') - start)) {
         kept[2 * write] = start;
         kept[2 * write + 1] = end;
         write++;
