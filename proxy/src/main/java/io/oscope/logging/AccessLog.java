@@ -76,7 +76,7 @@ public final class AccessLog {
   }
 
   /** Whether lines skip logback's events (the shipped configuration). */
-  public boolean direct() {
+  boolean direct() {
     return direct != null;
   }
 

@@ -48,7 +48,7 @@ import reactor.core.publisher.Mono;
  * <pre>{@code
  * try (ScopeProxy proxy = ScopeProxy.start(RouteTable.load(file, "CloudOne"),
  *     ProxySettings.of("CloudOne", HostPort.parse("0.0.0.0:8888")))) {
- *   proxy.onDispose().block();
+ *   // serve until proxy.close(Duration.ofSeconds(30)) is called
  * }
  * }</pre>
  *
@@ -228,11 +228,6 @@ public final class ScopeProxy implements AutoCloseable {
     }
     router.set(new ScopeRouter(table, settings.allowed(), router.get().self()));
     metrics.routeTable(table.version(), Instant.now());
-  }
-
-  /** Completes when the proxy has stopped. */
-  public Mono<Void> onDispose() {
-    return Mono.fromFuture(disposed);
   }
 
   @Override

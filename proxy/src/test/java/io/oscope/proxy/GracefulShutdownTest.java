@@ -28,11 +28,12 @@ class GracefulShutdownTest {
   void sigtermLetsRequestsInFlightFinishAndExitsZero(@TempDir Path dir) throws Exception {
     int inFlight = 6;
     CountDownLatch arrived = new CountDownLatch(inFlight);
+    CompletableFuture<String> answer = new CompletableFuture<>();
     DisposableServer slow = HttpServer.create().host("127.0.0.1").port(0)
         .handle((request, response) -> {
           arrived.countDown();
-          // The backend answers late: the requests are still in flight when SIGTERM arrives.
-          return response.sendString(Mono.delay(Duration.ofSeconds(2)).map(tick -> "done"));
+          // The backend answers once the proxy is stopping: the requests are in flight when SIGTERM arrives.
+          return response.sendString(Mono.fromFuture(answer));
         })
         .bindNow();
     int port;
@@ -46,7 +47,6 @@ class GracefulShutdownTest {
     try (ProxyProcess proxy = ProxyProcess.start(List.of("-Xmx64m"), "proxy", "--services", routes.toString(),
         "--cloud", "Solo", "--listen", "127.0.0.1:" + port, "--grace-period", "20s")) {
       proxy.awaitLine("proxy listening on");
-      proxy.drain();
       HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
       for (int i = 0; i < inFlight; i++) {
@@ -56,6 +56,9 @@ class GracefulShutdownTest {
       assertThat(arrived.await(30, TimeUnit.SECONDS)).isTrue();
 
       proxy.signal("TERM");
+      proxy.awaitLine("stopping");
+      proxy.drain();
+      answer.complete("done");
 
       for (CompletableFuture<HttpResponse<String>> response : responses) {
         HttpResponse<String> done = response.get(30, TimeUnit.SECONDS);
@@ -64,6 +67,7 @@ class GracefulShutdownTest {
       }
       assertThat(proxy.waitFor(Duration.ofSeconds(30))).as("exit status").isZero();
     } finally {
+      answer.complete("done");
       slow.disposeNow();
     }
   }
