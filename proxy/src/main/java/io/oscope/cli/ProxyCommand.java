@@ -74,10 +74,10 @@ final class ProxyCommand implements Callable<Integer> {
           + " (or cut once the response started) (default: ${DEFAULT-VALUE}).")
   Duration bodyTimeout;
 
-  @Option(names = "--max-connections", paramLabel = "N", defaultValue = "4096",
+  @Option(names = "--max-connections", paramLabel = "N",
       description = "Client connections at once; beyond, the proxy stops accepting until one closes"
-          + " (default: ${DEFAULT-VALUE}).")
-  int maxConnections;
+          + " (default: half the file descriptor limit less a reserve, 4096 at most).")
+  Integer maxConnections;
 
   @Option(names = "--head-budget", paramLabel = "SIZE", converter = SizeConverter.class,
       description = "Bytes of request heads held at once across all connections (512k, 32m); beyond, connections"
@@ -199,7 +199,8 @@ final class ProxyCommand implements Callable<Integer> {
         idleTimeout, viaName != null ? viaName : "oscope-" + cloud, peerTrust(), accessLog,
         new PoolSettings(healthInterval, healthTimeout, healthRise, healthFall, healthPath, healthyStatus, retries, balance),
         new TlsSettings(tlsCert, tlsKey, tlsClientCa, upstreamCa, upstreamInsecure, upstreamClientCert, upstreamClientKey),
-        new ProxySettings.ClientLimits(headTimeout, bodyTimeout, maxConnections,
+        new ProxySettings.ClientLimits(headTimeout, bodyTimeout,
+            maxConnections != null ? maxConnections : ProxySettings.ClientLimits.defaultMaxConnections(),
             headBudget != null ? headBudget : ProxySettings.ClientLimits.defaults().headBudget()));
     ScopeProxy proxy = ScopeProxy.start(table, settings);
     RouteReloader reloader = RouteReloader.start(services, cloud, proxy::swap, table);

@@ -1,9 +1,11 @@
 package io.oscope.proxy;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.oscope.exchange.PeerTrust;
 import io.oscope.pool.PoolSettings;
 import io.oscope.routes.HostPort;
 import io.oscope.tls.TlsSettings;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
@@ -65,10 +67,24 @@ public record ProxySettings(
       if (headBudget < 1) throw new IllegalArgumentException("head budget must be positive, got " + headBudget);
     }
 
-    /** 10 s per head, 60 s of body stall, 4096 connections, heads up to a quarter of the heap. */
+    /**
+     * 10 s per head, 60 s of body stall, heads up to a quarter of the heap, and as many connections
+     * as the file descriptors allow with one upstream connection each, 4096 at most.
+     */
     public static ClientLimits defaults() {
-      return new ClientLimits(Duration.ofSeconds(10), Duration.ofSeconds(60), 4096,
+      return new ClientLimits(Duration.ofSeconds(10), Duration.ofSeconds(60), defaultMaxConnections(),
           Math.max(1 << 20, Runtime.getRuntime().maxMemory() / 4));
+    }
+
+    /**
+     * Half the file descriptors this process may open, less a reserve for upstream pools, health
+     * checks, logs and the admin listener: a client connection may need an upstream one, and a
+     * proxy out of descriptors fails everyone (HAProxy derives its maxconn from the limit too).
+     */
+    public static int defaultMaxConnections() {
+      long descriptors = ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
+          ? unix.getMaxFileDescriptorCount() : 8192;
+      return (int) Math.max(16, Math.min(4096, (descriptors - 256) / 2));
     }
   }
 
