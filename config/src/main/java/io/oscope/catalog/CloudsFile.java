@@ -1,7 +1,9 @@
 package io.oscope.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.oscope.routes.ConfigException;
 import io.oscope.routes.HostPort;
+import io.oscope.routes.Problem;
 import io.oscope.scope.Names;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,7 +43,7 @@ import java.util.TreeMap;
  *
  * <pre>{@code CloudsFile clouds = CloudsFile.read(Path.of("clouds.json"));}</pre>
  *
- * @param source the file name used in findings
+ * @param source the file name used in problems
  * @param clouds the clouds by name, sorted
  */
 public record CloudsFile(String source, Map<String, Cloud> clouds) {
@@ -85,35 +87,35 @@ public record CloudsFile(String source, Map<String, Cloud> clouds) {
   }
 
   /** Reads the clouds file at {@code path}; relative endpoint lists are resolved against its folder. */
-  public static CloudsFile read(Path path) throws CatalogException {
+  public static CloudsFile read(Path path) throws ConfigException {
     byte[] content;
     try {
       content = Files.readAllBytes(path);
     } catch (IOException e) {
-      throw new CatalogException(List.of(Finding.of(path.toString(), "cannot read: " + e)));
+      throw new ConfigException(List.of(Problem.of(path.toString(), "cannot read: " + e)));
     }
     Path folder = path.getParent();
     return parse(path.toString(), content, folder == null ? Path.of("") : folder);
   }
 
   /** Parses clouds-file JSON, resolving relative endpoint lists against {@code folder}. */
-  public static CloudsFile parse(String source, byte[] content, Path folder) throws CatalogException {
-    List<Finding> problems = new ArrayList<>();
+  public static CloudsFile parse(String source, byte[] content, Path folder) throws ConfigException {
+    List<Problem> problems = new ArrayList<>();
     JsonNode root = Json.read(source, content, problems);
-    if (root == null) throw new CatalogException(problems);
+    if (root == null) throw new ConfigException(problems);
     if (!root.isObject()) {
-      throw new CatalogException(List.of(Finding.of(source, "expected an object: {\"clouds\": {\"NAME\": "
+      throw new ConfigException(List.of(Problem.of(source, "expected an object: {\"clouds\": {\"NAME\": "
           + "{\"frontend\": \"host:port\", \"endpoints\": \"FILE\", \"backends\": {\"TYPE\": \"host:port\"}}}}")));
     }
     root.fieldNames().forEachRemaining(field -> {
-      if (!field.equals("clouds")) problems.add(new Finding(source, null, field, null, "unknown field; expected only \"clouds\""));
+      if (!field.equals("clouds")) problems.add(new Problem(source, null, field, null, "unknown field; expected only \"clouds\""));
     });
     JsonNode clouds = root.get("clouds");
     if (clouds == null || !clouds.isObject()) {
-      problems.add(new Finding(source, null, "clouds", clouds == null ? null : Json.shown(clouds),
+      problems.add(new Problem(source, null, "clouds", clouds == null ? null : Json.shown(clouds),
           "must be an object of clouds by name"));
     } else if (clouds.isEmpty()) {
-      problems.add(new Finding(source, null, "clouds", "{}", "names no cloud"));
+      problems.add(new Problem(source, null, "clouds", "{}", "names no cloud"));
     }
     Map<String, Cloud> byName = new TreeMap<>();
     Map<HostPort, String> cloudByFrontend = new HashMap<>();
@@ -123,22 +125,22 @@ public record CloudsFile(String source, Map<String, Cloud> clouds) {
         if (cloud == null) continue;
         String other = cloudByFrontend.putIfAbsent(cloud.frontend(), cloud.name());
         if (other != null) {
-          problems.add(new Finding(source, "clouds." + cloud.name(), "frontend", cloud.frontend().toString(),
+          problems.add(new Problem(source, "clouds." + cloud.name(), "frontend", cloud.frontend().toString(),
               "is also the frontend of " + other + "; each cloud has its own proxy"));
         }
         byName.put(cloud.name(), cloud);
       }
     }
-    if (!problems.isEmpty()) throw new CatalogException(problems);
+    if (!problems.isEmpty()) throw new ConfigException(problems);
     return new CloudsFile(source, byName);
   }
 
   /** Checks one cloud; problems are recorded, not thrown. */
-  private record CloudParser(String source, String name, Path folder, List<Finding> problems) {
+  private record CloudParser(String source, String name, Path folder, List<Problem> problems) {
     Cloud cloud(JsonNode node) {
       int before = problems.size();
       if (!Names.isValid(name)) {
-        problems.add(new Finding(source, "clouds", name, null, "is not a valid cloud name: a scope names clouds"
+        problems.add(new Problem(source, "clouds", name, null, "is not a valid cloud name: a scope names clouds"
             + " in an HTTP header, so it must be 1 to " + Names.MAX_LENGTH + " letters, digits or !#$%&'*+-.^_`|~"));
       }
       if (!node.isObject()) {
@@ -175,16 +177,16 @@ public record CloudsFile(String source, Map<String, Cloud> clouds) {
         String type = field.getKey();
         JsonNode value = field.getValue();
         if (!Names.isValid(type)) {
-          problems.add(new Finding(source, entry, type, null, "is not a valid service type: it must be 1 to "
+          problems.add(new Problem(source, entry, type, null, "is not a valid service type: it must be 1 to "
               + Names.MAX_LENGTH + " letters, digits or !#$%&'*+-.^_`|~"));
         }
         if (!value.isTextual() || value.asText().isBlank()) {
-          problems.add(new Finding(source, entry, type, Json.shown(value), "must be a host:port string"));
+          problems.add(new Problem(source, entry, type, Json.shown(value), "must be a host:port string"));
           continue;
         }
         HostPort backend = address(entry, type, value.asText());
         if (backend != null && backend.equals(frontend)) {
-          problems.add(new Finding(source, entry, type, value.asText(),
+          problems.add(new Problem(source, entry, type, value.asText(),
               "is the frontend of " + name + ": its proxy would send requests to itself"));
         } else if (backend != null) {
           backends.put(type, backend);
@@ -199,7 +201,7 @@ public record CloudsFile(String source, Map<String, Cloud> clouds) {
         if (address.port() == 0) throw new IllegalArgumentException("port 0 is not in 1..65535");
         return address;
       } catch (IllegalArgumentException e) {
-        problems.add(new Finding(source, entry, field, text, e.getMessage()));
+        problems.add(new Problem(source, entry, field, text, e.getMessage()));
         return null;
       }
     }
@@ -213,7 +215,7 @@ public record CloudsFile(String source, Map<String, Cloud> clouds) {
     }
 
     private void problem(String field, String value, String message) {
-      problems.add(new Finding(source, entry(), field, value, message));
+      problems.add(new Problem(source, entry(), field, value, message));
     }
   }
 }

@@ -2,6 +2,7 @@ package io.oscope.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.oscope.routes.Interface;
+import io.oscope.routes.Problem;
 import io.oscope.routes.ServiceUrl;
 import io.oscope.scope.Names;
 import java.io.IOException;
@@ -24,12 +25,12 @@ import java.util.List;
  * list.skipped().forEach(System.err::println);
  * }</pre>
  *
- * @param source the file (or other input) name used in findings
+ * @param source the file (or other input) name used in problems
  * @param endpoints the enabled, well-formed rows, in file order
  * @param skipped a notice per disabled row
  * @param problems every problem found
  */
-public record EndpointList(String source, List<Endpoint> endpoints, List<Finding> skipped, List<Finding> problems) {
+public record EndpointList(String source, List<Endpoint> endpoints, List<Problem> skipped, List<Problem> problems) {
   static final String SERVICE_TYPE = "Service Type";
   static final String INTERFACE = "Interface";
   static final String URL = "URL";
@@ -48,27 +49,27 @@ public record EndpointList(String source, List<Endpoint> endpoints, List<Finding
       return parse(path.toString(), Files.readAllBytes(path));
     } catch (IOException e) {
       return new EndpointList(path.toString(), List.of(), List.of(),
-          List.of(Finding.of(path.toString(), "cannot read: " + e)));
+          List.of(Problem.of(path.toString(), "cannot read: " + e)));
     }
   }
 
-  /** Parses endpoint-list JSON; {@code source} names it in findings. */
+  /** Parses endpoint-list JSON; {@code source} names it in problems. */
   public static EndpointList parse(String source, byte[] content) {
-    List<Finding> problems = new ArrayList<>();
+    List<Problem> problems = new ArrayList<>();
     JsonNode root = Json.read(source, content, problems);
     return root == null ? new EndpointList(source, List.of(), List.of(), problems) : of(source, root);
   }
 
   /** Checks an endpoint list already in JSON form, e.g. one built from a live catalogue. */
   static EndpointList of(String source, JsonNode root) {
-    List<Finding> problems = new ArrayList<>();
-    List<Finding> skipped = new ArrayList<>();
+    List<Problem> problems = new ArrayList<>();
+    List<Problem> skipped = new ArrayList<>();
     List<Endpoint> endpoints = new ArrayList<>();
     if (!root.isArray()) {
-      problems.add(Finding.of(source,
+      problems.add(Problem.of(source,
           "expected a JSON list of endpoints, as printed by `openstack endpoint list -f json`"));
     } else if (root.isEmpty()) {
-      problems.add(Finding.of(source, "the endpoint list is empty"));
+      problems.add(Problem.of(source, "the endpoint list is empty"));
     } else {
       for (int i = 0; i < root.size(); i++) {
         Row row = new Row(source, i, root.get(i), problems);
@@ -80,10 +81,10 @@ public record EndpointList(String source, List<Endpoint> endpoints, List<Finding
   }
 
   /** One row, checked field by field; problems are recorded, not thrown. */
-  private record Row(String source, int index, JsonNode node, List<Finding> problems) {
-    Endpoint endpoint(List<Finding> skipped) {
+  private record Row(String source, int index, JsonNode node, List<Problem> problems) {
+    Endpoint endpoint(List<Problem> skipped) {
       if (!node.isObject()) {
-        problems.add(new Finding(source, entry(), null, null, "an endpoint must be a JSON object"));
+        problems.add(new Problem(source, entry(), null, null, "an endpoint must be a JSON object"));
         return null;
       }
       int before = problems.size();
@@ -92,7 +93,7 @@ public record EndpointList(String source, List<Endpoint> endpoints, List<Finding
         if (!enabled.isBoolean()) {
           problem(ENABLED, Json.shown(enabled), "must be true or false");
         } else if (!enabled.asBoolean()) {
-          skipped.add(new Finding(source, entry(), ENABLED, "false", "skipped: the endpoint is disabled ("
+          skipped.add(new Problem(source, entry(), ENABLED, "false", "skipped: the endpoint is disabled ("
               + String.join(" ", shown(REGION), shown(SERVICE_TYPE), shown(INTERFACE), shown(URL)) + ")"));
           return null;
         }
@@ -144,7 +145,7 @@ public record EndpointList(String source, List<Endpoint> endpoints, List<Finding
     }
 
     private void problem(String field, String value, String message) {
-      problems.add(new Finding(source, entry(), field, value, message));
+      problems.add(new Problem(source, entry(), field, value, message));
     }
   }
 }

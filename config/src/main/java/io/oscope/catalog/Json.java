@@ -4,11 +4,12 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.oscope.routes.Problem;
 import java.io.IOException;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** Reads the generator's JSON inputs: duplicate keys are an error, every failure a finding. */
+/** Reads the generator's JSON inputs: duplicate keys are an error, every failure a problem. */
 final class Json {
   static final ObjectMapper MAPPER = new ObjectMapper()
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -18,21 +19,21 @@ final class Json {
 
   private Json() {}
 
-  /** The JSON tree of {@code content}, or {@code null} after adding a finding to {@code problems}. */
-  static JsonNode read(String source, byte[] content, List<Finding> problems) {
+  /** The JSON tree of {@code content}, or {@code null} after adding a problem to {@code problems}. */
+  static JsonNode read(String source, byte[] content, List<Problem> problems) {
     try {
       JsonNode root = MAPPER.readTree(content);
       if (root == null || root.isMissingNode()) {
-        problems.add(Finding.of(source, "is empty; expected JSON"));
+        problems.add(Problem.of(source, "is empty; expected JSON"));
         return null;
       }
       return root;
     } catch (JsonProcessingException e) {
       String where = e.getLocation() == null ? ""
           : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-      problems.add(Finding.of(source, "not valid JSON: " + readable(e.getOriginalMessage()) + where));
+      problems.add(Problem.of(source, "not valid JSON: " + readable(e.getOriginalMessage()) + where));
     } catch (IOException e) {
-      problems.add(Finding.of(source, "cannot read: " + e.getMessage()));
+      problems.add(Problem.of(source, "cannot read: " + e.getMessage()));
     }
     return null;
   }

@@ -2,6 +2,8 @@ package io.oscope.catalog;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.oscope.routes.ConfigException;
+import io.oscope.routes.Problem;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,17 +41,17 @@ public final class KeystoneCatalog {
    * The catalogue of the Keystone at {@code authUrl} ({@code OS_AUTH_URL} when {@code null}),
    * with {@code /v3} appended unless the URL ends with it.
    *
-   * @throws CatalogException when credentials are missing from {@code env}
+   * @throws ConfigException when credentials are missing from {@code env}
    * @throws IOException when Keystone cannot be reached, refuses the credentials or answers
    *     something that is not a token
    */
-  public static EndpointList fetch(String authUrl, Map<String, String> env) throws CatalogException, IOException {
-    List<Finding> problems = new ArrayList<>();
+  public static EndpointList fetch(String authUrl, Map<String, String> env) throws ConfigException, IOException {
+    List<Problem> problems = new ArrayList<>();
     String url = authUrl != null ? authUrl : required(env, "OS_AUTH_URL", problems);
     String user = required(env, "OS_USERNAME", problems);
     String password = required(env, "OS_PASSWORD", problems);
     String project = required(env, "OS_PROJECT_NAME", problems);
-    if (!problems.isEmpty()) throw new CatalogException(problems);
+    if (!problems.isEmpty()) throw new ConfigException(problems);
     String identity = v3(url);
     Token token;
     try {
@@ -106,10 +108,10 @@ public final class KeystoneCatalog {
     return trimmed.endsWith("/v3") ? trimmed : trimmed + "/v3";
   }
 
-  private static String required(Map<String, String> env, String name, List<Finding> problems) {
+  private static String required(Map<String, String> env, String name, List<Problem> problems) {
     String value = env.get(name);
     if (value == null || value.isBlank()) {
-      problems.add(new Finding(ENVIRONMENT, null, name, null, "is missing; source the cloud's openrc first"));
+      problems.add(new Problem(ENVIRONMENT, null, name, null, "is missing; source the cloud's openrc first"));
       return null;
     }
     return value;

@@ -1,9 +1,10 @@
 package io.oscope.catalog;
 
+import io.oscope.routes.ConfigException;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.Pool;
 import io.oscope.routes.Problem;
-import io.oscope.routes.RouteFileException;
+import io.oscope.routes.RouteTables;
 import io.oscope.routes.ServiceEntry;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -42,10 +43,10 @@ public final class RouteGenerator {
    * The route-file entries of {@code lists}, the endpoint lists of the clouds of {@code clouds}.
    * An endpoint listed twice (say, by two lists of one shared Keystone) counts once.
    *
-   * @throws CatalogException with the problems of the lists and every problem found across them
+   * @throws ConfigException with the problems of the lists and every problem found across them
    */
-  public static List<ServiceEntry> generate(CloudsFile clouds, List<EndpointList> lists) throws CatalogException {
-    List<Finding> problems = new ArrayList<>();
+  public static List<ServiceEntry> generate(CloudsFile clouds, List<EndpointList> lists) throws ConfigException {
+    List<Problem> problems = new ArrayList<>();
     lists.forEach(list -> problems.addAll(list.problems()));
 
     List<Endpoint> inClouds = new ArrayList<>();
@@ -99,12 +100,12 @@ public final class RouteGenerator {
       entries.add(new ServiceEntry(0, endpoint.serviceType(), endpoint.iface(), endpoint.url(),
           endpoint.region(), Pool.of(cloud.frontend()), Pool.of(backend)));
     }
-    if (!problems.isEmpty()) throw new CatalogException(problems);
+    if (!problems.isEmpty()) throw new ConfigException(problems);
     return compiled(entries);
   }
 
   /** Problems of a cloud as a whole: no identity, no endpoint at all, backends for nothing. */
-  private static void checkClouds(CloudsFile clouds, List<Endpoint> endpoints, List<Finding> problems) {
+  private static void checkClouds(CloudsFile clouds, List<Endpoint> endpoints, List<Problem> problems) {
     Map<String, Set<String>> typesByRegion = new TreeMap<>();
     Map<String, Set<String>> sourcesByRegion = new TreeMap<>();
     for (Endpoint endpoint : endpoints) {
@@ -115,19 +116,19 @@ public final class RouteGenerator {
       String entry = "clouds." + cloud.name();
       Set<String> types = typesByRegion.get(cloud.name());
       if (types == null) {
-        problems.add(new Finding(clouds.source(), entry, null, null,
+        problems.add(new Problem(clouds.source(), entry, null, null,
             "no endpoint list has an enabled endpoint in region " + cloud.name()
                 + " (name the cloud's list in \"endpoints\")"));
         continue;
       }
       if (!types.contains("identity")) {
-        problems.add(new Finding(clouds.source(), entry, null, null, "region " + cloud.name()
+        problems.add(new Problem(clouds.source(), entry, null, null, "region " + cloud.name()
             + " has no identity service in " + String.join(", ", sourcesByRegion.get(cloud.name()))
             + "; a scope's token is checked by the identity service of its cloud"));
       }
       cloud.backends().forEach((type, backend) -> {
         if (!types.contains(type)) {
-          problems.add(new Finding(clouds.source(), entry + ".backends", type, backend.toString(),
+          problems.add(new Problem(clouds.source(), entry + ".backends", type, backend.toString(),
               "region " + cloud.name() + " has no enabled endpoint of service type '" + type + "'"));
         }
       });
@@ -135,27 +136,19 @@ public final class RouteGenerator {
   }
 
   /** Sorts and numbers the entries, then compiles them for every cloud as each proxy will. */
-  private static List<ServiceEntry> compiled(List<ServiceEntry> unsorted) throws CatalogException {
+  private static List<ServiceEntry> compiled(List<ServiceEntry> unsorted) throws ConfigException {
     List<ServiceEntry> sorted = new ArrayList<>(unsorted);
     sorted.sort(ORDER);
     List<ServiceEntry> entries = new ArrayList<>();
     for (ServiceEntry e : sorted) {
       entries.add(new ServiceEntry(entries.size(), e.serviceType(), e.iface(), e.url(), e.cloud(), e.frontend(), e.backend()));
     }
-    try {
-      RouteTables.compileAll(OUTPUT, entries);
-    } catch (RouteFileException e) {
-      List<Finding> problems = new ArrayList<>();
-      for (Problem p : e.problems()) {
-        problems.add(new Finding(OUTPUT, p.entry() < 0 ? null : "services[" + p.entry() + "]", p.field(), p.value(), p.message()));
-      }
-      throw new CatalogException(problems);
-    }
+    RouteTables.compileAll(OUTPUT, entries);
     return List.copyOf(entries);
   }
 
-  private static Finding problem(Endpoint endpoint, String field, String value, String message) {
-    return new Finding(endpoint.source(), endpoint.entry(), field, value, message);
+  private static Problem problem(Endpoint endpoint, String field, String value, String message) {
+    return new Problem(endpoint.source(), endpoint.entry(), field, value, message);
   }
 
   private static String where(Endpoint endpoint) {

@@ -9,12 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reads the seed's {@code services.json}: {@code {"services": [{"Service Type", "Interface",
  * "URL", "Region", "Frontend", "Backend"}, …]}}. Extra columns of {@code openstack endpoint list}
  * ({@code ID}, {@code Service Name}, {@code Enabled}) are accepted and ignored. Every problem is
- * collected before failing.
+ * collected before failing; {@link RouteTable#load} adds those found across entries.
  */
 public final class RouteFile {
   static final String SERVICE_TYPE = "Service Type";
@@ -29,52 +31,85 @@ public final class RouteFile {
   private RouteFile() {}
 
   /** Reads and checks the entries of the file at {@code path}. */
-  public static List<ServiceEntry> read(Path path) throws RouteFileException {
+  public static List<ServiceEntry> read(Path path) throws ConfigException {
+    return readAll(path).entriesOrThrow();
+  }
+
+  /** Parses and checks route-file JSON; {@code source} names it in problems. */
+  public static List<ServiceEntry> parse(String source, byte[] content) throws ConfigException {
+    return parseAll(source, content).entriesOrThrow();
+  }
+
+  /**
+   * What a route file holds, whatever is wrong with it: the entries that are sound, the problems
+   * of the others and of the file as a whole, and every cloud an entry names, sound or not. The
+   * route table's compiler checks the sound entries against each other, so that one reading
+   * reports the problems of fields and those across entries together.
+   */
+  record Parsed(List<ServiceEntry> entries, List<Problem> problems, Set<String> clouds) {
+    Parsed {
+      entries = List.copyOf(entries);
+      problems = List.copyOf(problems);
+      clouds = Set.copyOf(clouds);
+    }
+
+    static Parsed of(Problem problem) {
+      return new Parsed(List.of(), List.of(problem), Set.of());
+    }
+
+    List<ServiceEntry> entriesOrThrow() throws ConfigException {
+      if (!problems.isEmpty()) throw new ConfigException(problems);
+      return entries;
+    }
+  }
+
+  static Parsed readAll(Path path) {
     byte[] content;
     try {
       content = Files.readAllBytes(path);
     } catch (IOException e) {
-      throw new RouteFileException(List.of(Problem.ofFile(path.toString(), "cannot read: " + e)));
+      return Parsed.of(Problem.of(path.toString(), "cannot read: " + e));
     }
-    return parse(path.toString(), content);
+    return parseAll(path.toString(), content);
   }
 
-  /** Parses and checks route-file JSON; {@code source} names it in problems. */
-  public static List<ServiceEntry> parse(String source, byte[] content) throws RouteFileException {
+  static Parsed parseAll(String source, byte[] content) {
     JsonNode root;
     try {
       root = JSON.readTree(content);
     } catch (JsonProcessingException e) {
-      throw new RouteFileException(List.of(Problem.ofFile(source,
+      return Parsed.of(Problem.of(source,
           "not valid JSON: " + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr()
-              + ", column " + e.getLocation().getColumnNr())));
+              + ", column " + e.getLocation().getColumnNr()));
     } catch (IOException e) {
-      throw new RouteFileException(List.of(Problem.ofFile(source, "cannot read: " + e)));
+      return Parsed.of(Problem.of(source, "cannot read: " + e));
     }
     if (root == null || !root.isObject() || !root.path("services").isArray()) {
-      throw new RouteFileException(List.of(Problem.ofFile(source,
-          "expected an object with a \"services\" list, as in {\"services\": [{\"Service Type\": …}]}")));
+      return Parsed.of(Problem.of(source,
+          "expected an object with a \"services\" list, as in {\"services\": [{\"Service Type\": …}]}"));
     }
     List<Problem> problems = new ArrayList<>();
     List<ServiceEntry> entries = new ArrayList<>();
+    Set<String> clouds = new TreeSet<>();
     JsonNode services = root.get("services");
     for (int i = 0; i < services.size(); i++) {
-      ServiceEntry entry = entry(source, i, services.get(i), problems);
+      ServiceEntry entry = entry(source, i, services.get(i), problems, clouds);
       if (entry != null) entries.add(entry);
     }
-    if (services.isEmpty()) problems.add(Problem.ofFile(source, "the \"services\" list is empty"));
-    if (!problems.isEmpty()) throw new RouteFileException(problems);
-    return List.copyOf(entries);
+    if (services.isEmpty()) problems.add(Problem.of(source, "the \"services\" list is empty"));
+    return new Parsed(entries, problems, clouds);
   }
 
-  private static ServiceEntry entry(String source, int index, JsonNode node, List<Problem> problems) {
+  private static ServiceEntry entry(String source, int index, JsonNode node, List<Problem> problems, Set<String> clouds) {
     if (!node.isObject()) {
-      problems.add(new Problem(source, index, null, null, "an entry must be a JSON object"));
+      problems.add(Problem.ofEntry(source, index, null, null, "an entry must be a JSON object"));
       return null;
     }
+    int before = problems.size();
     Fields fields = new Fields(source, index, node, problems);
     String type = fields.name(SERVICE_TYPE, "service type");
     String cloud = fields.name(REGION, "cloud name");
+    if (cloud != null) clouds.add(cloud);
     String ifaceText = fields.text(INTERFACE, true);
     Interface iface = null;
     if (ifaceText != null) {
@@ -88,13 +123,12 @@ public final class RouteFile {
     });
     Pool frontend = fields.parsed(FRONTEND, true, text -> routable(Pool.parse(text)));
     Pool backend = fields.parsed(BACKEND, false, text -> routable(Pool.parse(text)));
-    int before = problems.size();
     if (node.path("Enabled").isBoolean() && !node.get("Enabled").asBoolean()) {
       fields.problem("Enabled", "false", "disabled endpoints do not belong in a route file");
     }
-    if (problems.size() > before || type == null || cloud == null || iface == null || url == null || frontend == null) {
-      return null;
-    }
+    // An entry with any problem is left out whole: checked against the others, a field read as
+    // missing would add problems that are not there.
+    if (problems.size() > before) return null;
     return new ServiceEntry(index, type, iface, url, cloud, frontend, backend);
   }
 
@@ -165,7 +199,7 @@ public final class RouteFile {
     }
 
     void problem(String field, String value, String message) {
-      problems.add(new Problem(source, index, field, value, message));
+      problems.add(Problem.ofEntry(source, index, field, value, message));
     }
   }
 }

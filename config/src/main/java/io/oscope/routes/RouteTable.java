@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -36,10 +37,11 @@ public final class RouteTable {
   private final Map<String, ServiceUrl> identityByCloud;
   private final List<String> serviceTypes;
   private final Set<String> destinations;
+  private final Map<HostPort, Boolean> upstreams;
 
   private RouteTable(String localCloud, List<ServiceEntry> entries, Map<String, Locations> byAuthority,
       Map<String, Pool> frontendByCloud, Map<String, ServiceUrl> identityByCloud,
-      List<String> serviceTypes, Set<String> destinations) {
+      List<String> serviceTypes, Set<String> destinations, Map<HostPort, Boolean> upstreams) {
     this.localCloud = localCloud;
     this.entries = List.copyOf(entries);
     this.byAuthority = Map.copyOf(byAuthority);
@@ -47,22 +49,35 @@ public final class RouteTable {
     this.identityByCloud = Map.copyOf(identityByCloud);
     this.serviceTypes = List.copyOf(serviceTypes);
     this.destinations = Set.copyOf(destinations);
+    this.upstreams = Collections.unmodifiableMap(new LinkedHashMap<>(upstreams));
     this.version = fingerprint(entries);
   }
 
-  /** Reads, checks and compiles the route file at {@code file} for the proxy of {@code localCloud}. */
-  public static RouteTable load(Path file, String localCloud) throws RouteFileException {
-    return compile(file.toString(), RouteFile.read(file), localCloud);
+  /**
+   * Reads, checks and compiles the route file at {@code file} for the proxy of {@code localCloud}.
+   *
+   * @throws ConfigException with every problem found: those of single entries and those across
+   *     entries, together
+   */
+  public static RouteTable load(Path file, String localCloud) throws ConfigException {
+    return compile(file.toString(), RouteFile.readAll(file), localCloud);
   }
 
   /**
    * Compiles entries for the proxy of {@code localCloud}, checking them as a whole.
    *
-   * @throws RouteFileException with every problem found
+   * @throws ConfigException with every problem found
    */
   public static RouteTable compile(String source, List<ServiceEntry> entries, String localCloud)
-      throws RouteFileException {
-    return new Compiler(source, entries, localCloud).compile();
+      throws ConfigException {
+    Set<String> clouds = new TreeSet<>();
+    entries.forEach(entry -> clouds.add(entry.cloud()));
+    return compile(source, new RouteFile.Parsed(entries, List.of(), clouds), localCloud);
+  }
+
+  /** Compiles the sound entries of a file, reporting their problems with those of the others. */
+  static RouteTable compile(String source, RouteFile.Parsed parsed, String localCloud) throws ConfigException {
+    return new Compiler(source, parsed, localCloud).compile();
   }
 
   /**
@@ -142,6 +157,15 @@ public final class RouteTable {
     return backends;
   }
 
+  /**
+   * Every upstream address this proxy talks to, each with whether its pool speaks TLS: the
+   * backends of its own cloud and the frontends (proxies) of the other clouds, in the order the
+   * entries name them. An address named by pools of both kinds keeps the first one's.
+   */
+  public Map<HostPort, Boolean> upstreams() {
+    return upstreams;
+  }
+
   /** A short fingerprint of the entries: equal tables have equal versions. */
   public String version() {
     return version;
@@ -187,29 +211,33 @@ public final class RouteTable {
   private static final class Compiler {
     private final String source;
     private final List<ServiceEntry> entries;
+    private final Set<String> namedClouds;
     private final String localCloud;
-    private final List<Problem> problems = new ArrayList<>();
+    private final List<Problem> problems;
     private final Map<String, Pool> frontendByCloud = new TreeMap<>();
     /** cloud → service type → interface → entry. */
     private final Map<String, Map<String, Map<Interface, ServiceEntry>>> byCloud = new TreeMap<>();
     /** location (URL without scheme) → entries published there. */
     private final Map<String, List<ServiceEntry>> byLocation = new LinkedHashMap<>();
 
-    Compiler(String source, List<ServiceEntry> entries, String localCloud) {
+    Compiler(String source, RouteFile.Parsed parsed, String localCloud) {
       this.source = source;
-      this.entries = entries;
+      this.entries = parsed.entries();
+      this.namedClouds = new TreeSet<>(parsed.clouds());
       this.localCloud = localCloud;
+      this.problems = new ArrayList<>(parsed.problems());
     }
 
-    RouteTable compile() throws RouteFileException {
-      if (entries.isEmpty()) problems.add(Problem.ofFile(source, "the route file has no entries"));
+    RouteTable compile() throws ConfigException {
+      if (entries.isEmpty() && problems.isEmpty()) problems.add(Problem.of(source, "the route file has no entries"));
       for (ServiceEntry entry : entries) index(entry);
-      if (!entries.isEmpty() && !frontendByCloud.containsKey(localCloud)) {
-        problems.add(Problem.ofFile(source, "this proxy's cloud '" + localCloud
-            + "' is not in the route file (its clouds: " + String.join(", ", frontendByCloud.keySet()) + ")"));
+      // A file too broken to name a cloud has told its problems already.
+      if (!namedClouds.isEmpty() && !namedClouds.contains(localCloud)) {
+        problems.add(Problem.of(source, "this proxy's cloud '" + localCloud
+            + "' is not in the route file (its clouds: " + String.join(", ", namedClouds) + ")"));
       }
       Map<String, Locations> byAuthority = locations();
-      if (!problems.isEmpty()) throw new RouteFileException(problems);
+      if (!problems.isEmpty()) throw new ConfigException(problems);
 
       Map<String, ServiceUrl> identityByCloud = new HashMap<>();
       byCloud.forEach((cloud, services) -> {
@@ -223,14 +251,17 @@ public final class RouteTable {
       });
       Set<String> types = new TreeSet<>();
       Set<String> destinations = new TreeSet<>();
+      Map<HostPort, Boolean> upstreams = new LinkedHashMap<>();
       for (ServiceEntry entry : entries) {
+        Pool upstream = entry.cloud().equals(localCloud) ? entry.backend() : entry.frontend();
+        upstream.addresses().forEach(address -> upstreams.putIfAbsent(address, upstream.tls()));
         types.add(entry.serviceType());
         destinations.add(entry.url().address().toString());
         entry.frontend().addresses().forEach(address -> destinations.add(address.toString()));
         if (entry.backend() != null) entry.backend().addresses().forEach(address -> destinations.add(address.toString()));
       }
       return new RouteTable(localCloud, entries, byAuthority, frontendByCloud, identityByCloud,
-          List.copyOf(types), destinations);
+          List.copyOf(types), destinations, upstreams);
     }
 
     private void index(ServiceEntry entry) {
@@ -322,7 +353,7 @@ public final class RouteTable {
     }
 
     private void problem(ServiceEntry entry, String field, String value, String message) {
-      problems.add(new Problem(source, entry.index(), field, value, message));
+      problems.add(Problem.ofEntry(source, entry.index(), field, value, message));
     }
   }
 }

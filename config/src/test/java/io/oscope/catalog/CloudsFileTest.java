@@ -4,7 +4,9 @@ import static io.oscope.catalog.RouteGeneratorTest.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.oscope.routes.ConfigException;
 import io.oscope.routes.HostPort;
+import io.oscope.routes.Problem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -76,16 +78,16 @@ class CloudsFileTest {
   @Test
   void anUnreadableFileIsAProblem(@TempDir Path temp) {
     Path missing = temp.resolve("clouds.json");
-    CatalogException e = catchThrowableOfType(CatalogException.class, () -> CloudsFile.read(missing));
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> CloudsFile.read(missing));
 
-    assertThat(e.problems()).extracting(Finding::toString)
+    assertThat(e.problems()).extracting(Problem::toString)
         .containsExactly(missing + ": cannot read: java.nio.file.NoSuchFileException: " + missing);
   }
 
   private static java.util.List<String> problems(String text) {
-    CatalogException e = catchThrowableOfType(CatalogException.class,
+    ConfigException e = catchThrowableOfType(ConfigException.class,
         () -> CloudsFile.parse("clouds.json", json(text.replace('\'', '"')), Path.of("")));
-    assertThat(e).as("a CatalogException").isNotNull();
-    return e.problems().stream().map(Finding::toString).toList();
+    assertThat(e).as("a ConfigException").isNotNull();
+    return e.problems().stream().map(Problem::toString).toList();
   }
 }

@@ -4,6 +4,7 @@ import static io.oscope.catalog.RouteGeneratorTest.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.oscope.routes.Interface;
+import io.oscope.routes.Problem;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +23,7 @@ class EndpointListTest {
     assertThat(list.problems()).isEmpty();
     assertThat(list.endpoints()).containsExactly(new Endpoint("full.json", 0, "CloudOne", "image", Interface.PUBLIC,
         "http://10.0.0.5:9292/", io.oscope.routes.ServiceUrl.parse("http://10.0.0.5:9292")));
-    assertThat(list.skipped()).extracting(Finding::toString).containsExactly(
+    assertThat(list.skipped()).extracting(Problem::toString).containsExactly(
         "full.json: [1] \"Enabled\" = \"false\": skipped: the endpoint is disabled (CloudOne image internal http://10.0.0.5:9393)",
         "full.json: [2] \"Enabled\" = \"false\": skipped: the endpoint is disabled (CloudOne image bogus -)");
   }
@@ -36,7 +37,7 @@ class EndpointListTest {
          {'Region': 'R', 'Service Type': 'image', 'Interface': 'internal', 'URL': 'http://user@h/x'}]"""));
 
     assertThat(list.endpoints()).isEmpty();
-    assertThat(list.problems()).extracting(Finding::toString).containsExactly(
+    assertThat(list.problems()).extracting(Problem::toString).containsExactly(
         "bad.json: [0] \"Enabled\" = \"yes\": must be true or false",
         "bad.json: [0] \"Region\": is missing",
         "bad.json: [0] \"Service Type\" = \"image \": is not a valid service type: it must be 1 to 64 letters,"
@@ -53,20 +54,20 @@ class EndpointListTest {
     EndpointList list = EndpointList.parse("r.json", json(
         "[{'Region': null, 'Service Type': 'image', 'Interface': 'Public', 'URL': 'http://h:0/x'}]"));
 
-    assertThat(list.problems()).extracting(Finding::toString).containsExactly(
+    assertThat(list.problems()).extracting(Problem::toString).containsExactly(
         "r.json: [0] \"Region\": is missing",
         "r.json: [0] \"URL\" = \"http://h:0/x\": port 0 is not in 1..65535");
   }
 
   @Test
   void theListMustBeANonEmptyJsonList() {
-    assertThat(EndpointList.parse("o.json", json("{'endpoints': []}")).problems()).extracting(Finding::toString)
+    assertThat(EndpointList.parse("o.json", json("{'endpoints': []}")).problems()).extracting(Problem::toString)
         .containsExactly("o.json: expected a JSON list of endpoints, as printed by `openstack endpoint list -f json`");
-    assertThat(EndpointList.parse("e.json", json("[]")).problems()).extracting(Finding::toString)
+    assertThat(EndpointList.parse("e.json", json("[]")).problems()).extracting(Problem::toString)
         .containsExactly("e.json: the endpoint list is empty");
-    assertThat(EndpointList.parse("n.json", json("")).problems()).extracting(Finding::toString)
+    assertThat(EndpointList.parse("n.json", json("")).problems()).extracting(Problem::toString)
         .containsExactly("n.json: is empty; expected JSON");
-    assertThat(EndpointList.parse("d.json", json("[{'URL': 'a', 'URL': 'b'}]")).problems()).extracting(Finding::toString)
+    assertThat(EndpointList.parse("d.json", json("[{'URL': 'a', 'URL': 'b'}]")).problems()).extracting(Problem::toString)
         .containsExactly("d.json: not valid JSON: Duplicate field 'URL' at line 1, column 20");
   }
 
@@ -74,7 +75,7 @@ class EndpointListTest {
   void aFileThatCannotBeReadIsAProblemOfTheList(@TempDir Path temp) {
     Path missing = temp.resolve("missing.json");
 
-    assertThat(EndpointList.read(missing).problems()).extracting(Finding::toString)
+    assertThat(EndpointList.read(missing).problems()).extracting(Problem::toString)
         .containsExactly(missing + ": cannot read: java.nio.file.NoSuchFileException: " + missing);
   }
 }

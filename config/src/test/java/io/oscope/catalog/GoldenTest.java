@@ -2,8 +2,10 @@ package io.oscope.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.oscope.routes.Problem;
 import io.oscope.routes.RouteFile;
 import io.oscope.routes.RouteTable;
+import io.oscope.routes.RouteTables;
 import io.oscope.routes.ServiceEntry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -62,9 +64,9 @@ class GoldenTest {
 
   @Test
   void theMessyCatalogueSaysWhichDisabledEndpointItSkipped() throws Exception {
-    List<Finding> skipped = lists("messy").stream().flatMap(list -> list.skipped().stream()).toList();
+    List<Problem> skipped = lists("messy").stream().flatMap(list -> list.skipped().stream()).toList();
 
-    assertThat(skipped).extracting(Finding::toString).containsExactly(
+    assertThat(skipped).extracting(Problem::toString).containsExactly(
         Resources.path("catalog/messy/endpoint-list-CloudOne.json") + ": [3] \"Enabled\" = \"false\": skipped: the "
             + "endpoint is disabled (CloudOne image internal http://10.0.2.15:9292)");
   }

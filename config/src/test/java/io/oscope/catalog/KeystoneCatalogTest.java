@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.oscope.routes.ConfigException;
 import io.oscope.routes.Interface;
+import io.oscope.routes.Problem;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -176,7 +178,7 @@ class KeystoneCatalogTest {
   @Test
   void missingCredentialsAreProblemsOfTheEnvironment() {
     assertThatThrownBy(() -> KeystoneCatalog.fetch(null, Map.of("OS_USERNAME", "admin")))
-        .isInstanceOfSatisfying(CatalogException.class, e -> assertThat(e.problems()).extracting(Finding::toString)
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).extracting(Problem::toString)
             .containsExactly(
                 "environment: \"OS_AUTH_URL\": is missing; source the cloud's openrc first",
                 "environment: \"OS_PASSWORD\": is missing; source the cloud's openrc first",

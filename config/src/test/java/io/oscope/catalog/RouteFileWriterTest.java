@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.oscope.routes.HostPort;
 import io.oscope.routes.Interface;
-import io.oscope.routes.RouteFile;
 import io.oscope.routes.Pool;
+import io.oscope.routes.RouteFile;
 import io.oscope.routes.ServiceEntry;
 import io.oscope.routes.ServiceUrl;
 import java.nio.charset.StandardCharsets;

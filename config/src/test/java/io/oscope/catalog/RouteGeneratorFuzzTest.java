@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.oscope.routes.ConfigException;
 import io.oscope.routes.RouteFile;
+import io.oscope.routes.RouteTables;
 import io.oscope.routes.ServiceEntry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -12,8 +14,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -21,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Seeded random clouds files and endpoint lists, from clean to mangled: every input either
  * generates a route file that every cloud's proxy compiles and reads back unchanged, or fails
- * with a {@link CatalogException} listing its problems. Nothing else may escape.
+ * with a {@link ConfigException} listing its problems. Nothing else may escape.
  */
 class RouteGeneratorFuzzTest {
   private static final int RUNS = 3000;
@@ -46,7 +48,7 @@ class RouteGeneratorFuzzTest {
         List<ServiceEntry> entries = fuzz.run();
         check(fuzz, entries);
         generated++;
-      } catch (CatalogException e) {
+      } catch (ConfigException e) {
         assertThat(e.problems()).isNotEmpty();
         rejected++;
       } catch (Exception | AssertionError e) {
@@ -100,7 +102,7 @@ class RouteGeneratorFuzzTest {
       for (String name : names) lists.add(bytes(rows(name, names)));
     }
 
-    List<ServiceEntry> run() throws CatalogException {
+    List<ServiceEntry> run() throws ConfigException {
       CloudsFile file = CloudsFile.parse("clouds.json", clouds, Path.of(""));
       List<EndpointList> parsed = new ArrayList<>();
       for (int i = 0; i < lists.size(); i++) parsed.add(EndpointList.parse("list-" + i + ".json", lists.get(i)));

@@ -3,7 +3,10 @@ package io.oscope.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.oscope.routes.ConfigException;
+import io.oscope.routes.Problem;
 import io.oscope.routes.RouteTable;
+import io.oscope.routes.RouteTables;
 import io.oscope.routes.ServiceEntry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -195,7 +198,7 @@ class RouteGeneratorTest {
     return "[" + String.join(", ", rows) + "]";
   }
 
-  private List<ServiceEntry> generate(String clouds, String... lists) throws CatalogException {
+  private List<ServiceEntry> generate(String clouds, String... lists) throws ConfigException {
     CloudsFile file = CloudsFile.parse("clouds.json", json(clouds), Path.of(""));
     List<EndpointList> parsed = new ArrayList<>();
     String[] names = {"one.json", "two.json", "three.json"};
@@ -204,9 +207,9 @@ class RouteGeneratorTest {
   }
 
   private List<String> problems(String clouds, String... lists) {
-    CatalogException e = catchThrowableOfType(CatalogException.class, () -> generate(clouds, lists));
-    assertThat(e).as("a CatalogException").isNotNull();
-    return e.problems().stream().map(Finding::toString).toList();
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> generate(clouds, lists));
+    assertThat(e).as("a ConfigException").isNotNull();
+    return e.problems().stream().map(Problem::toString).toList();
   }
 
   private static List<String> urls(List<ServiceEntry> entries, String cloud) {

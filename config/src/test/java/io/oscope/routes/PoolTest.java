@@ -53,7 +53,7 @@ class PoolTest {
           "Frontend": ["p:8888", 8888], "Backend": []}]}""";
 
     assertThatThrownBy(() -> RouteFile.parse("pools.json", bad.getBytes(StandardCharsets.UTF_8)))
-        .isInstanceOfSatisfying(RouteFileException.class, e -> assertThat(e.problems()).extracting(Problem::toString)
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).extracting(Problem::toString)
             .containsExactly(
                 "pools.json: services[0] \"Frontend\" = \"[\"p:8888\",8888]\": must list addresses as strings",
                 "pools.json: services[0] \"Backend\" = \"[]\": is empty"));

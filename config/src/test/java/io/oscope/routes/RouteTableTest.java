@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RouteTableTest {
   private RouteTable cloudOne;
@@ -110,7 +112,7 @@ class RouteTableTest {
         ]}""";
 
     assertThatThrownBy(() -> RouteFile.parse("bad.json", json.getBytes(StandardCharsets.UTF_8)))
-        .isInstanceOfSatisfying(RouteFileException.class, e -> assertThat(e.problems()).extracting(Problem::toString)
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).extracting(Problem::toString)
             .containsExactly(
                 "bad.json: services[0] \"URL\" = \"ftp://h/image\": scheme 'ftp' is not http or https",
                 "bad.json: services[1] \"Region\" = \"Cloud One\": is not a valid cloud name (1 to 64 letters, digits or !#$%&'*+-.^_`|~)",
@@ -132,7 +134,7 @@ class RouteTableTest {
     List<ServiceEntry> entries = RouteFile.parse("t.json", json.getBytes(StandardCharsets.UTF_8));
 
     assertThatThrownBy(() -> RouteTable.compile("t.json", entries, "CloudOne"))
-        .isInstanceOfSatisfying(RouteFileException.class, e -> assertThat(e.problems()).extracting(Problem::toString)
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).extracting(Problem::toString)
             .containsExactly(
                 "t.json: services[0] \"Backend\": is missing: 'CloudOne' is this proxy's own cloud",
                 "t.json: services[1] \"Backend\" = \"h:8888\": is this cloud's own proxy (its Frontend): requests would loop",
@@ -140,6 +142,68 @@ class RouteTableTest {
                 "t.json: services[1] \"URL\" = \"http://h:8888/image\": is also where CloudOne publishes service type 'image' (services[0]); one URL prefix serves one service type"));
     assertThatThrownBy(() -> RouteTable.compile("t.json", entries.subList(2, 3), "CloudThree"))
         .hasMessageContaining("this proxy's cloud 'CloudThree' is not in the route file (its clouds: CloudTwo)");
+  }
+
+  @Test
+  void loadingReportsTheProblemsOfEntriesAndThoseAcrossEntriesTogether(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("both.json");
+    Files.writeString(file, """
+        {"services": [
+          {"Service Type": "image", "Interface": "public", "URL": "h:8888/image", "Region": "CloudOne", "Frontend": "h:8888"},
+          {"Service Type": "image", "Interface": "private", "URL": "h:8888/glance", "Region": "CloudOne", "Frontend": "h:8888", "Backend": "b:80"},
+          {"Service Type": "volume", "Interface": "public", "URL": "h:8888/image", "Region": "CloudOne", "Frontend": "h:8888", "Backend": "b:80"},
+          {"Service Type": "image", "Interface": "public", "URL": "t:9292", "Region": "CloudTwo", "Frontend": "t:99999"}
+        ]}""");
+    List<String> expected = List.of(
+        file + ": services[1] \"Interface\" = \"private\": must be public, internal or admin",
+        file + ": services[3] \"Frontend\" = \"t:99999\": port 99999 is not in 1..65535",
+        file + ": services[0] \"Backend\": is missing: 'CloudOne' is this proxy's own cloud",
+        file + ": services[2] \"URL\" = \"http://h:8888/image\": is also where CloudOne publishes service type"
+            + " 'image' (services[0]); one URL prefix serves one service type");
+
+    assertThatThrownBy(() -> RouteTable.load(file, "CloudOne"))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+            .extracting(Problem::toString).containsExactlyElementsOf(expected));
+    assertThatThrownBy(() -> RouteTables.load(file))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+            .extracting(Problem::toString).containsExactlyElementsOf(expected));
+  }
+
+  @Test
+  void aCloudNamedOnlyByBrokenEntriesIsNotReportedMissing(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("broken.json");
+    Files.writeString(file, """
+        {"services": [
+          {"Service Type": "image", "Interface": "public", "URL": "h:8888/image", "Region": "CloudOne", "Frontend": "h:8888", "Backend": "b:0"},
+          {"Service Type": "image", "Interface": "public", "URL": "t:9292", "Region": "CloudTwo", "Frontend": "t:8888"}
+        ]}""");
+
+    assertThatThrownBy(() -> RouteTable.load(file, "CloudOne"))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).extracting(Problem::toString)
+            .containsExactly(file + ": services[0] \"Backend\" = \"b:0\": port 0 is not in 1..65535"));
+    assertThatThrownBy(() -> RouteTable.load(file, "CloudThree"))
+        .hasMessageContaining("this proxy's cloud 'CloudThree' is not in the route file (its clouds: CloudOne, CloudTwo)");
+  }
+
+  @Test
+  void upstreamsAreTheOwnBackendsAndTheOtherCloudsFrontendsWithTheirTls() throws Exception {
+    String json = """
+        {"services": [
+          {"Service Type": "identity", "Interface": "public", "URL": "a:8888/identity", "Region": "CloudOne", "Frontend": "a:8888", "Backend": "https://b1:5000,https://b2:5000"},
+          {"Service Type": "image", "Interface": "public", "URL": "a:8888/image", "Region": "CloudOne", "Frontend": "a:8888", "Backend": "b1:9292"},
+          {"Service Type": "image", "Interface": "admin", "URL": "a:8888/image", "Region": "CloudOne", "Frontend": "a:8888", "Backend": "b1:9292"},
+          {"Service Type": "identity", "Interface": "public", "URL": "t:5000", "Region": "CloudTwo", "Frontend": "https://t:8888", "Backend": "c:5000"},
+          {"Service Type": "image", "Interface": "public", "URL": "u:9292", "Region": "CloudThree", "Frontend": "u:8888,v:8888", "Backend": "d:9292"}
+        ]}""";
+    List<ServiceEntry> entries = RouteFile.parse("u.json", json.getBytes(StandardCharsets.UTF_8));
+
+    assertThat(RouteTable.compile("u.json", entries, "CloudOne").upstreams()).containsExactly(
+        Map.entry(HostPort.parse("b1:5000"), true), Map.entry(HostPort.parse("b2:5000"), true),
+        Map.entry(HostPort.parse("b1:9292"), false), Map.entry(HostPort.parse("t:8888"), true),
+        Map.entry(HostPort.parse("u:8888"), false), Map.entry(HostPort.parse("v:8888"), false));
+    assertThat(RouteTable.compile("u.json", entries, "CloudTwo").upstreams()).containsExactly(
+        Map.entry(HostPort.parse("a:8888"), false), Map.entry(HostPort.parse("c:5000"), false),
+        Map.entry(HostPort.parse("u:8888"), false), Map.entry(HostPort.parse("v:8888"), false));
   }
 
   @Test

@@ -1,11 +1,11 @@
 package io.oscope.cli;
 
 import io.netty.util.ResourceLeakDetector;
-import io.oscope.routes.RouteFileException;
+import io.oscope.routes.ConfigException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The {@code oscope} command line. With no subcommand it runs the demo.
@@ -53,8 +53,8 @@ public final class Oscope implements Callable<Integer> {
   /** Maps exceptions to exit codes, in one place. */
   private static int handle(Exception e, CommandLine commandLine, CommandLine.ParseResult parsed) {
     PrintWriter err = commandLine.getErr();
-    if (e instanceof RouteFileException routes) {
-      err.println("oscope: the route file cannot be used: " + routes.getMessage());
+    if (e instanceof ConfigException config) {
+      err.println("oscope: the route file cannot be used: " + config.getMessage());
       return BAD_INPUT;
     }
     if (e instanceof IllegalArgumentException) {

@@ -4,13 +4,13 @@ import io.oscope.admin.AdminServer;
 import io.oscope.exchange.PeerTrust;
 import io.oscope.exchange.ServiceCredentials;
 import io.oscope.pool.PoolSettings;
-import io.oscope.tls.TlsSettings;
 import io.oscope.proxy.ProxySettings;
 import io.oscope.proxy.ScopeProxy;
 import io.oscope.reload.RouteReloader;
 import io.oscope.reload.Signals;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.RouteTable;
+import io.oscope.tls.TlsSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,9 +20,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine.Command;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code oscope proxy}: runs one cloud's proxy until it is stopped. */

@@ -3,10 +3,9 @@ package io.oscope.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.oscope.catalog.RouteTables;
-import io.oscope.routes.RouteFile;
-import io.oscope.routes.RouteFileException;
+import io.oscope.routes.ConfigException;
 import io.oscope.routes.RouteTable;
+import io.oscope.routes.RouteTables;
 import io.oscope.routes.ServiceEntry;
 import io.oscope.routes.ServiceUrl;
 import java.io.IOException;
@@ -57,14 +56,14 @@ final class RoutesCheckCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return RoutesCommand.run(spec, this::check);
+    return RoutesCommand.run(spec, "the file cannot be used", this::check);
   }
 
-  private int check() throws RouteFileException, IOException {
-    List<ServiceEntry> entries = new ArrayList<>(RouteFile.read(file));
-    Map<String, RouteTable> tables = RouteTables.compileAll(file.toString(), entries);
-    entries.sort(ORDER);
+  private int check() throws ConfigException, IOException {
+    Map<String, RouteTable> tables = RouteTables.load(file);
     RouteTable any = tables.values().iterator().next();
+    List<ServiceEntry> entries = new ArrayList<>(any.entries());
+    entries.sort(ORDER);
     PrintWriter out = spec.commandLine().getOut();
     if (format == Format.json) {
       out.println(json(entries, tables, any.version()));

@@ -1,16 +1,15 @@
 package io.oscope.cli;
 
-import io.oscope.catalog.CatalogException;
-import io.oscope.routes.RouteFileException;
+import io.oscope.routes.ConfigException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code oscope routes}: make and check route files, so that no operator writes one by hand.
@@ -53,20 +52,17 @@ public final class RoutesCommand implements Callable<Integer> {
 
   /**
    * Runs a routes subcommand, mapping its failures to exit codes in one place: bad input (every
-   * problem on stderr, one per line, then a summary) is 2; any other failure is 1.
+   * problem on stderr, one per line, then a summary ending with {@code outcome}) is 2; any other
+   * failure is 1.
    */
-  static int run(CommandSpec spec, Step step) {
+  static int run(CommandSpec spec, String outcome, Step step) {
     PrintWriter err = spec.commandLine().getErr();
     String name = spec.qualifiedName();
     try {
       return step.run();
-    } catch (CatalogException e) {
+    } catch (ConfigException e) {
       e.problems().forEach(err::println);
-      err.println(name + ": " + count(e.problems().size()) + "; nothing written");
-      return Oscope.BAD_INPUT;
-    } catch (RouteFileException e) {
-      e.problems().forEach(err::println);
-      err.println(name + ": " + count(e.problems().size()) + "; the file cannot be used");
+      err.println(name + ": " + count(e.problems().size()) + "; " + outcome);
       return Oscope.BAD_INPUT;
     } catch (IOException e) {
       err.println(name + ": " + e.getMessage());
@@ -82,6 +78,6 @@ public final class RoutesCommand implements Callable<Integer> {
 
   /** A subcommand's work. */
   interface Step {
-    int run() throws CatalogException, RouteFileException, IOException;
+    int run() throws ConfigException, IOException;
   }
 }

@@ -1,14 +1,13 @@
 package io.oscope.cli;
 
-import io.oscope.catalog.CatalogException;
 import io.oscope.catalog.CloudsFile;
 import io.oscope.catalog.EndpointList;
-import io.oscope.catalog.Finding;
 import io.oscope.catalog.KeystoneCatalog;
 import io.oscope.catalog.RouteFileWriter;
 import io.oscope.catalog.RouteGenerator;
-import io.oscope.catalog.RouteTables;
-import io.oscope.routes.RouteFileException;
+import io.oscope.routes.ConfigException;
+import io.oscope.routes.Problem;
+import io.oscope.routes.RouteTables;
 import io.oscope.routes.ServiceEntry;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -70,31 +69,31 @@ final class RoutesGenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return RoutesCommand.run(spec, this::generate);
+    return RoutesCommand.run(spec, "nothing written", this::generate);
   }
 
-  private int generate() throws CatalogException, IOException, RouteFileException {
+  private int generate() throws ConfigException, IOException {
     PrintWriter err = spec.commandLine().getErr();
     CloudsFile file = CloudsFile.read(clouds);
     Map<String, EndpointList> given = new TreeMap<>();
-    List<Finding> problems = new ArrayList<>();
+    List<Problem> problems = new ArrayList<>();
     endpoints.forEach((name, path) -> {
       if (known(file, "--endpoints", name, problems)) given.put(name, EndpointList.read(path));
     });
     if (keystone != null) {
       String name = cloud != null ? cloud : env().get("OS_REGION_NAME");
       if (name == null || name.isBlank()) {
-        problems.add(new Finding("--cloud", null, null, null,
+        problems.add(new Problem("--cloud", null, null, null,
             "is missing: name the cloud whose catalogue --from-keystone reads (or set OS_REGION_NAME)"));
       } else if (known(file, "--cloud", name, problems) && given.containsKey(name)) {
-        problems.add(new Finding("--cloud", null, name, null, "has --endpoints too; give its catalogue once"));
+        problems.add(new Problem("--cloud", null, name, null, "has --endpoints too; give its catalogue once"));
       } else if (problems.isEmpty()) {
         given.put(name, KeystoneCatalog.fetch(keystone.isBlank() ? null : keystone, env()));
       }
     } else if (cloud != null) {
-      problems.add(new Finding("--cloud", null, cloud, null, "only says which cloud --from-keystone reads"));
+      problems.add(new Problem("--cloud", null, cloud, null, "only says which cloud --from-keystone reads"));
     }
-    if (!problems.isEmpty()) throw new CatalogException(problems);
+    if (!problems.isEmpty()) throw new ConfigException(problems);
 
     List<EndpointList> lists = file.endpointLists(given);
     lists.forEach(list -> list.skipped().forEach(err::println));
@@ -119,9 +118,9 @@ final class RoutesGenerateCommand implements Callable<Integer> {
     return Oscope.OK;
   }
 
-  private static boolean known(CloudsFile file, String option, String name, List<Finding> problems) {
+  private static boolean known(CloudsFile file, String option, String name, List<Problem> problems) {
     if (file.clouds().containsKey(name)) return true;
-    problems.add(new Finding(option, null, name, null, "is not a cloud of " + file.source()
+    problems.add(new Problem(option, null, name, null, "is not a cloud of " + file.source()
         + " (its clouds: " + String.join(", ", file.clouds().keySet()) + ")"));
     return false;
   }

@@ -2,9 +2,9 @@ package io.oscope.demo;
 
 import io.oscope.proxy.ProxySettings;
 import io.oscope.proxy.ScopeProxy;
+import io.oscope.routes.ConfigException;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.RouteFile;
-import io.oscope.routes.RouteFileException;
 import io.oscope.routes.RouteTable;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -22,7 +22,7 @@ public final class DemoClouds implements AutoCloseable {
   private final ScopeProxy one;
   private final ScopeProxy two;
 
-  private DemoClouds(HostPort oneFrontend, HostPort twoFrontend) throws RouteFileException {
+  private DemoClouds(HostPort oneFrontend, HostPort twoFrontend) throws ConfigException {
     StringBuilder rows = new StringBuilder();
     addCloud(rows, "CloudOne", oneFrontend, "/identity/v3", "/image");
     rows.append(",\n");
@@ -39,7 +39,7 @@ public final class DemoClouds implements AutoCloseable {
   }
 
   /** Starts the demo with the two proxies on the given loopback ports. */
-  public static DemoClouds start(int onePort, int twoPort) throws RouteFileException {
+  public static DemoClouds start(int onePort, int twoPort) throws ConfigException {
     return new DemoClouds(new HostPort("127.0.0.1", onePort), new HostPort("127.0.0.1", twoPort));
   }
 
@@ -61,7 +61,7 @@ public final class DemoClouds implements AutoCloseable {
         + " \"Frontend\": \"%s\", \"Backend\": \"%s\"}", type, iface, url, cloud, frontend, backend);
   }
 
-  private RouteTable table(String cloud) throws RouteFileException {
+  private RouteTable table(String cloud) throws ConfigException {
     return RouteTable.compile("demo routes", RouteFile.parse("demo routes", routeFile.getBytes(StandardCharsets.UTF_8)), cloud);
   }
 

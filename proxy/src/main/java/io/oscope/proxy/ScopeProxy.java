@@ -18,9 +18,7 @@ import io.oscope.metrics.ProxyMetrics;
 import io.oscope.pool.Balancer;
 import io.oscope.pool.HealthChecker;
 import io.oscope.routes.HostPort;
-import io.oscope.routes.Pool;
 import io.oscope.routes.RouteTable;
-import io.oscope.routes.ServiceEntry;
 import io.oscope.tls.TlsContexts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,7 +27,6 @@ import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -274,14 +271,7 @@ public final class ScopeProxy implements AutoCloseable {
    * with whether its pool speaks TLS.
    */
   private Map<HostPort, Boolean> checkedAddresses() {
-    RouteTable table = router.get().table();
-    Map<HostPort, Boolean> addresses = new LinkedHashMap<>();
-    for (ServiceEntry entry : table.entries()) {
-      Pool pool = entry.cloud().equals(table.localCloud()) ? entry.backend() : entry.frontend();
-      if (pool == null) continue;
-      for (HostPort address : pool.addresses()) addresses.putIfAbsent(address, pool.tls());
-    }
-    return addresses;
+    return router.get().table().upstreams();
   }
 
   /** Reads the TLS certificates and keys again; on failure the current ones stay in use. */

@@ -1,7 +1,7 @@
 package io.oscope.reload;
 
+import io.oscope.routes.ConfigException;
 import io.oscope.routes.Problem;
-import io.oscope.routes.RouteFileException;
 import io.oscope.routes.RouteTable;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
@@ -108,11 +108,11 @@ public final class RouteReloader implements AutoCloseable {
         LOG.info("route table reloaded from {}: version {} (was {})", file, table.version(),
             previous.table().version());
       }
-    } catch (RouteFileException e) {
+    } catch (ConfigException e) {
       outcome = new Outcome.Rejected(e.problems(), current);
       LOG.error("route file rejected, keeping version {}: {}", current.table().version(), e.getMessage());
     } catch (RuntimeException e) {
-      outcome = new Outcome.Rejected(List.of(Problem.ofFile(file.toString(), e.toString())), current);
+      outcome = new Outcome.Rejected(List.of(Problem.of(file.toString(), e.toString())), current);
       LOG.error("route file reload failed, keeping version {}", current.table().version(), e);
     }
     for (Consumer<Outcome> listener : listeners) listener.accept(outcome);

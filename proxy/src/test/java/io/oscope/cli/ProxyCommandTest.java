@@ -34,8 +34,9 @@ class ProxyCommandTest {
 
     assertThat(code).isEqualTo(2);
     assertThat(err.toString())
-        .contains("the route file cannot be used: 1 problem")
-        .contains(file + ": services[1] \"Interface\" = \"private\": must be public, internal or admin");
+        .contains("the route file cannot be used: 2 problems")
+        .contains(file + ": services[1] \"Interface\" = \"private\": must be public, internal or admin")
+        .contains(file + ": services[0] \"Backend\": is missing: 'CloudOne' is this proxy's own cloud");
   }
 
   @Test

@@ -218,6 +218,22 @@ class RoutesCommandTest {
   }
 
   @Test
+  void checkReportsTheProblemsOfFieldsAndThoseAcrossEntriesTogether() throws Exception {
+    Path routes = Files.writeString(dir.resolve("routes.json"), """
+        {"services": [
+          {"Service Type": "image", "Interface": "public", "URL": "h:8888/image", "Region": "CloudOne", "Frontend": "h:8888"},
+          {"Service Type": "image", "Interface": "private", "URL": "h:8888/glance", "Region": "CloudOne", "Frontend": "h:8888", "Backend": "b:80"}
+        ]}""");
+
+    assertThat(run("check", routes.toString())).isEqualTo(2);
+
+    assertThat(err.toString()).isEqualTo(String.join("\n",
+        routes + ": services[1] \"Interface\" = \"private\": must be public, internal or admin",
+        routes + ": services[0] \"Backend\": is missing: 'CloudOne' is this proxy's own cloud",
+        "routes check: 2 problems; the file cannot be used", ""));
+  }
+
+  @Test
   void checkOfAMissingFileIsBadInput() {
     Path missing = dir.resolve("none.json");
 
