@@ -12,12 +12,15 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * reloader's own thread, off the event loops; a bad file is rejected whole, its problems logged,
  * and the previous table stays live.
  *
+ * <p>A file rewritten in place ({@code cp}, {@code >}) is truncated, then written, and each step
+ * is an event: the watcher reloads once the file has had no event for {@link #QUIET}, so that it
+ * reads the file as written, not half of it.
+ *
  * <pre>{@code
  * RouteReloader reloader = RouteReloader.start(file, "CloudOne", proxy::swap, initialTable);
  * reloader.watch();          // follow the file on disk
@@ -36,15 +43,22 @@ import org.slf4j.LoggerFactory;
  */
 public final class RouteReloader implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RouteReloader.class);
+  /** How long the file must have had no event before the watcher reloads it. */
+  static final Duration QUIET = Duration.ofMillis(250);
 
   private final Path file;
   private final String cloud;
   private final Consumer<RouteTable> swap;
   private final Clock clock;
-  private final ExecutorService worker;
+  private final ScheduledExecutorService worker;
+  private final Timer timer;
   private final List<Consumer<Outcome>> listeners = new CopyOnWriteArrayList<>();
   private volatile Loaded current;
   private volatile WatchService watcher;
+  /** Cancels the reload the watcher has scheduled, or {@code null}. */
+  private Runnable scheduled;
+  /** Changes seen on disk: only the reload scheduled for the last one runs. */
+  private long changes;
 
   /** The table in use, where it came from and when it was loaded. */
   public record Loaded(RouteTable table, Path file, Instant loadedAt) {}
@@ -61,22 +75,38 @@ public final class RouteReloader implements AutoCloseable {
     record Rejected(List<Problem> problems, Loaded kept) implements Outcome {}
   }
 
-  private RouteReloader(Path file, String cloud, Consumer<RouteTable> swap, RouteTable initial, Clock clock) {
+  /** Runs a task after a delay; tests hand in one whose time they move themselves. */
+  interface Timer {
+    /** Runs {@code task} after {@code delay}; the action returned cancels it if it has not run. */
+    Runnable schedule(Duration delay, Runnable task);
+  }
+
+  private RouteReloader(Path file, String cloud, Consumer<RouteTable> swap, RouteTable initial, Clock clock,
+      Timer timer) {
     this.file = file;
     this.cloud = cloud;
     this.swap = swap;
     this.clock = clock;
     this.current = new Loaded(initial, file, clock.instant());
-    this.worker = Executors.newSingleThreadExecutor(runnable -> {
+    this.worker = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "oscope-route-reloader");
       thread.setDaemon(true);
       return thread;
     });
+    this.timer = timer != null ? timer : (delay, task) -> {
+      ScheduledFuture<?> future = worker.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+      return () -> future.cancel(false);
+    };
   }
 
   /** A reloader for the proxy of {@code cloud}, whose table {@code initial} was loaded from {@code file}. */
   public static RouteReloader start(Path file, String cloud, Consumer<RouteTable> swap, RouteTable initial) {
-    return new RouteReloader(file, cloud, swap, initial, Clock.systemUTC());
+    return new RouteReloader(file, cloud, swap, initial, Clock.systemUTC(), null);
+  }
+
+  /** A reloader whose watcher waits for the file to be quiet on {@code timer}. */
+  static RouteReloader start(Path file, String cloud, Consumer<RouteTable> swap, RouteTable initial, Timer timer) {
+    return new RouteReloader(file, cloud, swap, initial, Clock.systemUTC(), timer);
   }
 
   /** The table in use. */
@@ -101,6 +131,7 @@ public final class RouteReloader implements AutoCloseable {
       Loaded previous = current;
       if (table.version().equals(previous.table().version())) {
         outcome = new Outcome.Unchanged(previous);
+        LOG.info("route file {} reloaded unchanged: version {} stays live", file, table.version());
       } else {
         swap.accept(table);
         current = new Loaded(table, file, clock.instant());
@@ -121,7 +152,8 @@ public final class RouteReloader implements AutoCloseable {
 
   /**
    * Reloads whenever the file is written, created or replaced (editors and atomic writers rename a
-   * new file over the old one, so the folder is watched, not the file).
+   * new file over the old one, so the folder is watched, not the file), once it has been quiet for
+   * {@link #QUIET}.
    */
   public void watch() throws IOException {
     Path folder = file.toAbsolutePath().getParent();
@@ -142,11 +174,26 @@ public final class RouteReloader implements AutoCloseable {
           ours |= event.kind() == StandardWatchEventKinds.OVERFLOW || name.equals(event.context());
         }
         key.reset();
-        if (ours) reload();
+        if (ours) changed();
       }
     } catch (InterruptedException | ClosedWatchServiceException e) {
       // closing
     }
+  }
+
+  /** The file changed on disk: reloads it once no other change has come for {@link #QUIET}. */
+  synchronized void changed() {
+    long change = ++changes;
+    if (scheduled != null) scheduled.run();
+    scheduled = timer.schedule(QUIET, () -> settled(change));
+  }
+
+  private void settled(long change) {
+    synchronized (this) {
+      if (change != changes) return;
+      scheduled = null;
+    }
+    reload();
   }
 
   @Override

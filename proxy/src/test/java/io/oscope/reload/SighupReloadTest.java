@@ -6,7 +6,7 @@ import io.oscope.demo.StandInService;
 import io.oscope.proxy.ProxyProcess;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.RouteTable;
-import java.net.ServerSocket;
+import io.oscope.testing.FreePorts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,15 +17,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code kill -HUP} makes a running {@code oscope proxy} reload its route file. */
+/** {@code kill -HUP} makes a running {@code oscope proxy} reload its route file, and say so when nothing changed. */
 class SighupReloadTest {
 
   @Test
   void sighupReloadsARunningProxy(@TempDir Path dir) throws Exception {
-    HostPort front;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      front = new HostPort("127.0.0.1", socket.getLocalPort());
-    }
+    HostPort front = new HostPort("127.0.0.1", FreePorts.next());
     Path file = dir.resolve("services.json");
     try (StandInService first = StandInService.start("Solo", "first", new HostPort("127.0.0.1", 0));
         StandInService second = StandInService.start("Solo", "second", new HostPort("127.0.0.1", 0))) {
@@ -40,8 +37,13 @@ class SighupReloadTest {
 
         assertThat(process.awaitLine("route table reloaded"))
             .contains("version " + RouteTable.load(file, "Solo").version());
-        process.drain();
         assertThat(get(front)).contains("\"service\" : \"second\"");
+
+        process.signal("HUP");
+
+        assertThat(process.awaitLine("reloaded unchanged"))
+            .contains("version " + RouteTable.load(file, "Solo").version() + " stays live");
+        process.drain();
       }
     }
   }
