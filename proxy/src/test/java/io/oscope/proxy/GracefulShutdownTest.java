@@ -2,7 +2,7 @@ package io.oscope.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.ServerSocket;
+import io.oscope.testing.FreePorts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,10 +36,7 @@ class GracefulShutdownTest {
           return response.sendString(Mono.fromFuture(answer));
         })
         .bindNow();
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    int port = FreePorts.next();
     Path routes = dir.resolve("services.json");
     Files.writeString(routes, String.format("{\"services\": [{\"Service Type\": \"image\", \"Interface\": \"public\","
         + " \"URL\": \"127.0.0.1:%d/image\", \"Region\": \"Solo\", \"Frontend\": \"127.0.0.1:%d\", \"Backend\": \"127.0.0.1:%d\"}]}",

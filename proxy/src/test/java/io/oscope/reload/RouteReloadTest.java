@@ -10,7 +10,7 @@ import io.oscope.proxy.ProxySettings;
 import io.oscope.proxy.ScopeProxy;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.RouteTable;
-import java.net.ServerSocket;
+import io.oscope.testing.FreePorts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,9 +49,7 @@ class RouteReloadTest {
   void start(@TempDir Path dir) throws Exception {
     first = StandInService.start("Solo", "image-v1", new HostPort("127.0.0.1", 0));
     second = StandInService.start("Solo", "image-v2", new HostPort("127.0.0.1", 0));
-    try (ServerSocket socket = new ServerSocket(0)) {
-      front = new HostPort("127.0.0.1", socket.getLocalPort());
-    }
+    front = new HostPort("127.0.0.1", FreePorts.next());
     file = dir.resolve("services.json");
     write(routes(first.address(), false));
     RouteTable table = RouteTable.load(file, "Solo");
