@@ -38,7 +38,7 @@ class RouteGeneratorFuzzTest {
       "/v1/AUTH_%(tenant_id)s", "/x/{project_id}", "//a//b//", "/v2?x=1", "/a b", "/#frag"};
 
   @Test
-  void anyInputEitherGeneratesACompilingFileOrFailsWithACatalogException() {
+  void anyInputEitherGeneratesACompilingFileOrFailsWithAConfigException() {
     int generated = 0;
     int rejected = 0;
     for (int seed = 0; seed < RUNS; seed++) {
