@@ -9,23 +9,26 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What reached whom, from the logs of the clouds: the proxies' access logs ({@code oscope.log}),
- * Keystone's uWSGI request log and Glance's {@code eventlet.wsgi.server} lines. A {@link Mark}
+ * What reached whom, from the logs of the clouds: the proxies' access logs ({@code oscope.log})
+ * and Glance's {@code eventlet.wsgi.server} lines. A {@link Mark}
  * remembers where each log ended; its methods read only what was written since.
  */
 final class Logs {
-  /** One access-log line of a proxy: {@code GET image CloudTwo 200 866B 3.2ms /v2/images}. */
-  record Access(String method, String serviceType, String cloud, int status, String path) {}
+  /**
+   * One access-log line of a proxy: {@code GET image CloudTwo 200 866B 3.2ms /v2/images -> 127.0.0.1:9292};
+   * the upstream is {@code -} when the proxy answered itself.
+   */
+  record Access(String method, String serviceType, String cloud, int status, String path, String upstream) {}
 
   private static final Pattern ACCESS =
-      Pattern.compile(" oscope\\.access - (\\S+) (\\S+) (\\S+) (\\d{3}) \\S+ \\S+ (\\S+)");
-  /** uWSGI: {@code [pid: 656|app: 0|req: 30/62] 127.0.0.1 () {…} […] GET /v3 => generated …}. */
-  private static final Pattern KEYSTONE_REQUEST = Pattern.compile("\\] [A-Z]+ \\S+ => generated ");
+      Pattern.compile(" oscope\\.access - (\\S+) (\\S+) (\\S+) (\\d{3}) \\S+ \\S+ (\\S+) -> (\\S+)");
+  private static final AtomicInteger MARKERS = new AtomicInteger();
   /** Glance: {@code … eventlet.wsgi.server … "GET /v2/images HTTP/1.1" 200 …}. */
   private static final Pattern GLANCE_REQUEST = Pattern.compile("eventlet\\.wsgi\\.server .*\"[A-Z]+ \\S+ HTTP/1\\.[01]\"");
 
@@ -43,7 +46,7 @@ final class Logs {
     private Mark(Clouds clouds) throws IOException {
       this.clouds = clouds;
       for (Clouds.Cloud c : List.of(clouds.one(), clouds.two())) {
-        for (Path log : List.of(c.proxyLog(), c.file("keystone-uwsgi.log"), c.file("glance.log"))) {
+        for (Path log : List.of(c.proxyLog(), c.file("glance.log"))) {
           offsets.put(log, Files.exists(log) ? Files.size(log) : 0L);
         }
       }
@@ -70,7 +73,9 @@ final class Logs {
       List<Access> lines = new ArrayList<>();
       for (String line : newLines(cloud.proxyLog())) {
         Matcher m = ACCESS.matcher(line);
-        if (m.find()) lines.add(new Access(m.group(1), m.group(2), m.group(3), Integer.parseInt(m.group(4)), m.group(5)));
+        if (m.find()) {
+          lines.add(new Access(m.group(1), m.group(2), m.group(3), Integer.parseInt(m.group(4)), m.group(5), m.group(6)));
+        }
       }
       return lines;
     }
@@ -88,15 +93,45 @@ final class Logs {
       }
     }
 
-    /** Requests that reached the Keystones and Glances of both clouds since the mark, as log lines. */
-    List<String> serviceRequests() throws IOException {
+    /**
+     * A barrier: sends a marked request through each cloud's proxy to its own Glance, and waits
+     * until both proxies and both Glances have logged it. Whatever reached them before is in
+     * their logs by then.
+     *
+     * @return what the proxies logged since the mark and before their marker, by cloud name
+     */
+    Map<String, List<Access>> awaitMarkers() throws Exception {
+      String marker = "oscope-e2e-marker-" + ProcessHandle.current().pid() + "-" + MARKERS.incrementAndGet();
+      Map<String, List<Access>> before = new HashMap<>();
+      for (Clouds.Cloud c : List.of(clouds.one(), clouds.two())) {
+        c.get(c.publicUrl("image") + "/" + marker, "X-Oscope-E2e", marker);
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+          List<Access> lines = access(c);
+          int at = -1;
+          for (int i = 0; i < lines.size() && at < 0; i++) if (lines.get(i).path().endsWith(marker)) at = i;
+          boolean inGlance = newLines(c.file("glance.log")).stream().anyMatch(line -> line.contains(marker));
+          if (at >= 0 && inGlance) {
+            before.put(c.name(), lines.subList(0, at));
+            break;
+          }
+          if (System.nanoTime() > deadline) {
+            throw new AssertionError("the marker " + marker + " did not show in " + c.name() + "'s logs within 30 s");
+          }
+          Thread.sleep(100);
+        }
+      }
+      return before;
+    }
+
+    /** Requests that reached the Glances of both clouds since the mark, but for the markers. */
+    List<String> glanceRequests() throws IOException {
       List<String> requests = new ArrayList<>();
       for (Clouds.Cloud c : List.of(clouds.one(), clouds.two())) {
-        for (String line : newLines(c.file("keystone-uwsgi.log"))) {
-          if (KEYSTONE_REQUEST.matcher(line).find()) requests.add(c.name() + " keystone: " + line);
-        }
         for (String line : newLines(c.file("glance.log"))) {
-          if (GLANCE_REQUEST.matcher(line).find()) requests.add(c.name() + " glance: " + line);
+          if (GLANCE_REQUEST.matcher(line).find() && !line.contains("oscope-e2e-marker-")) {
+            requests.add(c.name() + " glance: " + line);
+          }
         }
       }
       return requests;
