@@ -38,7 +38,8 @@ class OpenstackCliThroughProxyTest {
   @BeforeAll
   static void start() throws Exception {
     assumeTrue(Files.isExecutable(OPENSTACK), "Debian's openstack CLI is not installed");
-    assumeTrue(run("scope", "show").exit == 0, "the --os-scope plugin is not installed");
+    assumeTrue(run("scope", "show").exit == 0,
+        "the --os-scope plugin is not installed (sudo scope-plugin/python/install.sh; .ci/run does it)");
     one = new FakeOpenStack("CloudOne", "11111111-1111-1111-1111-111111111111");
     two = new FakeOpenStack("CloudTwo", "22222222-2222-2222-2222-222222222222");
     HostPort p1 = new HostPort("127.0.0.1", FreePorts.next());
