@@ -8,23 +8,27 @@ import org.openstack4j.openstack.OSFactory;
 
 /**
  * A runnable example: lists the images of the cloud a scope names, with the usual {@code OS_*}
- * credentials from the environment.
+ * credentials from the environment. The scope is the argument or, as for the openstack CLI's
+ * plugin, {@code OS_SCOPE}: Maven's {@code -Dexec.args} splits a JSON scope at its spaces and drops
+ * its quotes, an environment variable reaches the program as written.
  *
  * <pre>
  * source CloudOne/openrc
- * ./mvnw -q -pl scope-plugin exec:java -Dexec.mainClass=io.oscope.client.ScopedImageList \
- *     -Dexec.args='{"image": "CloudTwo"}'
+ * OS_SCOPE='{"image": "CloudTwo"}' ./mvnw -q -pl scope-plugin exec:java \
+ *     -Dexec.mainClass=io.oscope.client.ScopedImageList
  * </pre>
  */
 public final class ScopedImageList {
   private ScopedImageList() {}
 
   public static void main(String[] args) {
-    if (args.length != 1) {
-      System.err.println("usage: ScopedImageList '<scope json>'   (credentials from OS_* variables)");
+    String json = args.length == 1 ? args[0] : System.getenv("OS_SCOPE");
+    if (args.length > 1 || json == null || json.isBlank()) {
+      System.err.println("usage: ScopedImageList '<scope json>', or OS_SCOPE='<scope json>' ScopedImageList"
+          + "   (credentials from OS_* variables)");
       System.exit(2);
     }
-    Scope scope = Scope.parse(args[0]);
+    Scope scope = Scope.parse(json);
     OSClientV3 os = OSFactory.builderV3()
         .endpoint(env("OS_AUTH_URL"))
         .credentials(env("OS_USERNAME"), env("OS_PASSWORD"), Identifier.byName(envOr("OS_USER_DOMAIN_NAME", "Default")))
