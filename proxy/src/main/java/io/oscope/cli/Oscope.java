@@ -30,8 +30,8 @@ public final class Oscope implements Callable<Integer> {
   public static final int BAD_INPUT = 2;
 
   public static void main(String[] args) {
-    // Netty's leak detector records a stack trace for one buffer in 128, ~1.5 % of a busy proxy's
-    // CPU (perf, BENCHMARKS.md). Tests run with it on; -Dio.netty.leakDetection.level turns it back on.
+    // Netty's leak detector records a stack trace for a sample of the buffers: CPU a busy proxy
+    // spends on nothing it serves. Tests run with it on; -Dio.netty.leakDetection.level turns it back on.
     if (System.getProperty("io.netty.leakDetection.level") == null) {
       ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
     }
