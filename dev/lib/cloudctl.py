@@ -249,7 +249,7 @@ def host_port(url):
 
 def cmd_routes(args):
     # TEMPORARY fallback for `bin/oscope routes generate` (not merged yet when this was written):
-    # builds the seed's services.json from the clouds' `openstack endpoint list -f json`.
+    # builds the route file (the OpenStackoïd prototype's services.json format) from the clouds' `openstack endpoint list -f json`.
     services = []
     for spec in args.clouds:
         name, rest = spec.split("=", 1)

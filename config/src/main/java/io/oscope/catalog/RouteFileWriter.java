@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Writes route-file entries in the seed's {@code services.json} shape, byte for byte the same for
+ * Writes route-file entries in the OpenStackoïd prototype's {@code services.json} shape, byte for byte the same for
  * the same entries so that the file diffs well: two-space indentation, one entry per line, keys
  * in the order "Service Type", "Interface", "URL", "Region", "Frontend", "Backend", URLs
  * normalised (scheme and port explicit), a final newline. The file is replaced atomically, so a

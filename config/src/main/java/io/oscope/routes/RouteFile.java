@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Reads the seed's {@code services.json}: {@code {"services": [{"Service Type", "Interface",
+ * Reads the OpenStackoïd prototype's {@code services.json}: {@code {"services": [{"Service Type", "Interface",
  * "URL", "Region", "Frontend", "Backend"}, …]}}. Extra columns of {@code openstack endpoint list}
  * ({@code ID}, {@code Service Name}, {@code Enabled}) are accepted and ignored. Every problem is
  * collected before failing; {@link RouteTable#load} adds those found across entries.

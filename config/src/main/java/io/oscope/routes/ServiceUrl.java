@@ -23,7 +23,7 @@ public record ServiceUrl(String scheme, HostPort address, String path) {
 
   /**
    * Parses a catalogue URL, with or without scheme: {@code http://h:5000/v3},
-   * {@code 192.168.141.245:8888/image} (the seed's form; http assumed).
+   * {@code 192.168.141.245:8888/image} (the OpenStackoïd prototype's form; http assumed).
    *
    * @throws IllegalArgumentException with a message naming what is wrong
    */

@@ -59,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
           # 3. A scope naming a cloud nobody knows: a clear 400, and nothing is forwarded.
           curl -s -i %1$s/image/v2/images -H 'X-Scope: {"image": "CloudThree"}'
 
-        Route file in use (the seed's services.json format):
+        Route file in use (the OpenStackoïd prototype's services.json format):
         %3$s
         Press Ctrl-C to stop.
         """, one, twoPort, demo.routeFile().strip());

@@ -32,7 +32,7 @@ final class ProxyCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ProxyCommand.class);
 
   @Option(names = "--services", required = true, paramLabel = "FILE",
-      description = "Route file in the seed's services.json format.")
+      description = "Route file, in the OpenStackoïd prototype's services.json format (see the README).")
   Path services;
 
   @Option(names = "--cloud", required = true, paramLabel = "NAME",

@@ -44,7 +44,7 @@ final class RoutesCheckCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Parameters(paramLabel = "FILE", description = "The route file (the seed's services.json format).")
+  @Parameters(paramLabel = "FILE", description = "The route file (the OpenStackoïd prototype's services.json format).")
   Path file;
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Identity collaboration (the seed's misc/examples.sh): CloudOne's credentials, CloudOne's
+ * Identity collaboration (OpenStackoïd's misc/examples.sh): CloudOne's credentials, CloudOne's
  * identity, CloudTwo's compute, placement and network. CloudTwo's Nova validates the CloudOne
  * token through the proxies (cross-cloud token validation) and asks for the image — not named by
  * the scope, so CloudOne's, as the CLI's region fills it in — through CloudTwo's proxy, which

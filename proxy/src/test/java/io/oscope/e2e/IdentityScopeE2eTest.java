@@ -16,12 +16,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * {@code openstack endpoint list --os-scope '{"identity": "CloudTwo"}'} with CloudOne's user:
  * authentication and the listing go to CloudTwo's Keystone, which answers with its own catalogue.
- * As in the seed, this works only because both clouds have the same user, project and password.
+ * As in OpenStackoïd's test clouds, this works only because both clouds have the same user, project and password.
  *
  * <p>The user is CloudOne's {@code admin} (listing endpoints needs the admin role), and the CLI runs
  * without {@code OS_REGION_NAME}: the catalogue CloudTwo returns has only region {@code CloudTwo},
- * where the CLI, told {@code CloudOne}, would find no identity endpoint. (In the seed both clouds
- * were {@code RegionOne}.) Without a region name the plugin's scope is exactly the one given.
+ * where the CLI, told {@code CloudOne}, would find no identity endpoint. (OpenStackoïd's clouds
+ * were both {@code RegionOne}.) Without a region name the plugin's scope is exactly the one given.
  */
 @Tag("e2e")
 @ExtendWith(E2eExtension.class)

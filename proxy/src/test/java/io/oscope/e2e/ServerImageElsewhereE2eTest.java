@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The seed's headline: CloudOne's credentials, {@code {"image": "CloudTwo"}}, a server booted by
+ * OpenStackoïd's headline scenario: CloudOne's credentials, {@code {"image": "CloudTwo"}}, a server booted by
  * CloudOne's Nova from an image that only CloudTwo's Glance has. Nova checks the image with the
  * user's scoped token before it creates anything; its call goes to CloudOne's proxy (its
  * HTTP_PROXY), which sends it to CloudTwo. Had it reached CloudOne's Glance, the create would fail
