@@ -13,7 +13,10 @@ public final class Signals {
 
   private Signals() {}
 
-  /** Calls {@code action} on every SIGHUP. */
+  /**
+   * Calls {@code action} on every SIGHUP; false, with a warning logged, when this process cannot
+   * get it.
+   */
   public static boolean onHangup(Runnable action) {
     return handle("HUP", action);
   }
@@ -46,7 +49,14 @@ public final class Signals {
   @SuppressWarnings("restriction")
   private static boolean handle(String name, Runnable action) {
     try {
-      sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> action.run());
+      sun.misc.SignalHandler previous = sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> action.run());
+      if (previous == sun.misc.SignalHandler.SIG_IGN) {
+        // A signal ignored when the JVM started (nohup ignores SIGHUP, a shell's & SIGINT) stays
+        // ignored: the JVM does not take it over, and nothing would tell the operator.
+        LOG.warn("SIG{} is ignored by this process (started under nohup or in the background?) and cannot be"
+            + " handled", name);
+        return false;
+      }
       return true;
     } catch (IllegalArgumentException | UnsupportedOperationException e) {
       LOG.warn("SIG{} cannot be handled on this platform: {}", name, e.getMessage());
