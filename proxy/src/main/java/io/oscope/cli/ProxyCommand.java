@@ -79,6 +79,11 @@ final class ProxyCommand implements Callable<Integer> {
           + " (default: half the file descriptor limit less a reserve, 4096 at most).")
   Integer maxConnections;
 
+  @Option(names = "--max-upstream-connections", paramLabel = "N", defaultValue = "1024",
+      description = "Connections to one upstream address in use at a time, across event loops; a request beyond"
+          + " gets a 503 at once (default: ${DEFAULT-VALUE}).")
+  int maxUpstreamConnections;
+
   @Option(names = "--head-budget", paramLabel = "SIZE", converter = SizeConverter.class,
       description = "Bytes of request heads held at once across all connections (512k, 32m); beyond, connections"
           + " wait before reading their next request (default: a quarter of the heap).")
@@ -201,7 +206,8 @@ final class ProxyCommand implements Callable<Integer> {
         new TlsSettings(tlsCert, tlsKey, tlsClientCa, upstreamCa, upstreamInsecure, upstreamClientCert, upstreamClientKey),
         new ProxySettings.ClientLimits(headTimeout, bodyTimeout,
             maxConnections != null ? maxConnections : ProxySettings.ClientLimits.defaultMaxConnections(),
-            headBudget != null ? headBudget : ProxySettings.ClientLimits.defaults().headBudget()));
+            headBudget != null ? headBudget : ProxySettings.ClientLimits.defaults().headBudget()),
+        maxUpstreamConnections);
     ScopeProxy proxy = ScopeProxy.start(table, settings);
     RouteReloader reloader = RouteReloader.start(services, cloud, proxy::swap, table);
     if (watch) reloader.watch();

@@ -8,6 +8,7 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.oscope.http1.Http1Violation;
 import io.oscope.metrics.ProxyMetrics;
+import io.oscope.upstream.ConnectionLimitReached;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +45,7 @@ final class ErrorMapper {
   static ProxyError ofUpstream(Throwable failure, String upstream, Duration connectTimeout) {
     Throwable cause = telling(failure);
     if (cause instanceof ProxyException e) return e.error();
+    if (cause instanceof ConnectionLimitReached e) return new ProxyError.UpstreamBusy(upstream, e.limit());
     if (cause instanceof Http1Violation e) return new ProxyError.UpstreamUnavailable(upstream, "invalid response: " + e.problem());
     if (cause instanceof ConnectTimeoutException) {
       return new ProxyError.UpstreamTimeout(upstream, "accept the connection", connectTimeout);
@@ -110,5 +112,6 @@ final class ErrorMapper {
     else if (error instanceof ProxyError.UpstreamRefused) metrics.upstreamError("refused");
     else if (error instanceof ProxyError.UpstreamTimeout) metrics.upstreamError("timeout");
     else if (error instanceof ProxyError.NoHealthyUpstream) metrics.upstreamError("all_down");
+    else if (error instanceof ProxyError.UpstreamBusy) metrics.upstreamError("busy");
   }
 }

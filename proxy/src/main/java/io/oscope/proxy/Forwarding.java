@@ -1,31 +1,25 @@
 package io.oscope.proxy;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.util.concurrent.Future;
 import io.oscope.http1.HeaderNames;
 import io.oscope.http1.Http1Violation;
 import io.oscope.http1.RequestDecoder;
 import io.oscope.http1.RequestHead;
 import io.oscope.http1.ResponseHead;
 import io.oscope.http1.ResponseReader;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundInvoker;
-import io.netty.channel.ConnectTimeoutException;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.util.concurrent.Future;
 import io.oscope.pool.Member;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.RouteTable;
-import java.io.IOException;
-import java.net.ConnectException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
+import io.oscope.upstream.UpstreamHandler;
+import io.oscope.upstream.UpstreamListener;
 import java.util.HashSet;
 import java.util.Set;
-import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,22 +28,31 @@ import org.slf4j.LoggerFactory;
  * client, both bodies streamed with back-pressure (a side that cannot keep up stops the other
  * side's reads). Runs on the client connection's event loop, which the upstream connection shares.
  *
- * <p>Tries another address of the pool after a connect failure (nothing was sent: safe for any
- * method), or after a connection closed or reset before any response byte for an idempotent
- * request without a body (a stale pooled connection, a backend going away), at most
- * {@code retries} times. A peer's token validation whose exchanged service token Keystone refused
- * is sent once more with a fresh one. Once response headers went to the client, a failure can
- * only cut the client connection, so that a truncated body never looks complete.
+ * <p>A failed try goes to the pool again as {@link RetryPolicy} says: only if the upstream cannot
+ * have acted on the request. A peer's token validation whose exchanged service token Keystone
+ * refused is sent once more with a fresh one. Once response headers went to the client, a failure
+ * can only cut the client connection, so that a truncated body never looks complete.
  */
-final class Forwarding implements ResponseReader.Listener {
+final class Forwarding implements UpstreamListener {
   private static final Logger LOG = LoggerFactory.getLogger(Forwarding.class);
   /** The first size of the buffer of a request head; it grows for larger heads. */
   private static final int HEAD_BUFFER_BYTES = 2048;
-  private static final byte[] CRLF = HeaderNames.ascii("\r\n");
   private static final byte[] LAST_CHUNK = HeaderNames.ascii("0\r\n\r\n");
   private static final byte[] CONTINUE = HeaderNames.ascii("HTTP/1.1 100 Continue\r\n\r\n");
-  private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD,
-      HttpMethod.OPTIONS, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.TRACE);
+
+  /** Where the exchange is; the request body's progress is {@link #requestReceived}. */
+  private enum Phase {
+    /** Picking an address, waiting for a connection or a fresh service token. */
+    CONNECTING,
+    /** The request goes upstream; no final response head yet. */
+    FORWARDING,
+    /** Reading to its end a 401 that refused an exchanged service token, to send again. */
+    SKIPPING_REFUSAL,
+    /** The response's head went to the client: failures now cut the client connection. */
+    RESPONDING,
+    /** Answered, failed or abandoned: nothing more happens. */
+    DONE
+  }
 
   private final ProxyContext context;
   private final ClientConnection client;
@@ -61,26 +64,21 @@ final class Forwarding implements ResponseReader.Listener {
   private final String peerSignature;
   private final boolean swapServiceToken;
 
+  private Phase phase = Phase.CONNECTING;
   /** Addresses tried: an immutable one-element set for the first try, a HashSet once retried. */
   private Set<HostPort> tried = Set.of();
   private boolean staleRetried;
+  /** The address of the try in progress, until the balancer heard how it ended. */
   private Member member;
-  private String problem;
-  private boolean memberEnded = true;
   private String serviceToken;
   private UpstreamHandler upstream;
-  /** Request body received before the upstream connection was ready: buffers, then its {@link RequestDecoder.End}. */
-  private ArrayDeque<Object> pending;
+  /** Request body received before the upstream connection was ready, or null. */
+  private RequestBody held;
   private boolean requestReceived;
-  private boolean requestSent;
-  /** Whether the proxy chunks a body the upstream delimits by closing the connection. */
-  private boolean chunking;
-  private boolean skippingRefusal;
+  private ResponseFraming framing;
   private boolean closeClient;
-  private boolean finished;
-  private long lastReadNanos;
-  /** Whether the response timeout runs: from the request's end until the response's. */
-  private boolean awaitingResponse;
+  /** When the response timeout strikes, by the ticker; 0 while it does not run. */
+  private long deadline;
 
   /**
    * What the token exchange decided for a request: both false and null for all but token
@@ -119,7 +117,7 @@ final class Forwarding implements ResponseReader.Listener {
 
   /** Whether the client connection may read on: not while a request body waits for its upstream. */
   boolean wantsClientReads() {
-    return !request.hasBody() || requestReceived || (upstream != null && upstream.channel().isWritable());
+    return requestReceived || (upstream != null && upstream.channel().isWritable());
   }
 
   void start() {
@@ -143,7 +141,7 @@ final class Forwarding implements ResponseReader.Listener {
 
   private void withFreshServiceToken() {
     context.tokenExchange().tokens().currentToken().whenComplete((token, error) -> front.executor().execute(() -> {
-      if (finished) return;
+      if (phase == Phase.DONE) return;
       if (error != null) {
         fail(error);
       } else {
@@ -154,9 +152,8 @@ final class Forwarding implements ResponseReader.Listener {
   }
 
   private void connect() {
+    phase = Phase.CONNECTING;
     context.balancer().begin(member);
-    memberEnded = false;
-    problem = null;
     Future<UpstreamHandler> connection =
         context.upstreams().acquire(front.channel().eventLoop(), member.address(), route.upstream().tls());
     if (connection.isDone()) {
@@ -169,15 +166,16 @@ final class Forwarding implements ResponseReader.Listener {
 
   private void connected(Future<UpstreamHandler> connection) {
     if (!connection.isSuccess()) {
-      attemptFailed(connection.cause());
+      if (phase != Phase.DONE) tryFailed(RetryPolicy.Failure.of(connection.cause(), 0, false), connection.cause());
       return;
     }
     UpstreamHandler handler = connection.getNow();
-    if (finished) {
+    if (phase == Phase.DONE) {
       handler.release();
       return;
     }
     upstream = handler;
+    phase = Phase.FORWARDING;
     handler.serve(this, request.method().equals(HttpMethod.HEAD));
     Channel channel = handler.channel();
     String target = route.toPeer() ? route.absoluteUri() : route.pathAndQuery();
@@ -192,62 +190,69 @@ final class Forwarding implements ResponseReader.Listener {
     if (request.expectsContinue()) {
       front.writeAndFlush(Unpooled.wrappedBuffer(CONTINUE), front.voidPromise());
     }
-    if (pending != null) {
-      for (Object part = pending.poll(); part != null; part = pending.poll()) send(channel, part);
-    }
+    if (held != null) held.sendTo(channel, request.chunked());
     if (requestReceived) requestWritten();
     else channel.flush();
     client.updateReads();
   }
 
+  /** The whole request went upstream: the response timeout starts. */
   private void requestWritten() {
-    requestSent = true;
     upstream.channel().flush();
-    lastReadNanos = context.ticker().nanoTime();
-    awaitingResponse = true;
-    client.watchResponse(context.settings().responseTimeout().toNanos());
+    long timeout = context.settings().responseTimeout().toNanos();
+    deadline = context.ticker().nanoTime() + timeout;
+    client.watchResponse(timeout);
+  }
+
+  /** When the response timeout strikes, by the ticker; 0 while it does not run. */
+  long deadline() {
+    return deadline;
+  }
+
+  /** {@link #checkTimeout(long)} at the ticker's time. */
+  long checkTimeout() {
+    return checkTimeout(context.ticker().nanoTime());
   }
 
   /**
-   * Called by the client connection's timer: answers 504 (or cuts the client) if the upstream was
-   * silent for the response timeout. Returns in how many nanoseconds to check again, or 0.
+   * Answers 504 (or cuts the client) if the response timeout struck by {@code now}, the ticker's
+   * time: no final head within it of the request's end (interim answers do not count), or no read
+   * within it once the response is under way. Returns in how many nanoseconds to check again, or 0.
    */
-  long checkTimeout() {
-    if (finished || !awaitingResponse) return 0;
-    long limit = context.settings().responseTimeout().toNanos();
-    long quiet = context.ticker().nanoTime() - lastReadNanos;
-    if (quiet < limit) return limit - quiet;
-    problem = "no answer within " + context.settings().responseTimeout().toMillis() + " ms";
-    UpstreamHandler handler = upstream;
-    upstream = null;
-    if (handler != null) handler.discard();
-    endAttempt();
-    if (exchange.responseStarted) cutClient("no data within the response timeout");
-    else fail(new ProxyException(new ProxyError.UpstreamTimeout(
-        route.describeUpstream() + " " + member.address(), "answer", context.settings().responseTimeout())));
+  long checkTimeout(long now) {
+    if (phase == Phase.DONE || deadline == 0) return 0;
+    long left = deadline - now;
+    if (left > 0) return left;
+    detach(false, "no answer within " + context.settings().responseTimeout().toMillis() + " ms");
+    if (phase == Phase.RESPONDING) {
+      cutClient("no data within the response timeout");
+    } else {
+      fail(new ProxyException(new ProxyError.UpstreamTimeout(
+          route.describeUpstream() + " " + exchange.upstream, "answer", context.settings().responseTimeout())));
+    }
     return 0;
   }
 
   /** A part of the request body from the client. */
   void requestBody(ByteBuf part) {
-    if (finished) {
+    if (phase == Phase.DONE) {
       part.release();
     } else if (upstream == null) {
-      pending().add(part);
+      held().hold(part);
     } else {
-      send(upstream.channel(), part);
+      RequestBody.send(upstream.channel(), part, request.chunked());
     }
   }
 
   /** The end of the request body from the client. */
   void requestEnd(RequestDecoder.End end) {
     requestReceived = true;
-    if (finished) return;
+    if (phase == Phase.DONE) return;
     if (upstream == null) {
-      pending().add(end);
+      held().hold(end);
       return;
     }
-    send(upstream.channel(), end);
+    RequestBody.send(upstream.channel(), end, request.chunked());
     requestWritten();
   }
 
@@ -258,58 +263,33 @@ final class Forwarding implements ResponseReader.Listener {
    */
   void requestFailed(ProxyError error) {
     requestReceived = true;
-    if (finished) return;
-    UpstreamHandler handler = upstream;
-    upstream = null;
-    if (handler != null) handler.discard();
-    endAttempt();
-    if (exchange.responseStarted) {
+    if (phase == Phase.DONE) return;
+    detach(false, null);
+    if (phase == Phase.RESPONDING) {
       cutClient("the request body cannot be read");
       return;
     }
-    releasePending();
-    finished = true;
+    done();
     client.fail(exchange, error, true);
     client.finished(this);
   }
 
-  private ArrayDeque<Object> pending() {
-    if (pending == null) pending = new ArrayDeque<>();
-    return pending;
-  }
-
-  /** Writes a part of the request body upstream, in a chunk if it goes chunked; or its end. */
-  private void send(Channel channel, Object part) {
-    if (part instanceof ByteBuf data) {
-      if (request.chunked()) writeChunk(channel, channel.alloc(), data);
-      else channel.write(data, channel.voidPromise());
-    } else if (request.chunked()) {
-      byte[] trailers = ((RequestDecoder.End) part).trailers();
-      ByteBuf end = channel.alloc().buffer(5 + trailers.length);
-      end.writeByte('0').writeBytes(CRLF).writeBytes(trailers).writeBytes(CRLF);
-      channel.write(end, channel.voidPromise());
-    }
-  }
-
-  /** Writes {@code data} as one chunk of a chunked body: its size line, itself, CR LF. */
-  private static void writeChunk(ChannelOutboundInvoker out, ByteBufAllocator allocator, ByteBuf data) {
-    ByteBuf size = allocator.buffer(20);
-    size.writeCharSequence(Integer.toHexString(data.readableBytes()), StandardCharsets.US_ASCII);
-    out.write(size.writeBytes(CRLF), out.voidPromise());
-    out.write(data, out.voidPromise());
-    out.write(Unpooled.wrappedBuffer(CRLF), out.voidPromise());
+  private RequestBody held() {
+    if (held == null) held = new RequestBody();
+    return held;
   }
 
   /** The client's read burst is over: send on what it brought. */
   void clientReadComplete() {
-    if (upstream != null && !requestSent) upstream.channel().flush();
+    if (upstream != null && !requestReceived) upstream.channel().flush();
   }
 
   void clientWritabilityChanged() {
     if (upstream != null && front.channel().isWritable()) upstream.channel().config().setAutoRead(true);
   }
 
-  void upstreamWritabilityChanged() {
+  @Override
+  public void writabilityChanged() {
     client.updateReads();
   }
 
@@ -317,67 +297,36 @@ final class Forwarding implements ResponseReader.Listener {
   @Override
   public ResponseReader.Delivery head(ResponseHead head) {
     int status = head.status();
-    if (status >= 500) problem = "answered " + status;
     if (status == 401 && serviceToken != null && !exchange.serviceTokenRenewed) {
       exchange.serviceTokenRenewed = true;
       context.tokenExchange().tokens().refused(serviceToken);
-      skippingRefusal = true;
+      phase = Phase.SKIPPING_REFUSAL;
       return ResponseReader.Delivery.DISCARD;
     }
+    phase = Phase.RESPONDING;
     exchange.responseStarted = true;
     exchange.status = status;
     boolean http11Client = request.http11();
-    boolean chunkedToClient = false;
-    ResponseReader.Delivery delivery = ResponseReader.Delivery.FRAMED;
-    switch (head.framing()) {
-      case CHUNKED -> {
-        if (http11Client) {
-          chunkedToClient = true;
-        } else {
-          closeClient = true; // an HTTP/1.0 client reads the payload to the end of the connection
-          delivery = ResponseReader.Delivery.PAYLOAD;
-        }
-      }
-      case UNTIL_CLOSE -> {
-        if (http11Client) {
-          // Explicit chunking: a body cut short then lacks its last chunk, and the client knows.
-          chunkedToClient = true;
-          chunking = true;
-          delivery = ResponseReader.Delivery.PAYLOAD;
-        } else {
-          closeClient = true;
-        }
-      }
-      case NONE, LENGTH -> { }
-    }
-    ResponseHead.ConnectionLine connection = ResponseHead.ConnectionLine.NONE;
-    if (!keepAlive() || closeClient) {
-      closeClient = true;
-      connection = ResponseHead.ConnectionLine.CLOSE;
-    } else if (!http11Client) {
-      connection = ResponseHead.ConnectionLine.KEEP_ALIVE;
-    }
+    boolean keepAlive = request.keepAlive() && client.keepAlive();
+    framing = ResponseFraming.of(head.framing(), http11Client);
+    closeClient = framing.closeAfter(keepAlive);
     byte[] via = context.rules().viaEntryBytes();
     ByteBuf out = front.alloc().buffer(head.estimatedLength(via.length));
-    head.writeTo(out, via, chunkedToClient, connection);
+    head.writeTo(out, via, framing.chunkedHead(), framing.connection(http11Client, keepAlive));
     front.write(out, front.voidPromise());
-    return delivery;
-  }
-
-  private boolean keepAlive() {
-    return request.keepAlive() && client.keepAlive();
+    return framing.delivery();
   }
 
   /** A part of the response body from the upstream. */
   @Override
   public void body(ByteBuf part, int payloadBytes) {
-    if (finished || upstream == null) {
+    if (phase != Phase.RESPONDING) {
       part.release();
       return;
     }
     exchange.bytes += payloadBytes;
-    if (chunking) {
-      writeChunk(front, front.alloc(), part);
+    if (framing.chunksPayload()) {
+      RequestBody.writeChunk(front, front.alloc(), part);
     } else {
       front.write(part, front.voidPromise());
     }
@@ -387,83 +336,77 @@ final class Forwarding implements ResponseReader.Listener {
   /** The response is complete. */
   @Override
   public void end(boolean reusable) {
-    if (finished || upstream == null) return;
-    if (skippingRefusal) {
-      skippingRefusal = false;
-      retryWithFreshToken(reusable);
+    if (phase == Phase.SKIPPING_REFUSAL) {
+      Member same = member;
+      detach(reusable && requestReceived, null);
+      member = same;
+      withFreshServiceToken();
       return;
     }
-    UpstreamHandler handler = upstream;
-    upstream = null;
-    endAttempt();
-    if (reusable && requestSent) {
-      handler.release();
-    } else {
-      handler.discard();
-      if (!requestReceived) closeClient = true; // the rest of the request body is of no use now
-    }
-    ByteBuf last = chunking ? Unpooled.wrappedBuffer(LAST_CHUNK) : Unpooled.EMPTY_BUFFER;
+    if (phase != Phase.RESPONDING) return;
+    boolean reuse = reusable && requestReceived;
+    detach(reuse, null);
+    if (!requestReceived) closeClient = true; // the rest of the request body is of no use now
+    ByteBuf last = framing.chunksPayload() ? Unpooled.wrappedBuffer(LAST_CHUNK) : Unpooled.EMPTY_BUFFER;
     if (closeClient) {
       front.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
     } else {
       front.writeAndFlush(last, front.voidPromise());
     }
-    finish();
+    done();
+    client.finished(this);
   }
 
   /** The upstream's answer is not a valid HTTP response. */
   @Override
   public void failed(Http1Violation problem) {
-    upstreamFailed(problem);
+    closed(problem);
   }
 
-  void upstreamReadComplete() {
-    lastReadNanos = context.ticker().nanoTime();
-    if (exchange.responseStarted) front.flush();
-  }
-
-  private void retryWithFreshToken(boolean reusable) {
-    UpstreamHandler handler = upstream;
-    upstream = null;
-    endAttempt();
-    if (reusable) handler.release();
-    else handler.discard();
-    requestSent = false;
-    withFreshServiceToken();
+  @Override
+  public void readComplete() {
+    // Between reads of the body the timeout starts again; before the final head it does not move.
+    if (phase == Phase.RESPONDING) {
+      if (deadline != 0) deadline = context.ticker().nanoTime() + context.settings().responseTimeout().toNanos();
+      front.flush();
+    }
   }
 
   /** The upstream connection failed or closed ({@code cause} null) before the exchange completed. */
-  void upstreamFailed(Throwable cause) {
-    if (finished) return;
-    UpstreamHandler handler = upstream;
-    upstream = null;
-    if (handler != null) handler.discard();
+  @Override
+  public void closed(Throwable cause) {
+    if (phase == Phase.DONE || upstream == null) return;
     Throwable failure = cause != null ? cause : new ErrorMapper.ClosedBeforeResponse();
-    endAttempt();
-    if (exchange.responseStarted) {
+    RetryPolicy.Failure kind = RetryPolicy.Failure.of(failure, upstream.received(), upstream.reused());
+    if (phase == Phase.RESPONDING) {
+      detach(false, problem(kind, failure));
       LOG.warn("upstream {} {} failed mid-response after {} bytes ({}); closing the client connection",
           route.describeUpstream(), exchange.upstream, exchange.bytes, ErrorMapper.describe(failure));
       cutClient(ErrorMapper.describe(failure));
     } else {
-      attemptFailed(failure);
+      tryFailed(kind, failure);
     }
   }
 
-  private void attemptFailed(Throwable failure) {
-    Throwable cause = ErrorMapper.telling(failure);
-    if (cause instanceof ConnectException) problem = ErrorMapper.describe(cause);
-    endAttempt();
-    if (!retryable(cause) || tried.size() > context.balancer().settings().retries()) {
-      fail(failure);
-      return;
+  /** The try failed before any response went to the client: the pool again, or the failure answered. */
+  private void tryFailed(RetryPolicy.Failure kind, Throwable failure) {
+    HostPort address = member.address();
+    detach(false, problem(kind, failure));
+    RetryPolicy.Decision decision = RetryPolicy.decide(kind, request.method(), request.hasBody(), tried.size(),
+        context.balancer().settings().retries(), staleRetried);
+    switch (decision) {
+      case GIVE_UP -> fail(failure);
+      case RETRY_ANY -> {
+        staleRetried = true;
+        retried().remove(address);
+        retry(failure);
+      }
+      case RETRY -> retry(failure);
     }
-    if (!(cause instanceof ConnectException) && !staleRetried) {
-      // A stale pooled connection says nothing about the address: it may be tried again, once.
-      staleRetried = true;
-      retried().remove(member.address());
-    }
+  }
+
+  private void retry(Throwable failure) {
     LOG.debug("retrying {} after {}", route.describeUpstream(), ErrorMapper.describe(failure));
-    requestSent = false;
     next(failure);
   }
 
@@ -473,59 +416,55 @@ final class Forwarding implements ResponseReader.Listener {
     return tried;
   }
 
-  private boolean retryable(Throwable cause) {
-    if (cause instanceof ConnectException) return true;
-    // Closed or reset before any response byte: safe to send again only if sending twice is.
-    // A TLS failure is not a stale connection: the next try would fail alike.
-    return cause instanceof IOException && !(cause instanceof SSLException) && !request.hasBody() && IDEMPOTENT.contains(request.method());
+  /** What the balancer is told of a failed try: null unless the address is to blame. */
+  private static String problem(RetryPolicy.Failure kind, Throwable failure) {
+    return kind.addressFailure() ? ErrorMapper.describe(ErrorMapper.telling(failure)) : null;
   }
 
-  /** Ends the current try for the balancer, once. */
-  private void endAttempt() {
-    awaitingResponse = false;
-    if (member != null && !memberEnded) {
-      memberEnded = true;
+  /**
+   * Ends the try in progress: the upstream connection goes back to the pool if {@code reuse}, else
+   * is closed; the response timeout stops; the balancer hears how it went ({@code problem} null:
+   * the address worked, whatever it answered).
+   */
+  private void detach(boolean reuse, String problem) {
+    UpstreamHandler handler = upstream;
+    upstream = null;
+    deadline = 0;
+    if (handler != null) {
+      if (reuse) handler.release();
+      else handler.discard();
+    }
+    if (member != null) {
       context.balancer().end(member, problem);
+      member = null;
     }
   }
 
   private void fail(Throwable failure) {
     ProxyError error = ErrorMapper.ofUpstream(failure, route.describeUpstream() + " " + exchange.upstream,
         context.settings().connectTimeout());
-    releasePending();
-    finished = true;
-    client.fail(exchange, error, !requestReceived || !keepAlive());
+    done();
+    client.fail(exchange, error, !requestReceived || !(request.keepAlive() && client.keepAlive()));
     client.finished(this);
   }
 
   private void cutClient(String why) {
     LOG.debug("cutting the client connection: {}", why);
-    releasePending();
-    finished = true;
+    done();
     front.close();
     client.finished(this);
   }
 
   /** The client went away: drop the upstream side of the exchange. */
   void clientClosed() {
-    if (finished) return;
-    finished = true;
-    UpstreamHandler handler = upstream;
-    upstream = null;
-    if (handler != null) handler.discard();
-    endAttempt();
-    releasePending();
+    if (phase == Phase.DONE) return;
+    detach(false, null);
+    done();
   }
 
-  private void finish() {
-    finished = true;
-    client.finished(this);
-  }
-
-  private void releasePending() {
-    if (pending == null) return;
-    for (Object part = pending.poll(); part != null; part = pending.poll()) {
-      if (part instanceof ByteBuf data) data.release();
-    }
+  /** Nothing more happens: what the client sent for the upstream and no one will take goes. */
+  private void done() {
+    phase = Phase.DONE;
+    if (held != null) held.drop();
   }
 }

@@ -5,6 +5,7 @@ import io.oscope.exchange.TokenExchange;
 import io.oscope.logging.AccessLog;
 import io.oscope.metrics.ProxyMetrics;
 import io.oscope.pool.Balancer;
+import io.oscope.upstream.UpstreamChannels;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 

@@ -100,6 +100,17 @@ public sealed interface ProxyError {
     public String message() { return "Upstream " + upstream + " refused the connection"; }
   }
 
+  /**
+   * The upstream has {@code limit} connections in use ({@code --max-upstream-connections}): refused
+   * at once, nothing sent, as Envoy's circuit breaker answers. 503: clients retry it.
+   */
+  record UpstreamBusy(String upstream, int limit) implements ProxyError {
+    public int status() { return 503; }
+    public String message() {
+      return "Upstream " + upstream + " has " + limit + " connections in use, the limit (--max-upstream-connections)";
+    }
+  }
+
   /** Every address of an upstream pool is down: answered at once, without waiting for a timeout. */
   record NoHealthyUpstream(String upstream, String pool) implements ProxyError {
     public int status() { return 503; }

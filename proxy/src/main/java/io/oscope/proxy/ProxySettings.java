@@ -30,6 +30,8 @@ import java.util.TreeSet;
  * @param pools how the members of upstream pools are balanced, checked and retried
  * @param tls TLS on the frontend and toward https upstreams
  * @param clients what one client, and all of them together, may hold of the proxy
+ * @param maxUpstreamConnections how many connections to one upstream address may be in use at a
+ *     time, across event loops (idle pooled ones do not count); a request beyond gets a 503 at once
  */
 public record ProxySettings(
     String cloud,
@@ -43,7 +45,11 @@ public record ProxySettings(
     AccessLog accessLog,
     PoolSettings pools,
     TlsSettings tls,
-    ClientLimits clients) {
+    ClientLimits clients,
+    int maxUpstreamConnections) {
+
+  /** The default of {@link #maxUpstreamConnections}: Envoy's for a cluster's connections. */
+  public static final int MAX_UPSTREAM_CONNECTIONS = 1024;
 
   /** The access log's format: a text line, a JSON object per line, or nothing. */
   public enum AccessLog { TEXT, JSON, OFF }
@@ -97,16 +103,22 @@ public record ProxySettings(
     requirePositive("connect timeout", connectTimeout);
     requirePositive("response timeout", responseTimeout);
     requirePositive("idle time", maxIdle);
+    if (maxUpstreamConnections < 1) {
+      throw new IllegalArgumentException("max upstream connections must be at least 1, got " + maxUpstreamConnections);
+    }
     if (viaName == null || viaName.isBlank() || viaName.contains(" ") || viaName.contains(",")) {
       throw new IllegalArgumentException("Via name '" + viaName + "' must be one token");
     }
   }
 
-  /** Defaults: 10 s to connect, 60 s for response headers, 30 s idle, Via name {@code oscope-<cloud>}. */
+  /**
+   * Defaults: 10 s to connect, 60 s for response headers, 30 s idle, Via name {@code oscope-<cloud>},
+   * 1024 connections in use per upstream address.
+   */
   public static ProxySettings of(String cloud, HostPort listen) {
     return new ProxySettings(cloud, listen, Set.of(), Duration.ofSeconds(10), Duration.ofSeconds(60),
         Duration.ofSeconds(30), "oscope-" + cloud, null, AccessLog.TEXT, PoolSettings.defaults(), TlsSettings.none(),
-        ClientLimits.defaults());
+        ClientLimits.defaults(), MAX_UPSTREAM_CONNECTIONS);
   }
 
   /** How long a request head may take to arrive. */
@@ -138,6 +150,7 @@ public record ProxySettings(
     private PoolSettings pools;
     private TlsSettings tls;
     private ClientLimits clients;
+    private int maxUpstreamConnections;
 
     private Builder(ProxySettings from) {
       cloud = from.cloud;
@@ -152,6 +165,7 @@ public record ProxySettings(
       pools = from.pools;
       tls = from.tls;
       clients = from.clients;
+      maxUpstreamConnections = from.maxUpstreamConnections;
     }
 
     public Builder allowed(Set<String> value) {
@@ -204,9 +218,14 @@ public record ProxySettings(
       return this;
     }
 
+    public Builder maxUpstreamConnections(int value) {
+      maxUpstreamConnections = value;
+      return this;
+    }
+
     public ProxySettings build() {
       return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, peerTrust,
-          accessLog, pools, tls, clients);
+          accessLog, pools, tls, clients, maxUpstreamConnections);
     }
   }
 

@@ -20,6 +20,8 @@ import io.oscope.pool.HealthChecker;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.RouteTable;
 import io.oscope.tls.TlsContexts;
+import io.oscope.upstream.Transport;
+import io.oscope.upstream.UpstreamChannels;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -93,7 +95,8 @@ public final class ScopeProxy implements AutoCloseable {
       throw new IllegalArgumentException("cannot read the TLS certificates or keys: " + e.getMessage(), e);
     }
     this.loops = transport.loops(Math.max(1, Runtime.getRuntime().availableProcessors()), "oscope-loop");
-    this.upstreams = new UpstreamChannels(transport, settings.connectTimeout(), settings.maxIdle(), upstreamTls);
+    this.upstreams = new UpstreamChannels(transport, settings.connectTimeout(), settings.maxIdle(),
+        settings.maxUpstreamConnections(), upstreamTls, ticker);
     this.tokenExchange = settings.peerTrust() == null ? null
         : TokenExchange.start(settings.cloud(), settings.peerTrust(), settings.maxIdle(), settings.responseTimeout());
     HeaderRules rules = new HeaderRules(settings.viaName(), settings.tls().serverTls() ? "https" : "http");

@@ -1,4 +1,4 @@
-package io.oscope.proxy;
+package io.oscope.upstream;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -22,8 +22,13 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 /**
  * Netty's native epoll transport where this machine has it (Linux), else NIO: the event loops and
  * the channel classes that go with them.
+ *
+ * <pre>{@code
+ * Transport transport = Transport.best();
+ * EventLoopGroup loops = transport.loops(4, "oscope-loop");
+ * }</pre>
  */
-record Transport(
+public record Transport(
     String name,
     IoHandlerFactory ioHandlers,
     Class<? extends ServerChannel> serverChannel,
@@ -34,9 +39,9 @@ record Transport(
    * The buffers of the forwarding path: Netty's pooled allocator and its per-thread caches. Netty
    * 4.2's default, the adaptive allocator, cost ~5 % more CPU per request in bench/run.
    */
-  static final ByteBufAllocator BUFFERS = PooledByteBufAllocator.DEFAULT;
+  public static final ByteBufAllocator BUFFERS = PooledByteBufAllocator.DEFAULT;
 
-  static Transport best() {
+  public static Transport best() {
     if (Epoll.isAvailable()) {
       return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class,
           EpollSocketChannel.class, EpollDatagramChannel.class);
@@ -46,7 +51,7 @@ record Transport(
   }
 
   /** {@code threads} event loops on daemon threads named {@code <prefix>-N}. */
-  EventLoopGroup loops(int threads, String prefix) {
+  public EventLoopGroup loops(int threads, String prefix) {
     return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(prefix, true), ioHandlers);
   }
 }

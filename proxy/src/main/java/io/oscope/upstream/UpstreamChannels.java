@@ -1,4 +1,4 @@
-package io.oscope.proxy;
+package io.oscope.upstream;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -12,25 +12,42 @@ import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.Ticker;
 import io.oscope.routes.HostPort;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Upstream connections, kept open between requests. Each event loop has its own idle
  * connections, so a request and its upstream connection share one thread and nothing is locked;
- * a sweep closes those idle longer than {@code maxIdle}. Host names are resolved without blocking
- * the event loop (Netty's DNS resolver, which reads {@code /etc/hosts} first).
+ * a sweep closes those idle longer than {@code maxIdle}, by {@code ticker}'s time. Host names are
+ * resolved without blocking the event loop (Netty's DNS resolver, which reads {@code /etc/hosts}
+ * first).
+ *
+ * <p>At most {@code maxConnections} connections to one address are in use at a time, counted
+ * across event loops; idle ones in the pools do not count, as with nginx's {@code max_conns}. A
+ * request beyond that fails at once with {@link ConnectionLimitReached} rather than queue, as
+ * Envoy's circuit breaker does: a backend that slow is better relieved than piled on.
+ *
+ * <pre>{@code
+ * UpstreamChannels upstreams = new UpstreamChannels(Transport.best(), settings, tls, ticker);
+ * upstreams.acquire(loop, address, false).addListener(...);
+ * }</pre>
  */
-final class UpstreamChannels implements AutoCloseable {
+public final class UpstreamChannels implements AutoCloseable {
   private final Bootstrap bootstrap;
   private final DnsAddressResolverGroup resolver;
   private final SslContext tls;
   private final long maxIdleNanos;
+  private final int maxConnections;
+  private final Ticker ticker;
+  private final ConcurrentHashMap<HostPort, AtomicInteger> inUse = new ConcurrentHashMap<>();
   private final FastThreadLocal<Idle> idle = new FastThreadLocal<>() {
     @Override
     protected Idle initialValue() {
@@ -56,10 +73,18 @@ final class UpstreamChannels implements AutoCloseable {
    */
   private static final int MAX_READ_BYTES = 256 * 1024;
 
-  /** @param tls the context for https upstreams */
-  UpstreamChannels(Transport transport, Duration connectTimeout, Duration maxIdle, SslContext tls) {
+  /**
+   * @param maxConnections how many connections to one address may be in use at a time
+   * @param tls the context for https upstreams
+   * @param ticker the clock of the idle time
+   */
+  public UpstreamChannels(Transport transport, Duration connectTimeout, Duration maxIdle, int maxConnections,
+      SslContext tls, Ticker ticker) {
+    if (maxConnections < 1) throw new IllegalArgumentException("max upstream connections must be positive, got " + maxConnections);
     this.tls = tls;
     this.maxIdleNanos = maxIdle.toNanos();
+    this.maxConnections = maxConnections;
+    this.ticker = ticker;
     this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
         .datagramChannelType(transport.datagramChannel()));
     this.bootstrap = new Bootstrap()
@@ -73,22 +98,30 @@ final class UpstreamChannels implements AutoCloseable {
 
   /**
    * A connection to {@code address} on {@code loop}: an idle one if there is one, else a new one.
-   * The future fails with the connect failure.
+   * The future fails with the connect failure, or {@link ConnectionLimitReached}.
    */
-  Future<UpstreamHandler> acquire(EventLoop loop, HostPort address, boolean https) {
+  public Future<UpstreamHandler> acquire(EventLoop loop, HostPort address, boolean https) {
     Idle mine = idle.get();
     if (!mine.sweeping) {
       mine.sweeping = true;
       long period = Math.max(TimeUnit.MILLISECONDS.toNanos(100), maxIdleNanos / 2);
       loop.scheduleAtFixedRate(() -> sweep(mine), period, period, TimeUnit.NANOSECONDS);
     }
+    AtomicInteger count = inUse.computeIfAbsent(address, a -> new AtomicInteger());
+    if (count.incrementAndGet() > maxConnections) {
+      count.decrementAndGet();
+      return loop.newFailedFuture(new ConnectionLimitReached(address, maxConnections));
+    }
     ArrayDeque<UpstreamHandler> queue = mine.of(address, https);
     // Most recently used first: its connection is the least likely to have been closed by the server.
     for (UpstreamHandler pooled = queue.pollLast(); pooled != null; pooled = queue.pollLast()) {
-      if (pooled.channel().isActive()) return loop.newSucceededFuture(pooled);
+      if (pooled.channel().isActive()) {
+        pooled.lend();
+        return loop.newSucceededFuture(pooled);
+      }
     }
     Promise<UpstreamHandler> promise = loop.newPromise();
-    UpstreamHandler handler = new UpstreamHandler(this, address, https);
+    UpstreamHandler handler = new UpstreamHandler(this, address, https, count);
     Bootstrap connect = bootstrap.clone(loop).handler(new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel channel) {
@@ -98,15 +131,28 @@ final class UpstreamChannels implements AutoCloseable {
       }
     });
     connect.connect(address.host(), address.port()).addListener(done -> {
-      if (done.isSuccess()) promise.setSuccess(handler);
-      else promise.setFailure(done.cause());
+      if (done.isSuccess()) {
+        promise.setSuccess(handler);
+      } else {
+        handler.failed();
+        promise.setFailure(done.cause());
+      }
     });
     return promise;
   }
 
+  /** How many connections to {@code address} are in use now. */
+  public int inUse(HostPort address) {
+    AtomicInteger count = inUse.get(address);
+    return count == null ? 0 : count.get();
+  }
+
+  long now() {
+    return ticker.nanoTime();
+  }
+
   /** Takes back a connection whose exchange completed cleanly, to serve the next request. */
-  void release(UpstreamHandler handler) {
-    handler.idleSince(System.nanoTime());
+  void pool(UpstreamHandler handler) {
     Channel channel = handler.channel();
     if (!channel.config().isAutoRead()) channel.config().setAutoRead(true);
     idle.get().of(handler.address(), handler.https()).addLast(handler);
@@ -119,7 +165,7 @@ final class UpstreamChannels implements AutoCloseable {
   }
 
   private void sweep(Idle mine) {
-    long now = System.nanoTime();
+    long now = ticker.nanoTime();
     sweep(mine.plain, now);
     sweep(mine.secure, now);
   }
