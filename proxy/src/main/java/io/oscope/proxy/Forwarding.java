@@ -198,9 +198,9 @@ final class Forwarding implements UpstreamListener {
 
   /** The whole request went upstream: the response timeout starts. */
   private void requestWritten() {
-    upstream.channel().flush();
     long timeout = context.settings().responseTimeout().toNanos();
-    deadline = context.ticker().nanoTime() + timeout;
+    deadline = context.ticker().nanoTime() + timeout; // before the flush, which the answer may follow at once
+    upstream.channel().flush();
     client.watchResponse(timeout);
   }
 

@@ -107,7 +107,7 @@ public sealed interface ProxyError {
   record UpstreamBusy(String upstream, int limit) implements ProxyError {
     public int status() { return 503; }
     public String message() {
-      return "Upstream " + upstream + " has " + limit + " connections in use, the limit (--max-upstream-connections)";
+      return "Upstream " + upstream + " is at its limit of " + limit + " connections in use (--max-upstream-connections)";
     }
   }
 
