@@ -142,7 +142,7 @@ class UpstreamAnswersTest {
     });
     MockTicker ticker = Ticker.newMockTicker();
     Duration timeout = Duration.ofMillis(300);
-    startProxy(settings().withTimeouts(Duration.ofSeconds(2), timeout), ticker);
+    startProxy(settings().toBuilder().connectTimeout(Duration.ofSeconds(2)).responseTimeout(timeout).build(), ticker);
 
     try (Socket client = new Socket("127.0.0.1", proxy.address().getPort())) {
       client.setSoTimeout(10_000);
@@ -173,7 +173,7 @@ class UpstreamAnswersTest {
       out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
       return true;
     });
-    startProxy(settings().withMaxUpstreamConnections(1), Ticker.systemTicker());
+    startProxy(settings().toBuilder().maxUpstreamConnections(1).build(), Ticker.systemTicker());
 
     try (Socket slow = new Socket("127.0.0.1", proxy.address().getPort())) {
       slow.setSoTimeout(10_000);
