@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
+import io.oscope.pool.PoolSettings;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.RouteFile;
 import io.oscope.routes.RouteTable;
@@ -59,8 +60,11 @@ class FailingUpstreamTest {
         ]}""".formatted(FreePorts.next(), odd.port(), closed, truncating.port());
     HostPort listen = TwoClouds.loopback(Integer.parseInt(routes.replaceAll("(?s).*?127\\.0\\.0\\.1:(\\d+)/image.*", "$1")));
     RouteTable table = RouteTable.compile("failing", RouteFile.parse("failing", routes.getBytes(StandardCharsets.UTF_8)), "Solo");
+    // Health checks of the closed port would take it down while the class runs, answering its
+    // requests "every address is down" before they try: they are left out of this test.
+    PoolSettings noChecks = new PoolSettings(Duration.ofHours(1), Duration.ofSeconds(1), 2, 5, null, 399, 2, null);
     proxy = ScopeProxy.start(table, ProxySettings.of("Solo", listen).toBuilder().connectTimeout(Duration.ofSeconds(2))
-        .responseTimeout(RESPONSE_TIMEOUT).build());
+        .responseTimeout(RESPONSE_TIMEOUT).pools(noChecks).build());
   }
 
   @AfterAll
