@@ -6,6 +6,7 @@ import io.oscope.exchange.ServiceCredentials;
 import io.oscope.pool.PoolSettings;
 import io.oscope.proxy.ProxySettings;
 import io.oscope.proxy.ScopeProxy;
+import io.oscope.proxy.TrustedHops;
 import io.oscope.reload.RouteReloader;
 import io.oscope.reload.Signals;
 import io.oscope.routes.HostPort;
@@ -46,6 +47,12 @@ final class ProxyCommand implements Callable<Integer> {
   @Option(names = "--allow", paramLabel = "HOST:PORT", converter = HostPortConverter.class,
       description = "Extra destination that requests matching no service may be forwarded to; repeatable.")
   List<HostPort> allow = new ArrayList<>();
+
+  @Option(names = "--trusted-proxy", paramLabel = "ADDR[/BITS]",
+      description = "Direct peer (IP address or CIDR block) whose X-Forwarded-For/-Proto/-Host and Forwarded headers"
+          + " are passed on; repeatable. The other clouds' proxies (Frontend IP addresses of the route file) are"
+          + " trusted too. From any other peer they are replaced by what this proxy sees (Forwarded is dropped).")
+  List<String> trustedProxies = new ArrayList<>();
 
   @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "10s",
       converter = DurationConverter.class, description = "Upstream connect timeout (default: ${DEFAULT-VALUE}).")
@@ -207,7 +214,8 @@ final class ProxyCommand implements Callable<Integer> {
         new ProxySettings.ClientLimits(headTimeout, bodyTimeout,
             maxConnections != null ? maxConnections : ProxySettings.ClientLimits.defaultMaxConnections(),
             headBudget != null ? headBudget : ProxySettings.ClientLimits.defaults().headBudget()),
-        maxUpstreamConnections);
+        maxUpstreamConnections,
+        TrustedHops.parse(trustedProxies));
     ScopeProxy proxy = ScopeProxy.start(table, settings);
     RouteReloader reloader = RouteReloader.start(services, cloud, proxy::swap, table);
     if (watch) reloader.watch();

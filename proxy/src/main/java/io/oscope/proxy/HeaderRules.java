@@ -8,17 +8,17 @@ import io.oscope.exchange.PeerSignature;
 import io.oscope.http1.HeaderNames;
 import io.oscope.http1.RequestHead;
 import io.oscope.routes.RouteTable;
-import io.oscope.routes.ServiceUrl;
-import io.oscope.scope.Scope;
 import io.oscope.scope.ScopedToken;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * The seed's header rules, plus what any HTTP proxy owes: strip the scope suffix from
- * {@code X-Subject-Token} always and from {@code X-Auth-Token} for identity; send the complete scope
- * in {@code X-Scope} and the identity cloud in {@code X-Identity-Cloud}/{@code -Url}; add {@code Via}
- * and {@code X-Forwarded-*}; drop hop-by-hop headers.
+ * The OpenStackoïd prototype's header rules, plus what any HTTP proxy owes: strip the scope suffix
+ * from {@code X-Subject-Token} always and from {@code X-Auth-Token} for identity; send the complete
+ * scope in {@code X-Scope} and the identity cloud in {@code X-Identity-Cloud}/{@code -Url} (and
+ * never a client's own: oscope owns them); send the target's authority as {@code Host}, one {@code
+ * Content-Length}, and drop hop-by-hop headers; add {@code Via} and {@code X-Forwarded-*}, passing
+ * on a peer's forwarding headers only if it is a {@link TrustedHops trusted hop}.
  *
  * <p>The request head for upstream is written as bytes in one pass over the client's headers,
  * which stay as they were: a retry writes it again, with what has changed since (a fresh service
@@ -34,8 +34,10 @@ final class HeaderRules {
   private static final byte[] X_FORWARDED_FOR = ascii("x-forwarded-for");
   private static final byte[] X_FORWARDED_PROTO = ascii("x-forwarded-proto");
   private static final byte[] X_FORWARDED_HOST = ascii("x-forwarded-host");
+  private static final byte[] FORWARDED = ascii("forwarded");
   private static final byte[] VIA = HeaderNames.VIA;
   private static final byte[] HOST = HeaderNames.HOST;
+  private static final byte[] CONTENT_LENGTH = HeaderNames.CONTENT_LENGTH;
   private static final String IDENTITY = "identity";
   private static final byte[] HTTP_1_1_LINE_END = ascii(" HTTP/1.1\r\n");
   private static final byte[] COLON = ascii(": ");
@@ -46,35 +48,47 @@ final class HeaderRules {
   /** What becomes of a client's request header on its way upstream. */
   private enum Fate {
     KEEP,
-    /** Hop-by-hop, or replaced whatever the route: Host, Expect, a peer's signature. */
+    /**
+     * Hop-by-hop, or replaced whatever the route: Host, Content-Length (written once, RFC 9110
+     * section 8.6), Expect, a peer's signature, X-Scope and X-Identity-* (oscope's own: set on
+     * service routes, never passed on from a client).
+     */
     DROP,
-    HOST,
-    /** X-Scope and X-Identity-*: replaced on service routes, kept on pass-through ones. */
-    SCOPE,
     AUTH_TOKEN,
     SUBJECT_TOKEN,
     VIA,
+    /** Forwarding headers: passed on from a trusted hop only. */
     FORWARDED_FOR,
     FORWARDED_PROTO,
-    FORWARDED_HOST
+    FORWARDED_HOST,
+    FORWARDED
   }
 
   private final byte[] viaNameBytes;
   private final String viaEntry;
   private final byte[] viaEntryBytes;
   private final AsciiString scheme;
-  /** The scope headers last sent; shared by the event loops without a lock (immutable, a stale one only misses). */
-  private volatile ScopeHeaders lastScope;
+  private final TrustedHops trusted;
+  /**
+   * The trusted hops with the proxies of the table last met. Shared by the event loops without a
+   * lock (immutable, a stale one is only computed again); read only for requests that carry
+   * forwarding headers.
+   */
+  private volatile Hops hops;
 
-  private record ScopeHeaders(Scope scope, RouteTable table, CharSequence json, String identityCloud,
-      CharSequence identityUrl) {}
+  private record Hops(RouteTable table, TrustedHops trusted) {}
 
-  /** @param scheme how clients reach this proxy: {@code http} or {@code https} */
-  HeaderRules(String viaName, String scheme) {
+  /**
+   * @param scheme how clients reach this proxy: {@code http} or {@code https}
+   * @param trusted the peers whose forwarding headers are passed on, besides the route table's other
+   *     clouds' proxies
+   */
+  HeaderRules(String viaName, String scheme, TrustedHops trusted) {
     this.viaNameBytes = viaName.getBytes(StandardCharsets.ISO_8859_1);
     this.scheme = new AsciiString(scheme);
     this.viaEntry = "1.1 " + viaName;
     this.viaEntryBytes = viaEntry.getBytes(StandardCharsets.US_ASCII);
+    this.trusted = trusted;
   }
 
   /** This proxy's {@code Via} entry, e.g. {@code 1.1 oscope-CloudOne}. */
@@ -97,6 +111,8 @@ final class HeaderRules {
    * request line (HTTP/1.1), the client's headers but those dropped or replaced, then this proxy's.
    *
    * @param client the client's request, left as it is
+   * @param table the route table {@code route} comes from: its other clouds' proxies are trusted hops
+   * @param clientAddress the IP address of the direct peer
    * @param chunked whether the body goes upstream chunked
    * @param extra what the token exchange adds: a service token for {@code X-Auth-Token}, a
    *     peer signature; both null for most requests
@@ -111,68 +127,112 @@ final class HeaderRules {
     boolean identity = service && IDENTITY.equals(route.serviceType());
     String serviceToken = extra == null ? null : extra.serviceToken();
     boolean connectionNamed = client.connectionNamesOthers();
-    int host = -1;
+    // The first of each header that this proxy extends or may replace; -1 if the client sent none.
     int via = -1;
     int forwardedFor = -1;
-    boolean forwardedProto = false;
-    boolean forwardedHost = false;
+    int forwardedProto = -1;
+    int forwardedHost = -1;
+    int forwarded = -1;
     for (int i = 0; i < client.count(); i++) {
       if (connectionNamed && client.namedByConnection(i)) continue;
       switch (fateOf(client, i)) {
         case KEEP -> line(out, client, i, false);
         case DROP -> { }
-        case HOST -> {
-          if (host < 0) host = i;
-        }
-        case SCOPE -> {
-          if (!service) line(out, client, i, false);
-        }
         case AUTH_TOKEN -> {
           if (serviceToken == null) line(out, client, i, identity);
         }
         case SUBJECT_TOKEN -> line(out, client, i, service);
-        case VIA -> {
-          if (via < 0) via = i;
-        }
-        case FORWARDED_FOR -> {
-          if (forwardedFor < 0) forwardedFor = i;
-        }
-        case FORWARDED_PROTO -> {
-          forwardedProto = true;
-          line(out, client, i, false);
-        }
-        case FORWARDED_HOST -> {
-          forwardedHost = true;
-          line(out, client, i, false);
-        }
+        case VIA -> via = via < 0 ? i : via;
+        case FORWARDED_FOR -> forwardedFor = forwardedFor < 0 ? i : forwardedFor;
+        case FORWARDED_PROTO -> forwardedProto = forwardedProto < 0 ? i : forwardedProto;
+        case FORWARDED_HOST -> forwardedHost = forwardedHost < 0 ? i : forwardedHost;
+        case FORWARDED -> forwarded = forwarded < 0 ? i : forwarded;
       }
     }
     line(out, HOST, route.host());
+    if (!chunked && client.contentLength() >= 0) {
+      out.writeBytes(CONTENT_LENGTH).writeBytes(COLON);
+      writeDecimal(out, client.contentLength());
+      out.writeBytes(CRLF);
+    }
     if (serviceToken != null) line(out, X_AUTH_TOKEN, serviceToken);
     if (service) {
-      ScopeHeaders scope = scopeHeaders(route.scope(), table);
-      line(out, X_SCOPE, scope.json);
-      if (scope.identityUrl != null) {
-        line(out, X_IDENTITY_CLOUD, scope.identityCloud);
-        line(out, X_IDENTITY_URL, scope.identityUrl);
+      ScopeHeaders scope = route.scope();
+      line(out, X_SCOPE, scope.json());
+      if (scope.identityUrl() != null) {
+        line(out, X_IDENTITY_CLOUD, scope.identityCloud());
+        line(out, X_IDENTITY_URL, scope.identityUrl());
       }
     }
     if (extra != null && extra.peerSignature() != null) line(out, X_OSCOPE_PEER, extra.peerSignature());
     out.writeBytes(VIA).writeBytes(COLON);
     writeValues(out, client, via, Fate.VIA, connectionNamed);
     out.writeBytes(viaEntryBytes).writeBytes(CRLF);
+    // Most clients send no forwarding header: only then is the peer's trust looked up.
+    boolean passed = (forwardedFor >= 0 || forwardedProto >= 0 || forwardedHost >= 0 || forwarded >= 0)
+        && trusts(clientAddress, table);
     out.writeBytes(X_FORWARDED_FOR).writeBytes(COLON);
-    writeValues(out, client, forwardedFor, Fate.FORWARDED_FOR, connectionNamed);
+    if (passed) writeValues(out, client, forwardedFor, Fate.FORWARDED_FOR, connectionNamed);
     write(out, clientAddress);
     out.writeBytes(CRLF);
-    if (!forwardedProto) line(out, X_FORWARDED_PROTO, scheme);
-    if (!forwardedHost && host >= 0) {
-      out.writeBytes(X_FORWARDED_HOST).writeBytes(COLON);
-      writeValue(out, client, host, false);
+    if (passed && forwardedProto >= 0) writeLines(out, client, forwardedProto, Fate.FORWARDED_PROTO, connectionNamed);
+    else line(out, X_FORWARDED_PROTO, scheme);
+    if (passed && forwardedHost >= 0) writeLines(out, client, forwardedHost, Fate.FORWARDED_HOST, connectionNamed);
+    else line(out, X_FORWARDED_HOST, route.forwardedHost());
+    if (passed && forwarded >= 0) {
+      out.writeBytes(FORWARDED).writeBytes(COLON);
+      writeValues(out, client, forwarded, Fate.FORWARDED, connectionNamed);
+      writeForwardedElement(out, clientAddress, route.forwardedHost());
       out.writeBytes(CRLF);
     }
     if (chunked) out.writeBytes(CHUNKED_LINE);
     out.writeBytes(CRLF);
+  }
+
+  /** Whether the direct peer {@code clientAddress} is a trusted hop for requests routed by {@code table}. */
+  private boolean trusts(String clientAddress, RouteTable table) {
+    Hops current = hops;
+    if (current == null || current.table != table) {
+      current = new Hops(table, trusted.withPeersOf(table));
+      hops = current;
+    }
+    return current.trusted.trusts(clientAddress);
+  }
+
+  /**
+   * This hop's element of {@code Forwarded} (RFC 7239): {@code for=...;host="...";proto=...}, an
+   * IPv6 address and the host quoted as section 4 asks.
+   */
+  private void writeForwardedElement(ByteBuf out, String clientAddress, String host) {
+    write(out, "for=");
+    if (clientAddress.indexOf(':') >= 0) {
+      out.writeByte('"').writeByte('[');
+      write(out, clientAddress);
+      out.writeByte(']').writeByte('"');
+    } else {
+      write(out, clientAddress);
+    }
+    write(out, ";host=");
+    quoted(out, host);
+    write(out, ";proto=");
+    write(out, scheme);
+  }
+
+  private static void quoted(ByteBuf out, String text) {
+    out.writeByte('"');
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '"' || c == '\\') out.writeByte('\\');
+      out.writeByte(c);
+    }
+    out.writeByte('"');
+  }
+
+  /** Writes {@code n}, not negative, in decimal digits. */
+  private static void writeDecimal(ByteBuf out, long n) {
+    long unit = 1;
+    while (unit <= n / 10) unit *= 10;
+    for (; unit > 0; unit /= 10) out.writeByte((int) ('0' + n / unit % 10));
   }
 
   /**
@@ -188,6 +248,13 @@ final class HeaderRules {
     }
   }
 
+  /** Writes the client's headers of fate {@code fate} from header {@code first} on, each as it came. */
+  private static void writeLines(ByteBuf out, RequestHead client, int first, Fate fate, boolean connectionNamed) {
+    for (int i = first; i < client.count(); i++) {
+      if (fateOf(client, i) == fate && !(connectionNamed && client.namedByConnection(i))) line(out, client, i, false);
+    }
+  }
+
   /** What the token exchange adds to a request head: either may be null. */
   record ExchangeHeaders(String serviceToken, String peerSignature) {}
 
@@ -195,15 +262,16 @@ final class HeaderRules {
     if (client.isHopByHop(i)) return Fate.DROP;
     return switch (client.nameEnd(i) - client.nameStart(i)) {
       case 3 -> client.nameIs(i, VIA) ? Fate.VIA : Fate.KEEP;
-      case 4 -> client.nameIs(i, HOST) ? Fate.HOST : Fate.KEEP;
+      case 4 -> client.nameIs(i, HOST) ? Fate.DROP : Fate.KEEP;
       case 6 -> client.nameIs(i, HeaderNames.EXPECT) ? Fate.DROP : Fate.KEEP; // 100-continue is answered here
-      case 7 -> client.nameIs(i, X_SCOPE) ? Fate.SCOPE : Fate.KEEP;
+      case 7 -> client.nameIs(i, X_SCOPE) ? Fate.DROP : Fate.KEEP;
+      case 9 -> client.nameIs(i, FORWARDED) ? Fate.FORWARDED : Fate.KEEP;
       case 12 -> client.nameIs(i, X_AUTH_TOKEN) ? Fate.AUTH_TOKEN : Fate.KEEP;
       case 13 -> client.nameIs(i, X_OSCOPE_PEER) ? Fate.DROP : Fate.KEEP; // a signature is for one hop
-      case 14 -> client.nameIs(i, X_IDENTITY_URL) ? Fate.SCOPE : Fate.KEEP;
+      case 14 -> client.nameIs(i, X_IDENTITY_URL) || client.nameIs(i, CONTENT_LENGTH) ? Fate.DROP : Fate.KEEP;
       case 15 -> client.nameIs(i, X_SUBJECT_TOKEN) ? Fate.SUBJECT_TOKEN
           : client.nameIs(i, X_FORWARDED_FOR) ? Fate.FORWARDED_FOR : Fate.KEEP;
-      case 16 -> client.nameIs(i, X_IDENTITY_CLOUD) ? Fate.SCOPE
+      case 16 -> client.nameIs(i, X_IDENTITY_CLOUD) ? Fate.DROP
           : client.nameIs(i, X_FORWARDED_HOST) ? Fate.FORWARDED_HOST : Fate.KEEP;
       case 17 -> client.nameIs(i, X_FORWARDED_PROTO) ? Fate.FORWARDED_PROTO : Fate.KEEP;
       default -> Fate.KEEP;
@@ -242,28 +310,5 @@ final class HeaderRules {
     } else {
       out.writeCharSequence(text, StandardCharsets.ISO_8859_1);
     }
-  }
-
-  /**
-   * The scope's headers, encoded once: request after request the router hands over the same
-   * scope, whose values are then copied as bytes.
-   */
-  private ScopeHeaders scopeHeaders(Scope scope, RouteTable table) {
-    ScopeHeaders last = lastScope;
-    if (last != null && last.scope == scope && last.table == table) return last;
-    String identityCloud = scope.cloudOf(IDENTITY);
-    ServiceUrl identity = identityCloud == null ? null : table.identityOf(identityCloud);
-    ScopeHeaders encoded = new ScopeHeaders(scope, table, asciiIfItIs(scope.toJson()), identityCloud,
-        identity == null ? null : asciiIfItIs(identity.toString()));
-    lastScope = encoded;
-    return encoded;
-  }
-
-  /** {@code text} as an AsciiString (copied as bytes) if it is ASCII, else as it is. */
-  private static CharSequence asciiIfItIs(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      if (text.charAt(i) > 0x7f) return text;
-    }
-    return new AsciiString(text);
   }
 }

@@ -32,6 +32,8 @@ import java.util.TreeSet;
  * @param clients what one client, and all of them together, may hold of the proxy
  * @param maxUpstreamConnections how many connections to one upstream address may be in use at a
  *     time, across event loops (idle pooled ones do not count); a request beyond gets a 503 at once
+ * @param trustedHops direct peers whose forwarding headers are passed on, besides the other clouds'
+ *     proxies; from any other, {@code X-Forwarded-*} are replaced and {@code Forwarded} dropped
  */
 public record ProxySettings(
     String cloud,
@@ -46,7 +48,8 @@ public record ProxySettings(
     PoolSettings pools,
     TlsSettings tls,
     ClientLimits clients,
-    int maxUpstreamConnections) {
+    int maxUpstreamConnections,
+    TrustedHops trustedHops) {
 
   /** The default of {@link #maxUpstreamConnections}: Envoy's for a cluster's connections. */
   public static final int MAX_UPSTREAM_CONNECTIONS = 1024;
@@ -100,6 +103,7 @@ public record ProxySettings(
     if (pools == null) pools = PoolSettings.defaults();
     if (tls == null) tls = TlsSettings.none();
     if (clients == null) clients = ClientLimits.defaults();
+    if (trustedHops == null) trustedHops = TrustedHops.none();
     requirePositive("connect timeout", connectTimeout);
     requirePositive("response timeout", responseTimeout);
     requirePositive("idle time", maxIdle);
@@ -118,7 +122,7 @@ public record ProxySettings(
   public static ProxySettings of(String cloud, HostPort listen) {
     return new ProxySettings(cloud, listen, Set.of(), Duration.ofSeconds(10), Duration.ofSeconds(60),
         Duration.ofSeconds(30), "oscope-" + cloud, null, AccessLog.TEXT, PoolSettings.defaults(), TlsSettings.none(),
-        ClientLimits.defaults(), MAX_UPSTREAM_CONNECTIONS);
+        ClientLimits.defaults(), MAX_UPSTREAM_CONNECTIONS, TrustedHops.none());
   }
 
   /** How long a request head may take to arrive. */
@@ -151,6 +155,7 @@ public record ProxySettings(
     private TlsSettings tls;
     private ClientLimits clients;
     private int maxUpstreamConnections;
+    private TrustedHops trustedHops;
 
     private Builder(ProxySettings from) {
       cloud = from.cloud;
@@ -166,6 +171,7 @@ public record ProxySettings(
       tls = from.tls;
       clients = from.clients;
       maxUpstreamConnections = from.maxUpstreamConnections;
+      trustedHops = from.trustedHops;
     }
 
     public Builder allowed(Set<String> value) {
@@ -223,9 +229,14 @@ public record ProxySettings(
       return this;
     }
 
+    public Builder trustedHops(TrustedHops value) {
+      trustedHops = value;
+      return this;
+    }
+
     public ProxySettings build() {
       return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, peerTrust,
-          accessLog, pools, tls, clients, maxUpstreamConnections);
+          accessLog, pools, tls, clients, maxUpstreamConnections, trustedHops);
     }
   }
 

@@ -1,7 +1,6 @@
 package io.oscope.proxy;
 
 import io.oscope.routes.Pool;
-import io.oscope.scope.Scope;
 
 /**
  * The decision for one request, taken before any byte is forwarded.
@@ -10,9 +9,12 @@ import io.oscope.scope.Scope;
  * @param cloud the cloud that serves it, or {@code null} when passed through
  * @param upstream where to connect: a local backend pool, a peer's proxies, or a pass-through target
  * @param pathAndQuery the origin-form request target to send
- * @param host the {@code Host} header to send
+ * @param host the {@code Host} header to send: the request target's authority, unless the request
+ *     goes to a peer proxy (then the authority of {@code absoluteUri})
+ * @param forwardedHost the request target's authority (from the request line in absolute form, else
+ *     the client's {@code Host}): the {@code X-Forwarded-Host} this proxy vouches for
  * @param absoluteUri for a peer proxy, the absolute-form request target; otherwise {@code null}
- * @param scope the complete scope to send on, or {@code null} when passed through
+ * @param scope the complete scope to send on and its headers, or {@code null} when passed through
  */
 record Route(
     String serviceType,
@@ -20,8 +22,9 @@ record Route(
     Pool upstream,
     String pathAndQuery,
     String host,
+    String forwardedHost,
     String absoluteUri,
-    Scope scope) {
+    ScopeHeaders scope) {
 
   boolean passThrough() {
     return serviceType == null;

@@ -99,7 +99,8 @@ public final class ScopeProxy implements AutoCloseable {
         settings.maxUpstreamConnections(), upstreamTls, ticker);
     this.tokenExchange = settings.peerTrust() == null ? null
         : TokenExchange.start(settings.cloud(), settings.peerTrust(), settings.maxIdle(), settings.responseTimeout());
-    HeaderRules rules = new HeaderRules(settings.viaName(), settings.tls().serverTls() ? "https" : "http");
+    HeaderRules rules = new HeaderRules(settings.viaName(), settings.tls().serverTls() ? "https" : "http",
+        settings.trustedHops());
     this.context = new ProxyContext(settings, rules, balancer, upstreams, tokenExchange, metrics, AccessLog.configured(),
         ticker, router, closing);
     this.pipeline = new RequestPipeline(context);

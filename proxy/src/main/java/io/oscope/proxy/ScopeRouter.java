@@ -1,6 +1,5 @@
 package io.oscope.proxy;
 
-import io.oscope.http1.HeaderNames;
 import io.oscope.http1.RequestHead;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -26,16 +25,20 @@ final class ScopeRouter {
   private final Set<String> allowed;
   private final Set<String> self;
   /** The complete scope of a request that names none. */
-  private final Scope unscoped;
-  /** Complete scopes by the text they were decoded from; per table, so a reload starts afresh. */
-  private final Cache<String, Scope> completeByText = Caffeine.newBuilder().maximumSize(4096).build();
+  private final ScopeHeaders unscoped;
   /**
-   * The scope text met last and its complete scope. Shared by the event loops without a lock: the
-   * record is immutable, and a loop that reads a stale one only misses the shortcut.
+   * Complete scopes and their headers by the text they were decoded from: the one scope cache,
+   * per table, so a reload starts afresh and an identity URL is never that of an older table.
+   */
+  private final Cache<String, ScopeHeaders> byText = Caffeine.newBuilder().maximumSize(4096).build();
+  /**
+   * The scope text met last and its entry of {@link #byText}, compared in place before any lookup.
+   * Shared by the event loops without a lock: the record is immutable, and a loop that reads a
+   * stale one only misses the shortcut.
    */
   private volatile Recent recent;
 
-  private record Recent(byte[] text, Scope complete) {}
+  private record Recent(byte[] text, ScopeHeaders scope) {}
 
   /**
    * @param allowed normalised {@code host:port} destinations allowed besides the route table's
@@ -43,8 +46,7 @@ final class ScopeRouter {
    */
   ScopeRouter(RouteTable table, Set<String> allowed, Set<String> self) {
     this.table = table;
-    this.unscoped = Scope.empty().withDefault(table.serviceTypes(), table.localCloud());
-    unscoped.toJson(); // computed once, kept in the scope
+    this.unscoped = ScopeHeaders.encode(Scope.empty().withDefault(table.serviceTypes(), table.localCloud()), table);
     this.allowed = Set.copyOf(allowed);
     this.self = Set.copyOf(self);
   }
@@ -60,32 +62,35 @@ final class ScopeRouter {
   /** The route of a request, or a {@link ProxyException} naming why there is none. */
   Route route(RequestTarget target, RequestHead request) {
     ServiceMatch match = table.match(target.authority(), target.pathAndQuery());
-    if (match == null) return passThrough(target, request);
+    if (match == null) return passThrough(target);
 
     String type = match.serviceType();
-    Scope complete;
+    ScopeHeaders scope;
     try {
-      complete = completeScopeOf(request);
+      scope = completeScopeOf(request);
     } catch (ProxyException e) {
       throw new ProxyException(e.error(), type);
     }
-    String cloud = complete.cloudOf(type, table.localCloud());
+    String cloud = scope.scope().cloudOf(type, table.localCloud());
     Destination destination = match.destinationIn(cloud);
     if (destination == null) {
       throw new ProxyException(new ProxyError.ServiceNotInCloud(type, match.iface().label(), cloud), type);
     }
+    // RFC 9112 section 3.2.2: the Host of a request in absolute form is its target's authority. In
+    // origin form that is the client's Host: the service then builds links that point at the proxy.
+    String authority = target.authority();
     if (destination instanceof Destination.Local local) {
-      return new Route(type, cloud, local.backend(), target.pathAndQuery(), hostOf(target, request), null, complete);
+      return new Route(type, cloud, local.backend(), target.pathAndQuery(), authority, authority, null, scope);
     }
     Destination.Remote remote = (Destination.Remote) destination;
     String path = remote.url().path() + match.remainder(target.pathAndQuery());
     if (path.isEmpty() || path.charAt(0) == '?') path = "/" + path;
-    String authority = remote.url().address().toString();
-    return new Route(type, cloud, remote.frontend(), path, authority,
-        remote.url().scheme() + "://" + authority + path, complete);
+    String remoteAuthority = remote.url().address().toString();
+    return new Route(type, cloud, remote.frontend(), path, remoteAuthority, authority,
+        remote.url().scheme() + "://" + remoteAuthority + path, scope);
   }
 
-  private Route passThrough(RequestTarget target, RequestHead request) {
+  private Route passThrough(RequestTarget target) {
     HostPort address;
     try {
       address = HostPort.parseAuthority(target.authority(), 80);
@@ -99,7 +104,8 @@ final class ScopeRouter {
     if (!table.isDestination(key) && !allowed.contains(key)) {
       throw new ProxyException(new ProxyError.ForbiddenDestination(target.authority()));
     }
-    return new Route(null, null, Pool.of(address), target.pathAndQuery(), hostOf(target, request), null, null);
+    return new Route(null, null, Pool.of(address), target.pathAndQuery(), target.authority(), target.authority(),
+        null, null);
   }
 
   /**
@@ -108,7 +114,7 @@ final class ScopeRouter {
    * against the table. Clients send the same scope text on every request, so the result is kept by
    * text: a request then costs a comparison of bytes or a hash lookup, not a parse.
    */
-  private Scope completeScopeOf(RequestHead request) {
+  private ScopeHeaders completeScopeOf(RequestHead request) {
     int header = request.find(HeaderRules.X_SCOPE);
     if (header >= 0) return completeScopeOf(request, "the X-Scope header", request.valueStart(header), header);
     header = request.find(HeaderRules.X_AUTH_TOKEN);
@@ -121,15 +127,15 @@ final class ScopeRouter {
   }
 
   /** The complete scope of the text of header {@code header} from {@code from} on, read from {@code source}. */
-  private Scope completeScopeOf(RequestHead request, String source, int from, int header) {
+  private ScopeHeaders completeScopeOf(RequestHead request, String source, int from, int header) {
     byte[] bytes = request.bytes();
     int to = request.valueEnd(header);
     Recent last = recent;
     if (last != null && Arrays.equals(bytes, from, to, last.text, 0, last.text.length)) {
-      return last.complete; // the same text as the last request's: compared in place, nothing decoded
+      return last.scope; // the same text as the last request's: compared in place, nothing decoded
     }
     String text = new String(bytes, from, to - from, StandardCharsets.ISO_8859_1);
-    Scope complete = completeByText.getIfPresent(text);
+    ScopeHeaders complete = byText.getIfPresent(text);
     if (complete == null) {
       Scope scope = decode(source, text);
       for (Map.Entry<String, String> entry : scope.asMap().entrySet()) {
@@ -137,9 +143,8 @@ final class ScopeRouter {
           throw new ProxyException(new ProxyError.UnknownCloud(entry.getKey(), entry.getValue(), table.clouds()));
         }
       }
-      complete = scope.withDefault(table.serviceTypes(), table.localCloud());
-      complete.toJson(); // computed once, kept in the scope
-      completeByText.put(text, complete);
+      complete = ScopeHeaders.encode(scope.withDefault(table.serviceTypes(), table.localCloud()), table);
+      byText.put(text, complete);
     }
     recent = new Recent(Arrays.copyOfRange(bytes, from, to), complete);
     return complete;
@@ -151,16 +156,6 @@ final class ScopeRouter {
     } catch (MalformedScopeException e) {
       throw new ProxyException(new ProxyError.MalformedScope(source, e.getMessage()));
     }
-  }
-
-  /**
-   * The {@code Host} to send: the client's, else the target's authority. For an origin-form target
-   * the authority is the {@code Host} already read, so it is not looked up again.
-   */
-  private static String hostOf(RequestTarget target, RequestHead request) {
-    if (!target.absoluteForm()) return target.authority();
-    String host = request.value(HeaderNames.HOST);
-    return host != null ? host : target.authority();
   }
 
   static String pathOnly(String pathAndQuery) {

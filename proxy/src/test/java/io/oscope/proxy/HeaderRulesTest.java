@@ -26,7 +26,7 @@ class HeaderRulesTest {
   private static final String SCOPE = "{\"identity\":\"CloudOne\",\"image\":\"CloudTwo\"}";
 
   private final RouteTable table = table();
-  private final HeaderRules rules = new HeaderRules("oscope-CloudOne", "http");
+  private final HeaderRules rules = new HeaderRules("oscope-CloudOne", "http", TrustedHops.none());
 
   private static RouteTable table() {
     try {
@@ -38,7 +38,8 @@ class HeaderRulesTest {
 
   private Route route(String type) {
     Scope scope = Scope.parse(SCOPE).withDefault(table.serviceTypes(), "CloudOne");
-    return new Route(type, "CloudOne", Pool.of(new HostPort("127.0.0.1", 19292)), "/v2/images", "10.0.1.1:9292", null, scope);
+    return new Route(type, "CloudOne", Pool.of(new HostPort("127.0.0.1", 19292)), "/v2/images", "10.0.1.1:9292",
+        "10.0.1.1:9292", null, ScopeHeaders.encode(scope, table));
   }
 
   /** A client's GET with these header lines. */
@@ -49,8 +50,13 @@ class HeaderRulesTest {
   }
 
   private List<String> head(RequestHead client, Route route, boolean chunked, HeaderRules.ExchangeHeaders extra) {
+    return head(rules, client, route, "192.0.2.7", chunked, extra);
+  }
+
+  private List<String> head(HeaderRules rules, RequestHead client, Route route, String clientAddress, boolean chunked,
+      HeaderRules.ExchangeHeaders extra) {
     ByteBuf out = Unpooled.buffer();
-    rules.writeUpstreamHead(out, client, "/v2/images", route, table, "192.0.2.7", chunked, extra);
+    rules.writeUpstreamHead(out, client, "/v2/images", route, table, clientAddress, chunked, extra);
     String text = out.toString(StandardCharsets.ISO_8859_1);
     assertThat(text).endsWith("\r\n\r\n");
     return new ArrayList<>(List.of(text.substring(0, text.length() - 4).split("\r\n")));
@@ -75,21 +81,66 @@ class HeaderRulesTest {
         "Via: 1.1 squid",
         "Via: 1.0 other",
         "X-Forwarded-For: 198.51.100.1",
-        "X-Forwarded-Proto: https");
+        "X-Forwarded-Proto: https",
+        "X-Forwarded-Host: elsewhere.example",
+        "Forwarded: for=198.51.100.1");
     List<String> lines = head(client, route("image"), false, null);
     assertThat(lines.remove(0)).isEqualTo("GET /v2/images HTTP/1.1");
+    // 192.0.2.7 is no trusted hop: its forwarding headers are replaced by what the proxy saw.
     assertThat(lines).containsExactlyInAnyOrder(
         "Accept: application/json",
         "X-Auth-Token: user-token!SCOPE!{\"image\":\"CloudTwo\"}", // the scope follows the workflow
         "X-Subject-Token: subject",
-        "X-Forwarded-Proto: https",
         "host: 10.0.1.1:9292",
         "x-scope: {\"identity\":\"CloudOne\",\"image\":\"CloudTwo\"}",
         "x-identity-cloud: CloudOne",
         "x-identity-url: http://10.0.1.1:5000/v3",
         "via: 1.1 squid, 1.0 other, 1.1 oscope-CloudOne",
-        "x-forwarded-for: 198.51.100.1, 192.0.2.7",
+        "x-forwarded-for: 192.0.2.7",
+        "x-forwarded-proto: http",
         "x-forwarded-host: 10.0.1.1:9292");
+  }
+
+  @Test
+  void aTrustedHopsForwardingHeadersArePassedOnAndExtended() {
+    RequestHead client = request(
+        "X-Forwarded-For: 198.51.100.1",
+        "Forwarded: for=198.51.100.1;proto=https",
+        "X-Forwarded-Proto: https",
+        "x-forwarded-for: 198.51.100.2",
+        "X-Forwarded-Host: api.example");
+    HeaderRules trusting = new HeaderRules("oscope-CloudOne", "http", TrustedHops.parse(List.of("192.0.2.0/24")));
+    assertThat(head(trusting, client, route("image"), "192.0.2.7", false, null)).contains(
+        "x-forwarded-for: 198.51.100.1, 198.51.100.2, 192.0.2.7",
+        "X-Forwarded-Proto: https",
+        "X-Forwarded-Host: api.example",
+        "forwarded: for=198.51.100.1;proto=https, for=192.0.2.7;host=\"10.0.1.1:9292\";proto=http")
+        .noneMatch(line -> line.startsWith("x-forwarded-proto") || line.startsWith("x-forwarded-host"));
+    // The other clouds' proxies (the route file's Frontend addresses) are trusted without saying so.
+    assertThat(head(rules, client, route("image"), "10.0.2.1", false, null))
+        .contains("x-forwarded-for: 198.51.100.1, 198.51.100.2, 10.0.2.1", "X-Forwarded-Host: api.example");
+    assertThat(head(rules, client, route("image"), "10.0.1.1", false, null)) // this cloud's own is not a peer
+        .contains("x-forwarded-for: 10.0.1.1", "x-forwarded-host: 10.0.1.1:9292")
+        .noneMatch(line -> line.toLowerCase(java.util.Locale.ROOT).startsWith("forwarded"));
+  }
+
+  @Test
+  void oneContentLengthGoesUpstreamWhateverTheClientRepeated() {
+    for (String lengths : List.of("Content-Length: 5, 5", "Content-Length: 5\r\ncontent-length: 5",
+        "Content-Length: 5 , 5\r\nContent-Length: 5")) {
+      RequestHead client = RequestHead.of("POST /v2/images HTTP/1.1\r\nHost: h\r\n" + lengths + "\r\n\r\n");
+      assertThat(head(client, route("image"), false, null))
+          .filteredOn(line -> line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length"))
+          .containsExactly("content-length: 5");
+    }
+    RequestHead large = RequestHead.of("PUT /f HTTP/1.1\r\nHost: h\r\nContent-Length: 2147483648000\r\n\r\n");
+    assertThat(head(large, route("image"), false, null)).contains("content-length: 2147483648000");
+    RequestHead empty = RequestHead.of("POST /f HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n");
+    assertThat(head(empty, route("image"), false, null)).contains("content-length: 0");
+    assertThat(head(request("Host: h"), route("image"), false, null)).noneMatch(line -> line.startsWith("content-length"));
+    RequestHead chunked = RequestHead.of("POST /f HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n");
+    assertThat(head(chunked, route("image"), true, null)).contains("transfer-encoding: chunked")
+        .noneMatch(line -> line.startsWith("content-length"));
   }
 
   @Test
@@ -115,15 +166,19 @@ class HeaderRulesTest {
   }
 
   @Test
-  void aPassThroughRequestKeepsItsScopeHeadersAsTheyCame() {
+  void aPassThroughRequestCarriesNoneOfTheHeadersOscopeOwns() {
     RequestHead client = request(
         "Host: example.org",
         "X-Scope: {\"image\":\"CloudTwo\"}",
+        "X-Identity-Cloud: CloudTwo",
+        "X-Identity-Url: http://attacker.example/v3",
         "X-Subject-Token: subject!SCOPE!{}");
-    Route passThrough = new Route(null, null, Pool.of(new HostPort("example.org", 80)), "/", "example.org", null, null);
+    Route passThrough = new Route(null, null, Pool.of(new HostPort("example.org", 80)), "/", "example.org",
+        "example.org", null, null);
     assertThat(head(client, passThrough, false, null))
-        .contains("X-Scope: {\"image\":\"CloudTwo\"}", "X-Subject-Token: subject!SCOPE!{}", "host: example.org")
-        .noneMatch(line -> line.startsWith("x-identity"));
+        .contains("X-Subject-Token: subject!SCOPE!{}", "host: example.org")
+        .noneMatch(line -> line.toLowerCase(java.util.Locale.ROOT).startsWith("x-scope"))
+        .noneMatch(line -> line.toLowerCase(java.util.Locale.ROOT).startsWith("x-identity"));
   }
 
   @Test
