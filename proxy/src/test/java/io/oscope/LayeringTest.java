@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * <ul>
  *   <li>reactor-netty (and Reactor) only in the admin listener, the health checks and the Keystone
  *       client: never in {@code http1}, {@code upstream} or the request path of {@code proxy};
- *   <li>{@code http1} imports nothing of oscope: it is HTTP/1.1 over Netty's buffers, nothing else.
+ *   <li>{@code http1} imports nothing of oscope: it is HTTP/1.1 over Netty's buffers, nothing else;
+ *   <li>{@code upstream} knows the codec and addresses, never the request ({@code proxy}) it serves.
  * </ul>
  */
 class LayeringTest {
@@ -51,6 +52,16 @@ class LayeringTest {
       if (rest.contains("io/oscope/")) offenders.put(name, "refers to another oscope package");
     });
     assertThat(offenders).isEmpty();
+  }
+
+  @Test
+  void upstreamKnowsNoRequest() {
+    Map<String, String> offenders = new TreeMap<>();
+    classes().forEach((name, text) -> {
+      if (name.startsWith("io/oscope/upstream/") && text.contains("io/oscope/proxy/")) offenders.put(name, "refers to io.oscope.proxy");
+    });
+    assertThat(offenders).isEmpty();
+    assertThat(classes()).containsKey("io/oscope/upstream/UpstreamChannels.class");
   }
 
   /** The main classes of this module, by path, with their bytes read as ISO-8859-1 text. */
