@@ -8,6 +8,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.oscope.http1.Http1Limits;
 import io.oscope.http1.ResponseReader;
 import io.oscope.routes.HostPort;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -91,7 +92,11 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
   public void release() {
     stop();
     idleSince = owner.now();
-    channel.eventLoop().execute(pool);
+    try {
+      channel.eventLoop().execute(pool);
+    } catch (RejectedExecutionException e) {
+      channel.close(); // the event loop is shutting down: no one will use the connection again
+    }
   }
 
   /** Closes the connection, which its user will no longer hear from. */
