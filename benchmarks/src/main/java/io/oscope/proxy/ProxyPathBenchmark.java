@@ -28,7 +28,7 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * oscope's own work per proxied request, without sockets: the request head parsed, the routing
  * decision, the upstream request headers, the downstream response head and the access-log line. In this package because
- * {@link RequestHead}, {@link ScopeRouter}, {@link HeaderRules}, {@link ResponseHead} and {@link Exchange} are package-private; everything Netty
+ * {@link RequestHead}, {@link ScopeRouter}, {@link HeaderRules}, {@link ResponseHead} and {@link RequestRecord} are package-private; everything Netty
  * does around them is measured by {@code bench/run}, not here.
  *
  * <pre>{@code java -jar benchmarks/target/benchmarks.jar ProxyPath -prof gc}</pre>
@@ -127,27 +127,27 @@ public class ProxyPathBenchmark {
   /** The access-log line (the logger itself is not included). */
   @Benchmark
   public String accessLogLine() {
-    Exchange exchange = new Exchange("GET", ScopeRouter.pathOnly(uri), "127.0.0.1", 1_000_000L);
-    exchange.service = "image";
-    exchange.cloud = "CloudOne";
-    exchange.status = 200;
-    exchange.bytes = 1024;
-    return exchange.logLine(4_200_000L);
+    RequestRecord record = new RequestRecord("GET", ScopeRouter.pathOnly(uri), "127.0.0.1", 1_000_000L);
+    record.service = "image";
+    record.cloud = "CloudOne";
+    record.status = 200;
+    record.bytes = 1024;
+    return record.logLine(4_200_000L);
   }
 
   /** All of oscope's own per-request work above, together. */
   @Benchmark
   public void perRequest(Blackhole out) {
     RequestHead head = requestHead();
-    Exchange exchange = new Exchange(head.method().name(), ScopeRouter.pathOnly(head.target()), "127.0.0.1", System.nanoTime());
+    RequestRecord record = new RequestRecord(head.method().name(), ScopeRouter.pathOnly(head.target()), "127.0.0.1", System.nanoTime());
     out.consume(rules.isLoop(head));
     Route decided = router.route(RequestTarget.of(head.target(), head.value(HeaderNames.HOST)), head);
     out.consume(upstream(head, decided));
     out.consume(downstream());
-    exchange.service = decided.serviceType();
-    exchange.cloud = decided.cloud();
-    exchange.status = 200;
-    exchange.bytes = 1024;
-    out.consume(exchange.logLine(System.nanoTime()));
+    record.service = decided.serviceType();
+    record.cloud = decided.cloud();
+    record.status = 200;
+    record.bytes = 1024;
+    out.consume(record.logLine(System.nanoTime()));
   }
 }

@@ -76,7 +76,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     current = null;
     if (forwarding != null) {
       forwarding.clientClosed();
-      context.log(forwarding.exchange());
+      context.log(forwarding.record());
     }
     holdBytes(0);
   }
@@ -105,7 +105,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
       requestDone = true;
       ProxyError error = ProxyError.of(refused.violation());
       if (!refused.midBody()) {
-        fail(new Exchange("-", "-", clientAddress, context.ticker().nanoTime()), error, true);
+        fail(new RequestRecord("-", "-", clientAddress, context.ticker().nanoTime()), error, true);
       } else if (current != null) {
         current.requestFailed(error);
       } else {
@@ -120,19 +120,19 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     holdBytes(request.bytes().length);
     headStarted = false;
     bodyProgressAt = context.ticker().nanoTime();
-    Exchange exchange = new Exchange(request.method().name(), ScopeRouter.pathOnly(request.target()), clientAddress,
+    RequestRecord record = new RequestRecord(request.method().name(), ScopeRouter.pathOnly(request.target()), clientAddress,
         bodyProgressAt);
-    ScopeRouter router = context.router(); // one table for the whole exchange, even across a reload
+    ScopeRouter router = context.router(); // one table for the whole record, even across a reload
     try {
-      current = pipeline.prepare(router, this, ctx, request, exchange);
+      current = pipeline.prepare(router, this, ctx, request, record);
     } catch (ProxyException e) {
-      if (e.serviceType() != null) exchange.service = e.serviceType();
-      fail(exchange, e.error(), request.hasBody() || !request.keepAlive());
+      if (e.serviceType() != null) record.service = e.serviceType();
+      fail(record, e.error(), request.hasBody() || !request.keepAlive());
       return;
     } catch (RuntimeException e) {
       // A bug of ours: the client still gets an answer, and the log the stack (never a header).
-      LOG.error("internal error deciding the route of {} {}", exchange.method, exchange.path, e);
-      fail(exchange, new ProxyError.Internal(), true);
+      LOG.error("internal error deciding the route of {} {}", record.method, record.path, e);
+      fail(record, new ProxyError.Internal(), true);
       return;
     }
     current.start();
@@ -142,12 +142,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
    * Answers {@code error} for a request that got no response yet; closes the connection after it
    * if {@code close} (a request body that may follow is not read).
    */
-  void fail(Exchange exchange, ProxyError error, boolean close) {
+  void fail(RequestRecord record, ProxyError error, boolean close) {
     boolean closing = close || context.closing();
     byte[] body = ErrorMapper.body(error);
     ByteBuf response = ErrorMapper.response(error, body, ctx.alloc(), context.rules().viaEntry(), closing);
-    exchange.status = error.status();
-    exchange.bytes = body.length;
+    record.status = error.status();
+    record.bytes = body.length;
     ErrorMapper.count(error, context.metrics());
     if (closing) {
       closeAfterResponse = true;
@@ -156,7 +156,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
       ctx.writeAndFlush(response, ctx.voidPromise());
     }
     if (current == null) {
-      context.log(exchange);
+      context.log(record);
       ready();
     }
   }
@@ -170,7 +170,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   void finished(Forwarding forwarding) {
     if (current != forwarding) return;
     current = null;
-    context.log(forwarding.exchange());
+    context.log(forwarding.record());
     if (forwarding.closesClient()) closeAfterResponse = true;
     ready();
   }
@@ -256,7 +256,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void timeOut(String what, Duration limit) {
-    fail(new Exchange("-", "-", clientAddress, context.ticker().nanoTime()), new ProxyError.RequestTimeout(what, limit),
+    fail(new RequestRecord("-", "-", clientAddress, context.ticker().nanoTime()), new ProxyError.RequestTimeout(what, limit),
         true);
   }
 

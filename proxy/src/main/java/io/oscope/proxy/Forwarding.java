@@ -59,12 +59,14 @@ final class Forwarding implements UpstreamListener {
   private final ChannelHandlerContext front;
   private final RequestHead request;
   private final Route route;
-  private final Exchange exchange;
+  private final RequestRecord record;
   private final RouteTable table;
   private final String peerSignature;
   private final boolean swapServiceToken;
 
   private Phase phase = Phase.CONNECTING;
+  /** Whether the exchanged service token was refused once and renewed: it is not renewed twice. */
+  private boolean serviceTokenRenewed;
   /** Addresses tried: an immutable one-element set for the first try, a HashSet once retried. */
   private Set<HostPort> tried = Set.of();
   private boolean staleRetried;
@@ -93,21 +95,21 @@ final class Forwarding implements UpstreamListener {
 
   /** {@code request} is the client's; {@code table} the one its route was decided with. */
   Forwarding(ProxyContext context, ClientConnection client, ChannelHandlerContext front, RequestHead request, Route route,
-      Exchange exchange, RouteTable table, TokenValidation validation) {
+      RequestRecord record, RouteTable table, TokenValidation validation) {
     this.context = context;
     this.client = client;
     this.front = front;
     this.request = request;
     this.route = route;
-    this.exchange = exchange;
+    this.record = record;
     this.table = table;
     this.peerSignature = validation.peerSignature();
     this.swapServiceToken = validation.swapServiceToken();
     this.requestReceived = !request.hasBody();
   }
 
-  Exchange exchange() {
-    return exchange;
+  RequestRecord record() {
+    return record;
   }
 
   /** Whether the client connection closes after this exchange: nothing after it may be processed. */
@@ -134,7 +136,7 @@ final class Forwarding implements UpstreamListener {
     if (tried.isEmpty()) tried = Set.of(picked.address());
     else retried().add(picked.address());
     member = picked;
-    exchange.upstream = picked.label();
+    record.upstream = picked.label();
     if (swapServiceToken) withFreshServiceToken();
     else connect();
   }
@@ -180,7 +182,7 @@ final class Forwarding implements UpstreamListener {
     Channel channel = handler.channel();
     String target = route.toPeer() ? route.absoluteUri() : route.pathAndQuery();
     ByteBuf head = channel.alloc().buffer(HEAD_BUFFER_BYTES);
-    context.rules().writeUpstreamHead(head, request, target, route, table, exchange.client, request.chunked(),
+    context.rules().writeUpstreamHead(head, request, target, route, table, record.client, request.chunked(),
         serviceToken == null && peerSignature == null ? null : new HeaderRules.ExchangeHeaders(serviceToken, peerSignature));
     channel.write(head, channel.voidPromise());
     if (!request.hasBody()) {
@@ -228,7 +230,7 @@ final class Forwarding implements UpstreamListener {
       cutClient("no data within the response timeout");
     } else {
       fail(new ProxyException(new ProxyError.UpstreamTimeout(
-          route.describeUpstream() + " " + exchange.upstream, "answer", context.settings().responseTimeout())));
+          route.describeUpstream() + " " + record.upstream, "answer", context.settings().responseTimeout())));
     }
     return 0;
   }
@@ -270,7 +272,7 @@ final class Forwarding implements UpstreamListener {
       return;
     }
     done();
-    client.fail(exchange, error, true);
+    client.fail(record, error, true);
     client.finished(this);
   }
 
@@ -297,15 +299,14 @@ final class Forwarding implements UpstreamListener {
   @Override
   public ResponseReader.Delivery head(ResponseHead head) {
     int status = head.status();
-    if (status == 401 && serviceToken != null && !exchange.serviceTokenRenewed) {
-      exchange.serviceTokenRenewed = true;
+    if (status == 401 && serviceToken != null && !serviceTokenRenewed) {
+      serviceTokenRenewed = true;
       context.tokenExchange().tokens().refused(serviceToken);
       phase = Phase.SKIPPING_REFUSAL;
       return ResponseReader.Delivery.DISCARD;
     }
     phase = Phase.RESPONDING;
-    exchange.responseStarted = true;
-    exchange.status = status;
+    record.status = status;
     boolean http11Client = request.http11();
     boolean keepAlive = request.keepAlive() && client.keepAlive();
     framing = ResponseFraming.of(head.framing(), http11Client);
@@ -324,7 +325,7 @@ final class Forwarding implements UpstreamListener {
       part.release();
       return;
     }
-    exchange.bytes += payloadBytes;
+    record.bytes += payloadBytes;
     if (framing.chunksPayload()) {
       RequestBody.writeChunk(front, front.alloc(), part);
     } else {
@@ -381,7 +382,7 @@ final class Forwarding implements UpstreamListener {
     if (phase == Phase.RESPONDING) {
       detach(false, problem(kind, failure));
       LOG.warn("upstream {} {} failed mid-response after {} bytes ({}); closing the client connection",
-          route.describeUpstream(), exchange.upstream, exchange.bytes, ErrorMapper.describe(failure));
+          route.describeUpstream(), record.upstream, record.bytes, ErrorMapper.describe(failure));
       cutClient(ErrorMapper.describe(failure));
     } else {
       tryFailed(kind, failure);
@@ -441,10 +442,10 @@ final class Forwarding implements UpstreamListener {
   }
 
   private void fail(Throwable failure) {
-    ProxyError error = ErrorMapper.ofUpstream(failure, route.describeUpstream() + " " + exchange.upstream,
+    ProxyError error = ErrorMapper.ofUpstream(failure, route.describeUpstream() + " " + record.upstream,
         context.settings().connectTimeout());
     done();
-    client.fail(exchange, error, !requestReceived || !(request.keepAlive() && client.keepAlive()));
+    client.fail(record, error, !requestReceived || !(request.keepAlive() && client.keepAlive()));
     client.finished(this);
   }
 

@@ -40,14 +40,14 @@ record ProxyContext(
   }
 
   /** Records a finished exchange: metrics, and the access log as configured. */
-  void log(Exchange exchange) {
+  void log(RequestRecord record) {
     long end = ticker.nanoTime();
-    metrics.request(exchange.serviceOrNull(), exchange.cloudOrNull(), exchange.status, exchange.bytes,
-        end - exchange.startNanos);
+    metrics.request(record.serviceOrNull(), record.cloudOrNull(), record.status, record.bytes,
+        end - record.startNanos);
     if (!accessLog.enabled()) return;
     switch (settings.accessLog()) {
-      case TEXT -> accessLog.log(exchange.logLine(end));
-      case JSON -> accessLog.log(exchange.logJson(end));
+      case TEXT -> accessLog.log(record.logLine(end));
+      case JSON -> accessLog.log(record.logJson(end));
       case OFF -> { }
     }
   }

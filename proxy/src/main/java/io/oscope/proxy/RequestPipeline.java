@@ -25,13 +25,13 @@ final class RequestPipeline {
    * starts it, the last step.
    */
   Forwarding prepare(ScopeRouter router, ClientConnection client, ChannelHandlerContext front, RequestHead request,
-      Exchange exchange) {
+      RequestRecord record) {
     Route route = resolve(router, request);
     if (!route.passThrough()) {
-      exchange.service = route.serviceType();
-      exchange.cloud = route.cloud();
+      record.service = route.serviceType();
+      record.cloud = route.cloud();
     }
-    return new Forwarding(context, client, front, request, route, exchange, router.table(),
+    return new Forwarding(context, client, front, request, route, record, router.table(),
         tokenHandling(request, route));
   }
 

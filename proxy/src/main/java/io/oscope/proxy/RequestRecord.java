@@ -4,9 +4,10 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.time.Instant;
 
 /**
- * What one request did, for its access-log line. Mutated only on the request's event loop.
+ * What one request did, for its access-log line and its metrics: filled in as the request goes,
+ * on its event loop, and read once when it ends.
  */
-final class Exchange {
+final class RequestRecord {
   final String method;
   final String path;
   final String client;
@@ -15,12 +16,10 @@ final class Exchange {
   String cloud = "-";
   int status;
   long bytes;
-  boolean responseStarted;
-  boolean serviceTokenRenewed;
   /** The upstream address of the last try. */
   String upstream = "-";
 
-  Exchange(String method, String path, String client, long startNanos) {
+  RequestRecord(String method, String path, String client, long startNanos) {
     this.method = method;
     this.path = path;
     this.client = client;
