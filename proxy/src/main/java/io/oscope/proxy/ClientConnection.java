@@ -99,7 +99,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
       begin(head);
     } else if (message instanceof RequestDecoder.End end) {
       requestDone = true;
-      if (current != null) current.requestEnd(end);
+      if (current != null) current.requestBody(end);
       else ready(); // the body of a request answered early was read to its end
     } else if (message instanceof RequestDecoder.Refused refused) {
       requestDone = true;
@@ -246,7 +246,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
       forwarding.requestFailed(new ProxyError.RequestTimeout("the request body", settings.bodyTimeout()));
       return;
     }
-    forwarding.checkTimeout();
+    forwarding.checkTimeout(now);
   }
 
   /** The next head's first bytes came at {@code now}: its deadline runs from then. */
@@ -258,10 +258,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   private void timeOut(String what, Duration limit) {
     fail(new RequestRecord("-", "-", clientAddress, context.ticker().nanoTime()), new ProxyError.RequestTimeout(what, limit),
         true);
-  }
-
-  /** Kept for Forwarding: the sweep checks response deadlines, no timer is needed. */
-  void watchResponse(long nanos) {
   }
 
   /** Closes the connection now if it is between requests; else it closes after the current response. */

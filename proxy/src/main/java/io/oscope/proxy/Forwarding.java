@@ -3,7 +3,6 @@ package io.oscope.proxy;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.util.concurrent.Future;
@@ -18,8 +17,6 @@ import io.oscope.routes.HostPort;
 import io.oscope.routes.RouteTable;
 import io.oscope.upstream.UpstreamHandler;
 import io.oscope.upstream.UpstreamListener;
-import java.util.HashSet;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +34,6 @@ final class Forwarding implements UpstreamListener {
   private static final Logger LOG = LoggerFactory.getLogger(Forwarding.class);
   /** The first size of the buffer of a request head; it grows for larger heads. */
   private static final int HEAD_BUFFER_BYTES = 2048;
-  private static final byte[] LAST_CHUNK = HeaderNames.ascii("0\r\n\r\n");
   private static final byte[] CONTINUE = HeaderNames.ascii("HTTP/1.1 100 Continue\r\n\r\n");
 
   /** Where the exchange is; the request body's progress is {@link #requestReceived}. */
@@ -61,37 +57,19 @@ final class Forwarding implements UpstreamListener {
   private final Route route;
   private final RequestRecord record;
   private final RouteTable table;
-  private final String peerSignature;
-  private final boolean swapServiceToken;
+  private final ServiceTokenSwap tokenSwap;
 
   private Phase phase = Phase.CONNECTING;
-  /** Whether the exchanged service token was refused once and renewed: it is not renewed twice. */
-  private boolean serviceTokenRenewed;
-  /** Addresses tried: an immutable one-element set for the first try, a HashSet once retried. */
-  private Set<HostPort> tried = Set.of();
-  private boolean staleRetried;
+  private final Tries tries = new Tries();
   /** The address of the try in progress, until the balancer heard how it ended. */
   private Member member;
-  private String serviceToken;
   private UpstreamHandler upstream;
   /** Request body received before the upstream connection was ready, or null. */
   private RequestBody held;
   private boolean requestReceived;
   private ResponseFraming framing;
   private boolean closeClient;
-  /** When the response timeout strikes, by the ticker; 0 while it does not run. */
-  private long deadline;
-
-  /**
-   * What the token exchange decided for a request: both false and null for all but token
-   * validation calls between peers.
-   *
-   * @param swapServiceToken whether this is a peer's validation call whose service token is swapped
-   * @param peerSignature the signature of a validation call sent to a peer, or null
-   */
-  record TokenValidation(boolean swapServiceToken, String peerSignature) {
-    static final TokenValidation NONE = new TokenValidation(false, null);
-  }
+  private final ResponseDeadline deadline;
 
   /** {@code request} is the client's; {@code table} the one its route was decided with. */
   Forwarding(ProxyContext context, ClientConnection client, ChannelHandlerContext front, RequestHead request, Route route,
@@ -103,9 +81,10 @@ final class Forwarding implements UpstreamListener {
     this.route = route;
     this.record = record;
     this.table = table;
-    this.peerSignature = validation.peerSignature();
-    this.swapServiceToken = validation.swapServiceToken();
+    this.tokenSwap = validation == TokenValidation.NONE ? ServiceTokenSwap.NONE
+        : new ServiceTokenSwap(validation, context.tokenExchange().tokens());
     this.requestReceived = !request.hasBody();
+    this.deadline = new ResponseDeadline(context.ticker(), context.settings().responseTimeout());
   }
 
   RequestRecord record() {
@@ -127,30 +106,25 @@ final class Forwarding implements UpstreamListener {
   }
 
   private void next(Throwable previous) {
-    Member picked = context.balancer().pick(route.upstream(), tried);
+    Member picked = context.balancer().pick(route.upstream(), tries.tried());
     if (picked == null) {
       fail(previous != null ? previous
           : new ProxyException(new ProxyError.NoHealthyUpstream(route.describeUpstream(), route.upstream().toString())));
       return;
     }
-    if (tried.isEmpty()) tried = Set.of(picked.address());
-    else retried().add(picked.address());
+    tries.add(picked.address());
     member = picked;
     record.upstream = picked.label();
-    if (swapServiceToken) withFreshServiceToken();
+    if (tokenSwap.swaps()) withFreshServiceToken();
     else connect();
   }
 
   private void withFreshServiceToken() {
-    context.tokenExchange().tokens().currentToken().whenComplete((token, error) -> front.executor().execute(() -> {
-      if (phase == Phase.DONE) return;
-      if (error != null) {
-        fail(error);
-      } else {
-        serviceToken = token;
-        connect();
-      }
-    }));
+    tokenSwap.fetch(front.executor(), () -> {
+      if (phase != Phase.DONE) connect();
+    }, error -> {
+      if (phase != Phase.DONE) fail(error);
+    });
   }
 
   private void connect() {
@@ -183,7 +157,7 @@ final class Forwarding implements UpstreamListener {
     String target = route.toPeer() ? route.absoluteUri() : route.pathAndQuery();
     ByteBuf head = channel.alloc().buffer(HEAD_BUFFER_BYTES);
     context.rules().writeUpstreamHead(head, request, target, route, table, record.client, request.chunked(),
-        serviceToken == null && peerSignature == null ? null : new HeaderRules.ExchangeHeaders(serviceToken, peerSignature));
+        tokenSwap.headers());
     channel.write(head, channel.voidPromise());
     if (!request.hasBody()) {
       requestWritten();
@@ -200,31 +174,13 @@ final class Forwarding implements UpstreamListener {
 
   /** The whole request went upstream: the response timeout starts. */
   private void requestWritten() {
-    long timeout = context.settings().responseTimeout().toNanos();
-    deadline = context.ticker().nanoTime() + timeout; // before the flush, which the answer may follow at once
+    deadline.start(); // before the flush, which the answer may follow at once
     upstream.channel().flush();
-    client.watchResponse(timeout);
   }
 
-  /** When the response timeout strikes, by the ticker; 0 while it does not run. */
-  long deadline() {
-    return deadline;
-  }
-
-  /** {@link #checkTimeout(long)} at the ticker's time. */
-  long checkTimeout() {
-    return checkTimeout(context.ticker().nanoTime());
-  }
-
-  /**
-   * Answers 504 (or cuts the client) if the response timeout struck by {@code now}, the ticker's
-   * time: no final head within it of the request's end (interim answers do not count), or no read
-   * within it once the response is under way. Returns in how many nanoseconds to check again, or 0.
-   */
-  long checkTimeout(long now) {
-    if (phase == Phase.DONE || deadline == 0) return 0;
-    long left = deadline - now;
-    if (left > 0) return left;
+  /** Answers 504, or cuts the client once the response started, if the response timeout struck by {@code now}. */
+  void checkTimeout(long now) {
+    if (phase == Phase.DONE || !deadline.struck(now)) return;
     detach(false, "no answer within " + context.settings().responseTimeout().toMillis() + " ms");
     if (phase == Phase.RESPONDING) {
       cutClient("no data within the response timeout");
@@ -232,30 +188,21 @@ final class Forwarding implements UpstreamListener {
       fail(new ProxyException(new ProxyError.UpstreamTimeout(
           route.describeUpstream() + " " + record.upstream, "answer", context.settings().responseTimeout())));
     }
-    return 0;
   }
 
-  /** A part of the request body from the client. */
-  void requestBody(ByteBuf part) {
+  /** A part of the request body from the client: a buffer, or its {@link RequestDecoder.End}. */
+  void requestBody(Object part) {
+    boolean end = part instanceof RequestDecoder.End;
+    if (end) requestReceived = true;
     if (phase == Phase.DONE) {
-      part.release();
+      if (!end) ((ByteBuf) part).release();
     } else if (upstream == null) {
-      held().hold(part);
+      if (held == null) held = new RequestBody();
+      held.hold(part);
     } else {
       RequestBody.send(upstream.channel(), part, request.chunked());
+      if (end) requestWritten();
     }
-  }
-
-  /** The end of the request body from the client. */
-  void requestEnd(RequestDecoder.End end) {
-    requestReceived = true;
-    if (phase == Phase.DONE) return;
-    if (upstream == null) {
-      held().hold(end);
-      return;
-    }
-    RequestBody.send(upstream.channel(), end, request.chunked());
-    requestWritten();
   }
 
   /**
@@ -276,11 +223,6 @@ final class Forwarding implements UpstreamListener {
     client.finished(this);
   }
 
-  private RequestBody held() {
-    if (held == null) held = new RequestBody();
-    return held;
-  }
-
   /** The client's read burst is over: send on what it brought. */
   void clientReadComplete() {
     if (upstream != null && !requestReceived) upstream.channel().flush();
@@ -299,9 +241,7 @@ final class Forwarding implements UpstreamListener {
   @Override
   public ResponseReader.Delivery head(ResponseHead head) {
     int status = head.status();
-    if (status == 401 && serviceToken != null && !serviceTokenRenewed) {
-      serviceTokenRenewed = true;
-      context.tokenExchange().tokens().refused(serviceToken);
+    if (tokenSwap.refusedOnce(status)) {
       phase = Phase.SKIPPING_REFUSAL;
       return ResponseReader.Delivery.DISCARD;
     }
@@ -326,11 +266,7 @@ final class Forwarding implements UpstreamListener {
       return;
     }
     record.bytes += payloadBytes;
-    if (framing.chunksPayload()) {
-      RequestBody.writeChunk(front, front.alloc(), part);
-    } else {
-      front.write(part, front.voidPromise());
-    }
+    framing.writeBody(front, part);
     if (!front.channel().isWritable()) upstream.channel().config().setAutoRead(false);
   }
 
@@ -348,12 +284,7 @@ final class Forwarding implements UpstreamListener {
     boolean reuse = reusable && requestReceived;
     detach(reuse, null);
     if (!requestReceived) closeClient = true; // the rest of the request body is of no use now
-    ByteBuf last = framing.chunksPayload() ? Unpooled.wrappedBuffer(LAST_CHUNK) : Unpooled.EMPTY_BUFFER;
-    if (closeClient) {
-      front.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
-    } else {
-      front.writeAndFlush(last, front.voidPromise());
-    }
+    framing.writeEnd(front, closeClient);
     done();
     client.finished(this);
   }
@@ -368,7 +299,7 @@ final class Forwarding implements UpstreamListener {
   public void readComplete() {
     // Between reads of the body the timeout starts again; before the final head it does not move.
     if (phase == Phase.RESPONDING) {
-      if (deadline != 0) deadline = context.ticker().nanoTime() + context.settings().responseTimeout().toNanos();
+      deadline.restart();
       front.flush();
     }
   }
@@ -380,7 +311,7 @@ final class Forwarding implements UpstreamListener {
     Throwable failure = cause != null ? cause : new ErrorMapper.ClosedBeforeResponse();
     RetryPolicy.Failure kind = RetryPolicy.Failure.of(failure, upstream.received(), upstream.reused());
     if (phase == Phase.RESPONDING) {
-      detach(false, problem(kind, failure));
+      detach(false, kind.blame(failure));
       LOG.warn("upstream {} {} failed mid-response after {} bytes ({}); closing the client connection",
           route.describeUpstream(), record.upstream, record.bytes, ErrorMapper.describe(failure));
       cutClient(ErrorMapper.describe(failure));
@@ -392,34 +323,13 @@ final class Forwarding implements UpstreamListener {
   /** The try failed before any response went to the client: the pool again, or the failure answered. */
   private void tryFailed(RetryPolicy.Failure kind, Throwable failure) {
     HostPort address = member.address();
-    detach(false, problem(kind, failure));
-    RetryPolicy.Decision decision = RetryPolicy.decide(kind, request.method(), request.hasBody(), tried.size(),
-        context.balancer().settings().retries(), staleRetried);
-    switch (decision) {
-      case GIVE_UP -> fail(failure);
-      case RETRY_ANY -> {
-        staleRetried = true;
-        retried().remove(address);
-        retry(failure);
-      }
-      case RETRY -> retry(failure);
+    detach(false, kind.blame(failure));
+    if (tries.again(kind, address, request.method(), request.hasBody(), context.balancer().settings().retries())) {
+      LOG.debug("retrying {} after {}", route.describeUpstream(), ErrorMapper.describe(failure));
+      next(failure);
+    } else {
+      fail(failure);
     }
-  }
-
-  private void retry(Throwable failure) {
-    LOG.debug("retrying {} after {}", route.describeUpstream(), ErrorMapper.describe(failure));
-    next(failure);
-  }
-
-  /** {@link #tried}, made mutable: retries are rare, the first try need not allocate a HashSet. */
-  private Set<HostPort> retried() {
-    if (!(tried instanceof HashSet)) tried = new HashSet<>(tried);
-    return tried;
-  }
-
-  /** What the balancer is told of a failed try: null unless the address is to blame. */
-  private static String problem(RetryPolicy.Failure kind, Throwable failure) {
-    return kind.addressFailure() ? ErrorMapper.describe(ErrorMapper.telling(failure)) : null;
   }
 
   /**
@@ -430,7 +340,7 @@ final class Forwarding implements UpstreamListener {
   private void detach(boolean reuse, String problem) {
     UpstreamHandler handler = upstream;
     upstream = null;
-    deadline = 0;
+    deadline.stop();
     if (handler != null) {
       if (reuse) handler.release();
       else handler.discard();

@@ -50,18 +50,18 @@ final class RequestPipeline {
    * What the token exchange does to a token validation call between peers: signs it when it goes
    * to a peer, swaps its service token when a peer signed it; nothing for any other request.
    */
-  Forwarding.TokenValidation tokenHandling(RequestHead request, Route route) {
+  TokenValidation tokenHandling(RequestHead request, Route route) {
     TokenExchange exchange = context.tokenExchange();
-    if (exchange == null) return Forwarding.TokenValidation.NONE;
+    if (exchange == null) return TokenValidation.NONE;
     String path = ScopeRouter.pathOnly(route.pathAndQuery());
-    if (!TokenExchange.isValidation(request.method(), route.serviceType(), path)) return Forwarding.TokenValidation.NONE;
+    if (!TokenExchange.isValidation(request.method(), route.serviceType(), path)) return TokenValidation.NONE;
     String subject = request.value(HeaderRules.X_SUBJECT_TOKEN);
     if (subject != null) subject = ScopedToken.tokenOf(subject); // as it goes upstream
     if (route.toPeer()) {
       String signature = exchange.signature(request.method(), path, subject);
-      return signature == null ? Forwarding.TokenValidation.NONE : new Forwarding.TokenValidation(false, signature);
+      return signature == null ? TokenValidation.NONE : new TokenValidation(false, signature);
     }
     boolean swap = exchange.accepts(request.value(HeaderRules.X_OSCOPE_PEER), subject, request.method(), path);
-    return swap ? new Forwarding.TokenValidation(true, null) : Forwarding.TokenValidation.NONE;
+    return swap ? new TokenValidation(true, null) : TokenValidation.NONE;
   }
 }

@@ -1,5 +1,10 @@
 package io.oscope.proxy;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.oscope.http1.HeaderNames;
 import io.oscope.http1.ResponseHead;
 import io.oscope.http1.ResponseReader;
 
@@ -21,6 +26,8 @@ enum ResponseFraming {
   PAYLOAD_THEN_CLOSE(false, ResponseReader.Delivery.PAYLOAD, false, true),
   /** Ended by the upstream closing, to an HTTP/1.0 client: relayed, then the client connection closes. */
   UNTIL_CLOSE(false, ResponseReader.Delivery.FRAMED, false, true);
+
+  private static final byte[] LAST_CHUNK = HeaderNames.ascii("0\r\n\r\n");
 
   private final boolean chunkedHead;
   private final ResponseReader.Delivery delivery;
@@ -56,6 +63,19 @@ enum ResponseFraming {
   /** Whether the proxy wraps each part of the payload in a chunk, and ends with the last chunk. */
   boolean chunksPayload() {
     return chunksPayload;
+  }
+
+  /** Writes a part of the body to the client: in a chunk of its own if this framing chunks the payload. */
+  void writeBody(ChannelHandlerContext client, ByteBuf part) {
+    if (chunksPayload) RequestBody.writeChunk(client, client.alloc(), part);
+    else client.write(part, client.voidPromise());
+  }
+
+  /** Ends the body for the client, with the last chunk if it is chunked here; then closes the connection if {@code close}. */
+  void writeEnd(ChannelHandlerContext client, boolean close) {
+    ByteBuf last = chunksPayload ? Unpooled.wrappedBuffer(LAST_CHUNK) : Unpooled.EMPTY_BUFFER;
+    if (close) client.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+    else client.writeAndFlush(last, client.voidPromise());
   }
 
   /** Whether the client connection closes after the response, its only end of body otherwise. */

@@ -61,6 +61,11 @@ final class RetryPolicy {
       return addressFailure;
     }
 
+    /** What the balancer is told of {@code failure} of this kind: null unless the address is to blame. */
+    String blame(Throwable failure) {
+      return addressFailure ? ErrorMapper.describe(ErrorMapper.telling(failure)) : null;
+    }
+
     /**
      * Classifies {@code cause}: a try whose connection had received {@code received} response
      * bytes and had served an exchange before if {@code reused}.
