@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.util.concurrent.MockTicker;
 import io.netty.util.concurrent.Ticker;
-import io.oscope.routes.RouteFile;
 import io.oscope.routes.RouteTable;
 import io.oscope.testing.FreePorts;
 import java.io.ByteArrayOutputStream;
@@ -39,10 +38,7 @@ class ClientLimitsTest {
   private void start(RawUpstream.Answer answer, UnaryOperator<ProxySettings.Builder> tune) throws Exception {
     backend = new RawUpstream("limits-backend", answer);
     port = FreePorts.next();
-    String routes = """
-        {"services": [{"Service Type": "image", "Interface": "public", "URL": "127.0.0.1:%1$d/image", "Region": "Solo",
-          "Frontend": "127.0.0.1:%1$d", "Backend": "127.0.0.1:%2$d"}]}""".formatted(port, backend.port());
-    RouteTable table = RouteTable.compile("limits", RouteFile.parse("limits", routes.getBytes(StandardCharsets.UTF_8)), "Solo");
+    RouteTable table = SoloRoutes.table("image", "image", port, backend.port());
     ProxySettings settings = tune.apply(ProxySettings.of("Solo", TwoClouds.loopback(port)).toBuilder()).build();
     proxy = ScopeProxy.start(table, settings, ticker);
   }

@@ -2,7 +2,6 @@ package io.oscope.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.oscope.routes.RouteFile;
 import io.oscope.routes.RouteTable;
 import io.oscope.testing.FreePorts;
 import java.io.IOException;
@@ -34,11 +33,7 @@ class ResponseFramingTest {
           .getBytes(StandardCharsets.ISO_8859_1));
     });
     int port = FreePorts.next();
-    String routes = """
-        {"services": [
-          {"Service Type": "compute", "Interface": "public", "URL": "127.0.0.1:%1$d/compute", "Region": "Solo", "Frontend": "127.0.0.1:%1$d", "Backend": "127.0.0.1:%2$d"}
-        ]}""".formatted(port, upstream.port());
-    RouteTable table = RouteTable.compile("framing", RouteFile.parse("framing", routes.getBytes(StandardCharsets.UTF_8)), "Solo");
+    RouteTable table = SoloRoutes.table("compute", "compute", port, upstream.port());
     proxy = ScopeProxy.start(table, ProxySettings.of("Solo", TwoClouds.loopback(port)));
   }
 
