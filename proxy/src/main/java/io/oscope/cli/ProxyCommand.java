@@ -129,7 +129,8 @@ final class ProxyCommand implements Callable<Integer> {
   int healthRise;
 
   @Option(names = "--health-fall", paramLabel = "N", defaultValue = "5",
-      description = "Consecutive failures (checks, connect failures, 5xx) that take an address down (default: ${DEFAULT-VALUE}).")
+      description = "Consecutive address failures (failed checks; refused, reset or silent connections; answers that are not HTTP;"
+          + " never an HTTP status) that take an address down (default: ${DEFAULT-VALUE}).")
   int healthFall;
 
   @Option(names = "--health-path", paramLabel = "PATH",

@@ -5,18 +5,23 @@ import io.oscope.routes.Pool;
 import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Picks the address of a pool a request goes to: among the members that are up and not yet tried
  * by this request, the one with the fewest requests outstanding (ties in turn), or simply the next
- * in turn ({@link PoolSettings.Balance#ROUND_ROBIN}). Keeps the
- * state of every address it has seen, and takes members down after {@code fall} consecutive
- * failures (passive ejection); the {@link HealthChecker} brings them back.
+ * in turn ({@link PoolSettings.Balance#ROUND_ROBIN}). Keeps the state of every address of the
+ * route table in use, across reloads, and takes members down after {@code fall} consecutive
+ * address failures (passive ejection, see {@link Outcome}); the {@link HealthChecker} brings them
+ * back, and forgets the addresses a reload removed.
+ *
+ * <pre>{@code
+ * Member member = balancer.pick(pool, tried);
+ * balancer.begin(member);
+ * ... balancer.end(member, Outcome.ANSWERED);
+ * }</pre>
  */
 public final class Balancer {
   private static final Logger LOG = LoggerFactory.getLogger(Balancer.class);
@@ -24,7 +29,6 @@ public final class Balancer {
   private final PoolSettings settings;
   private final ConcurrentHashMap<HostPort, Member> members = new ConcurrentHashMap<>();
   private final AtomicInteger turn = new AtomicInteger();
-  private final CopyOnWriteArrayList<BiConsumer<Member, Boolean>> listeners = new CopyOnWriteArrayList<>();
 
   public Balancer(PoolSettings settings) {
     this.settings = settings;
@@ -39,14 +43,9 @@ public final class Balancer {
     return members.computeIfAbsent(address, Member::new);
   }
 
-  /** Every address seen so far. */
+  /** Every address of the table in use (and those of tables requests in flight started with). */
   public Collection<Member> members() {
     return members.values();
-  }
-
-  /** Calls {@code listener} with a member and its new state ({@code true} = up) on every change. */
-  public void onChange(BiConsumer<Member, Boolean> listener) {
-    listeners.add(listener);
   }
 
   /** The member to try next, or {@code null} when every member is down or tried. */
@@ -71,33 +70,41 @@ public final class Balancer {
     member.begin();
   }
 
-  /** Marks its end: {@code problem} is null on success, else what went wrong (a connect failure, a 5xx). */
-  public void end(Member member, String problem) {
+  /**
+   * Marks the end of a try to {@code member}, with what it told about the address: only an
+   * {@link Outcome.AddressFailure} counts toward {@code fall}; an HTTP answer, whatever its status,
+   * is a success; {@link Outcome#NOTHING_LEARNED} counts for neither.
+   */
+  public void end(Member member, Outcome outcome) {
     member.end();
-    report(member, problem);
+    report(member, outcome);
   }
 
-  /** Records the outcome of an active check. */
-  void checked(Member member, String problem) {
-    member.checked(problem == null);
-    report(member, problem);
+  /** Records the outcome of an active check of {@code address}, unless the address was forgotten. */
+  void checked(HostPort address, Outcome outcome) {
+    Member member = members.get(address);
+    if (member == null || outcome instanceof Outcome.NothingLearned) return;
+    member.checked(outcome instanceof Outcome.Answered);
+    report(member, outcome);
   }
 
-  /** Records the outcome of a check or a request. */
-  void report(Member member, String problem) {
-    if (problem == null) {
-      if (member.succeeded(settings.rise())) changed(member, true);
-    } else if (member.failed(settings.fall(), problem)) {
-      changed(member, false);
+  /**
+   * Forgets the addresses that are not in {@code current} (a reload removed them): they leave
+   * {@code /pools} and the metrics. Those still in it keep their state.
+   */
+  void retain(Set<HostPort> current) {
+    for (HostPort address : members.keySet()) {
+      if (!current.contains(address) && members.remove(address) != null) {
+        LOG.info("upstream {} is no longer in the route table: forgotten", address);
+      }
     }
   }
 
-  private void changed(Member member, boolean up) {
-    if (up) {
-      LOG.info("upstream {} is UP again", member.address());
-    } else {
+  private void report(Member member, Outcome outcome) {
+    if (outcome instanceof Outcome.Answered) {
+      if (member.succeeded(settings.rise())) LOG.info("upstream {} is UP again", member.address());
+    } else if (outcome instanceof Outcome.AddressFailure failure && member.failed(settings.fall(), failure.problem())) {
       LOG.warn("upstream {} is DOWN ({})", member.address(), member.lastProblem());
     }
-    for (BiConsumer<Member, Boolean> listener : listeners) listener.accept(member, up);
   }
 }

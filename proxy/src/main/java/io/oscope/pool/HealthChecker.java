@@ -19,7 +19,9 @@ import reactor.netty.tcp.TcpClient;
  * or an HTTP {@code GET path} whose status must be at most {@code healthyStatus}, over TLS for
  * the addresses of https pools (verified as requests to them are). Results feed the
  * {@link Balancer}: {@code fall} failures take an address down, {@code rise} successes bring it
- * back. Checks are non-blocking and run concurrently.
+ * back; a check that failed for want of local resources (file descriptors) counts for neither.
+ * Each round first forgets the addresses no longer in the table. Checks are non-blocking and run
+ * concurrently.
  */
 public final class HealthChecker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HealthChecker.class);
@@ -62,21 +64,24 @@ public final class HealthChecker implements AutoCloseable {
     return first;
   }
 
-  /** One round: checks every address once. */
+  /**
+   * One round: forgets the addresses no longer in the table, then checks every address once. A
+   * check that failed for a reason of this host (out of file descriptors) judges nothing.
+   */
   public Mono<Void> round() {
-    return Flux.fromIterable(addresses.get().entrySet())
-        .flatMap(target -> check(target.getKey(), target.getValue()).map(problem -> {
-          HostPort address = target.getKey();
-          balancer.checked(balancer.member(address), problem.isEmpty() ? null : problem);
-          return problem;
-        }))
+    Map<HostPort, Boolean> current = addresses.get();
+    balancer.retain(current.keySet());
+    current.keySet().forEach(balancer::member);
+    return Flux.fromIterable(current.entrySet())
+        .flatMap(target -> check(target.getKey(), target.getValue())
+            .doOnNext(outcome -> balancer.checked(target.getKey(), outcome)))
         .then();
   }
 
-  /** Empty string when {@code address} passes, else what failed. */
-  private Mono<String> check(HostPort address, boolean tls) {
+  /** What checking {@code address} tells: {@link Outcome#ANSWERED} when it passes. */
+  private Mono<Outcome> check(HostPort address, boolean tls) {
     PoolSettings settings = balancer.settings();
-    Mono<String> probe;
+    Mono<Outcome> probe;
     if (settings.path() == null) {
       probe = TcpClient.create(ConnectionProvider.newConnection())
           .host(address.host()).port(address.port())
@@ -84,17 +89,22 @@ public final class HealthChecker implements AutoCloseable {
           .connect()
           .map(connection -> {
             connection.dispose();
-            return "";
+            return Outcome.ANSWERED;
           });
     } else {
       probe = (tls ? https : http).get().uri((tls ? "https://" : "http://") + address + settings.path())
           .responseSingle((response, body) -> body.then(Mono.just(response.status().code() <= settings.healthyStatus()
-              ? "" : "health check answered " + response.status().code())));
+              ? Outcome.ANSWERED : new Outcome.AddressFailure("health check answered " + response.status().code()))));
     }
     return probe
         .timeout(settings.timeout().multipliedBy(2))
-        .onErrorResume(error -> Mono.just("health check failed: "
-            + (error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage())));
+        .onErrorResume(error -> {
+          if (Outcome.of(error) instanceof Outcome.AddressFailure failure) {
+            return Mono.just(new Outcome.AddressFailure("health check failed: " + failure.problem()));
+          }
+          LOG.warn("health check of {} failed on this host, which says nothing about the address: {}", address, error.toString());
+          return Mono.just(Outcome.NOTHING_LEARNED);
+        });
   }
 
   @Override

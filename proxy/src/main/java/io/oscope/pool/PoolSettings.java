@@ -9,7 +9,8 @@ import java.time.Duration;
  * @param interval time between two active checks of an address
  * @param timeout how long one check may take
  * @param rise consecutive successful checks that bring a down address back
- * @param fall consecutive failures (checks, connect failures or 5xx answers) that take it down
+ * @param fall consecutive address failures (failed checks, and tries that met an unreachable address
+ *     or one not speaking HTTP: see {@link Outcome}) that take it down
  * @param path {@code null} for a TCP connect check, else the path of an HTTP {@code GET} check
  * @param healthyStatus the highest HTTP status of a passing HTTP check (399: 2xx and 3xx pass)
  * @param retries how many other addresses a request may try after a connect failure

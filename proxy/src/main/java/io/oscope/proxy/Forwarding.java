@@ -13,6 +13,7 @@ import io.oscope.http1.RequestHead;
 import io.oscope.http1.ResponseHead;
 import io.oscope.http1.ResponseReader;
 import io.oscope.pool.Member;
+import io.oscope.pool.Outcome;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.RouteTable;
 import io.oscope.upstream.UpstreamHandler;
@@ -181,7 +182,7 @@ final class Forwarding implements UpstreamListener {
   /** Answers 504, or cuts the client once the response started, if the response timeout struck by {@code now}. */
   void checkTimeout(long now) {
     if (phase == Phase.DONE || !deadline.struck(now)) return;
-    detach(false, "no answer within " + context.settings().responseTimeout().toMillis() + " ms");
+    detach(false, Outcome.silent(context.settings().responseTimeout()));
     if (phase == Phase.RESPONDING) {
       cutClient("no data within the response timeout");
     } else {
@@ -213,7 +214,7 @@ final class Forwarding implements UpstreamListener {
   void requestFailed(ProxyError error) {
     requestReceived = true;
     if (phase == Phase.DONE) return;
-    detach(false, null);
+    detach(false, Outcome.NOTHING_LEARNED);
     if (phase == Phase.RESPONDING) {
       cutClient("the request body cannot be read");
       return;
@@ -275,14 +276,14 @@ final class Forwarding implements UpstreamListener {
   public void end(boolean reusable) {
     if (phase == Phase.SKIPPING_REFUSAL) {
       Member same = member;
-      detach(reusable && requestReceived, null);
+      detach(reusable && requestReceived, Outcome.ANSWERED);
       member = same;
       withFreshServiceToken();
       return;
     }
     if (phase != Phase.RESPONDING) return;
     boolean reuse = reusable && requestReceived;
-    detach(reuse, null);
+    detach(reuse, Outcome.ANSWERED);
     if (!requestReceived) closeClient = true; // the rest of the request body is of no use now
     framing.writeEnd(front, closeClient);
     done();
@@ -311,7 +312,7 @@ final class Forwarding implements UpstreamListener {
     Throwable failure = cause != null ? cause : new ErrorMapper.ClosedBeforeResponse();
     RetryPolicy.Failure kind = RetryPolicy.Failure.of(failure, upstream.received(), upstream.reused());
     if (phase == Phase.RESPONDING) {
-      detach(false, kind.blame(failure));
+      detach(false, outcome(kind, failure));
       LOG.warn("upstream {} {} failed mid-response after {} bytes ({}); closing the client connection",
           route.describeUpstream(), record.upstream, record.bytes, ErrorMapper.describe(failure));
       cutClient(ErrorMapper.describe(failure));
@@ -323,7 +324,7 @@ final class Forwarding implements UpstreamListener {
   /** The try failed before any response went to the client: the pool again, or the failure answered. */
   private void tryFailed(RetryPolicy.Failure kind, Throwable failure) {
     HostPort address = member.address();
-    detach(false, kind.blame(failure));
+    detach(false, outcome(kind, failure));
     if (tries.again(kind, address, request.method(), request.hasBody(), context.balancer().settings().retries())) {
       LOG.debug("retrying {} after {}", route.describeUpstream(), ErrorMapper.describe(failure));
       next(failure);
@@ -333,11 +334,19 @@ final class Forwarding implements UpstreamListener {
   }
 
   /**
-   * Ends the try in progress: the upstream connection goes back to the pool if {@code reuse}, else
-   * is closed; the response timeout stops; the balancer hears how it went ({@code problem} null:
-   * the address worked, whatever it answered).
+   * What the balancer is told of a failed try: an address failure only if the address is to blame,
+   * as the retry policy and the pool's classifier (which knows this host's shortages) both say.
    */
-  private void detach(boolean reuse, String problem) {
+  private static Outcome outcome(RetryPolicy.Failure kind, Throwable failure) {
+    return kind.blame(failure) != null ? Outcome.of(failure) : Outcome.NOTHING_LEARNED;
+  }
+
+  /**
+   * Ends the try in progress: the upstream connection goes back to the pool if {@code reuse}, else
+   * is closed; the response timeout stops; the balancer hears what the try told about the address
+   * ({@link Outcome#ANSWERED} whatever the status).
+   */
+  private void detach(boolean reuse, Outcome outcome) {
     UpstreamHandler handler = upstream;
     upstream = null;
     deadline.stop();
@@ -346,7 +355,7 @@ final class Forwarding implements UpstreamListener {
       else handler.discard();
     }
     if (member != null) {
-      context.balancer().end(member, problem);
+      context.balancer().end(member, outcome);
       member = null;
     }
   }
@@ -369,7 +378,7 @@ final class Forwarding implements UpstreamListener {
   /** The client went away: drop the upstream side of the exchange. */
   void clientClosed() {
     if (phase == Phase.DONE) return;
-    detach(false, null);
+    detach(false, Outcome.NOTHING_LEARNED);
     done();
   }
 
