@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.oscope.proxy.ScopeProxy;
 import io.oscope.reload.RouteReloader;
 import io.oscope.routes.HostPort;
@@ -12,7 +13,9 @@ import io.oscope.routes.RouteTable;
 import io.oscope.routes.ServiceEntry;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
@@ -21,39 +24,40 @@ import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.HttpServerRoutes;
 
 /**
- * The admin listener, on loopback unless told otherwise: {@code GET /healthz} (the process is up),
+ * The admin listener, on loopback unless told otherwise: {@code GET /healthz} (every event loop
+ * runs a task within {@link #LOOP_BOUND}),
  * {@code GET /readyz} (the local backends answer), {@code GET /metrics} (Prometheus),
  * {@code GET /pools} (the state of every upstream address),
  * {@code GET /routes} (the table in use: version, load time, entries) and {@code POST /reload}.
  */
 public final class AdminServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** How long every event loop has to run a no-op for {@code /healthz} to pass. */
+  static final Duration LOOP_BOUND = Duration.ofSeconds(1);
 
   private final RouteReloader reloader;
   private final DisposableServer server;
 
-  private AdminServer(HostPort listen, RouteReloader reloader, ScopeProxy proxy, String token) {
+  private AdminServer(HostPort listen, RouteReloader reloader, ScopeProxy proxy, AdminGate gate) {
     this.reloader = reloader;
     Readiness readiness = new Readiness(proxy);
-    byte[] expected = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
     HttpServerRoutes routes = HttpServerRoutes.newRoutes();
     this.server = HttpServer.create()
         .host(listen.host())
         .port(listen.port())
         .handle((request, response) -> {
-          String path = request.fullPath();
-          boolean open = path.equals("/healthz") || path.equals("/readyz"); // probes need no credentials
-          String given = request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION);
-          if (expected != null && !open && (given == null
-              || !MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8)))) {
-            return send(response.header(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer"), 401,
-                JSON.createObjectNode().put("error", "this admin endpoint needs Authorization: Bearer <token>"));
-          }
-          return routes.apply(request, response);
+          AdminGate.Refusal refusal = gate.check(request.method(), request.fullPath(), request.requestHeaders(),
+              request.hostAddress() == null ? -1 : request.hostAddress().getPort());
+          if (refusal == null) return routes.apply(request, response);
+          if (refusal.status() == 401) response.header(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+          return send(response, refusal.status(), error(refusal.status(), refusal.message()));
         })
         .bindNow();
     routes
-            .get("/healthz", (request, response) -> send(response, 200, JSON.createObjectNode().put("status", "ok")))
+            .get("/healthz", (request, response) -> proxy.stuckLoops(LOOP_BOUND)
+                .flatMap(stuck -> Mono.from(stuck.isEmpty()
+                    ? send(response, 200, JSON.createObjectNode().put("status", "ok"))
+                    : send(response, 503, stuck(stuck)))))
             .get("/readyz", (request, response) -> readiness.check()
                 .flatMap(report -> Mono.from(send(response, report.path("ready").asBoolean() ? 200 : 503, report))))
             .get("/metrics", (request, response) -> response
@@ -70,21 +74,30 @@ public final class AdminServer implements AutoCloseable {
 
   /** Starts the admin listener of {@code proxy} on {@code listen}, on loopback: no token needed. */
   public static AdminServer start(HostPort listen, RouteReloader reloader, ScopeProxy proxy) {
-    return start(listen, reloader, proxy, null);
+    return start(listen, reloader, proxy, null, Set.of());
+  }
+
+  /** As {@link #start(HostPort, RouteReloader, ScopeProxy, String, Set)}, with no other host name. */
+  public static AdminServer start(HostPort listen, RouteReloader reloader, ScopeProxy proxy, String token) {
+    return start(listen, reloader, proxy, token, Set.of());
   }
 
   /**
    * Starts the admin listener; with a {@code token}, every endpoint but {@code /healthz} and
-   * {@code /readyz} needs {@code Authorization: Bearer <token>}.
+   * {@code /readyz} needs {@code Authorization: Bearer <token>}. On loopback, it answers requests
+   * whose {@code Host} is a loopback name or address with its port, or one of {@code hostNames}
+   * with its port; anywhere, it refuses cross-origin and cross-site requests ({@link AdminGate}).
    *
    * @throws IllegalArgumentException when {@code listen} is not a loopback address and there is no token
    */
-  public static AdminServer start(HostPort listen, RouteReloader reloader, ScopeProxy proxy, String token) {
-    if (token == null && !isLoopback(listen)) {
+  public static AdminServer start(HostPort listen, RouteReloader reloader, ScopeProxy proxy, String token,
+      Set<String> hostNames) {
+    boolean loopback = isLoopback(listen);
+    if (token == null && !loopback) {
       throw new IllegalArgumentException("the admin listener " + listen + " is reachable beyond loopback:"
           + " protect it with --admin-token-file");
     }
-    return new AdminServer(listen, reloader, proxy, token);
+    return new AdminServer(listen, reloader, proxy, new AdminGate(loopback, hostNames, token));
   }
 
   private static boolean isLoopback(HostPort listen) {
@@ -145,6 +158,24 @@ public final class AdminServer implements AutoCloseable {
           .put("Frontend", entry.frontend().toString())
           .put("Backend", entry.backend() == null ? null : entry.backend().toString());
     }
+    return body;
+  }
+
+  private static ObjectNode stuck(List<String> loops) {
+    ObjectNode body = JSON.createObjectNode().put("status", "stuck")
+        .put("message", String.join(", ", loops) + " ran no task within " + LOOP_BOUND.toMillis()
+            + " ms: the connections it serves are stalled");
+    ArrayNode names = body.putArray("stuckLoops");
+    loops.forEach(names::add);
+    return body;
+  }
+
+  /** An error in OpenStack's style, naming the problem. */
+  private static ObjectNode error(int status, String message) {
+    ObjectNode body = JSON.createObjectNode();
+    body.putObject("error").put("code", status)
+        .put("title", HttpResponseStatus.valueOf(status).reasonPhrase())
+        .put("message", message);
     return body;
   }
 

@@ -179,6 +179,11 @@ final class ProxyCommand implements Callable<Integer> {
           + " mandatory when --admin is not a loopback address.")
   Path adminTokenFile;
 
+  @Option(names = "--admin-host", paramLabel = "NAME",
+      description = "A name that requests to a loopback admin listener may give in Host, besides localhost and"
+          + " loopback addresses (with the listener's port); repeatable.")
+  List<String> adminHosts = new ArrayList<>();
+
   @Option(names = "--grace-period", paramLabel = "DURATION", defaultValue = "30s",
       converter = DurationConverter.class,
       description = "On SIGTERM or SIGINT, how long requests in flight may take to finish (default: ${DEFAULT-VALUE}).")
@@ -225,7 +230,7 @@ final class ProxyCommand implements Callable<Integer> {
       proxy.reloadTls();
     });
     String token = adminTokenFile == null ? null : Files.readString(adminTokenFile).strip();
-    AdminServer adminServer = AdminServer.start(admin, reloader, proxy, token);
+    AdminServer adminServer = AdminServer.start(admin, reloader, proxy, token, Set.copyOf(adminHosts));
     LOG.info("admin listener on {} (GET /healthz /readyz /metrics /routes /pools, POST /reload){}",
         adminServer.address(), token == null ? "" : ", token required");
     CountDownLatch stopped = new CountDownLatch(1);

@@ -10,6 +10,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Ticker;
 import io.oscope.exchange.TokenExchange;
@@ -28,16 +29,20 @@ import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -300,5 +305,27 @@ public final class ScopeProxy implements AutoCloseable {
   /** The proxy's metrics, for the admin listener. */
   public ProxyMetrics metrics() {
     return metrics;
+  }
+
+  /**
+   * The event loops that did not start a no-op within {@code bound}, as "event loop N of M"; empty
+   * when every loop is responsive. A wedged loop stalls every connection it serves: the admin
+   * listener's liveness probe asks this.
+   */
+  public Mono<List<String>> stuckLoops(Duration bound) {
+    List<EventExecutor> all = new ArrayList<>();
+    loops.forEach(all::add);
+    return Flux.range(0, all.size())
+        .flatMap(i -> {
+          String name = "event loop " + (i + 1) + " of " + all.size();
+          return Mono.<String>create(ran -> {
+            try {
+              all.get(i).execute(ran::success);
+            } catch (RejectedExecutionException e) {
+              ran.success(name); // shut down
+            }
+          }).timeout(bound, Mono.just(name));
+        })
+        .collectList();
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,7 +22,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.net.Socket;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -149,6 +155,131 @@ class AdminEndpointsTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> AdminServer.start(new HostPort("0.0.0.0", 0), reloader, proxy, null))
         .hasMessageContaining("is reachable beyond loopback: protect it with --admin-token-file");
+  }
+
+  @Test
+  void healthzFailsNamingAnEventLoopThatIsWedged() throws Exception {
+    start(new HostPort("127.0.0.1", FreePorts.next()), ProxySettings.AccessLog.TEXT);
+    assertThat(adminGet("/healthz").statusCode()).isEqualTo(200);
+    // An access-log appender that blocks is a real way to wedge a loop: lines are written on it.
+    CountDownLatch wedged = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AppenderBase<ILoggingEvent> blocking = new AppenderBase<>() {
+      @Override
+      protected void append(ILoggingEvent event) {
+        if (!event.getFormattedMessage().contains("/image/wedge")) return;
+        wedged.countDown();
+        try {
+          release.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    };
+    blocking.start();
+    Logger access = (Logger) LoggerFactory.getLogger("oscope.access");
+    access.addAppender(blocking);
+    try {
+      var stuckRequest = http.sendAsync(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + proxy.address().getPort() + "/image/wedge")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(wedged.await(30, TimeUnit.SECONDS)).as("the loop is wedged").isTrue();
+
+      HttpResponse<String> whileWedged = adminGet("/healthz");
+
+      assertThat(whileWedged.statusCode()).isEqualTo(503);
+      JsonNode report = JSON.readTree(whileWedged.body());
+      assertThat(report.path("status").asText()).isEqualTo("stuck");
+      assertThat(report.path("stuckLoops")).hasSize(1);
+      assertThat(report.path("message").asText()).matches("event loop \\d+ of \\d+ ran no task within 1000 ms: .*");
+      release.countDown();
+      stuckRequest.get(30, TimeUnit.SECONDS);
+      HttpResponse<String> released = adminGet("/healthz");
+      assertThat(released.statusCode()).isEqualTo(200);
+      assertThat(JSON.readTree(released.body()).path("status").asText()).isEqualTo("ok");
+    } finally {
+      release.countDown();
+      access.detachAppender(blocking);
+    }
+  }
+
+  @Test
+  void aLoopbackListenerAnswersOnlyRequestsNamingItInHost() throws Exception {
+    start(new HostPort("127.0.0.1", FreePorts.next()), ProxySettings.AccessLog.TEXT);
+    admin.close();
+    admin = AdminServer.start(new HostPort("127.0.0.1", 0), reloader, proxy, null, Set.of("Admin.Oscope.Test"));
+    int port = admin.address().getPort();
+
+    for (String host : List.of("localhost:" + port, "127.0.0.1:" + port, "127.0.0.2:" + port, "[::1]:" + port,
+        "LOCALHOST:" + port, "admin.oscope.test:" + port)) {
+      assertThat(raw("GET /routes", "Host: " + host).status).as(host).isEqualTo(200);
+    }
+    for (String host : List.of("rebound.attacker.example:" + port, "localhost:" + (port == 1 ? 2 : 1), "localhost",
+        "127.0.0.1.attacker.example:" + port, "128.0.0.1:" + port, "[::2]:" + port)) {
+      Raw refused = raw("GET /routes", "Host: " + host);
+      assertThat(refused.status).as(host).isEqualTo(403);
+      assertThat(refused.message()).as(host).contains("not '" + host + "'").contains("with port " + port);
+    }
+    assertThat(raw("GET /healthz", "Host: rebound.attacker.example:" + port).status).as("probes too").isEqualTo(403);
+  }
+
+  @Test
+  void crossOriginAndCrossSiteRequestsAreRefused() throws Exception {
+    start(new HostPort("127.0.0.1", FreePorts.next()), ProxySettings.AccessLog.TEXT);
+    String host = "Host: 127.0.0.1:" + admin.address().getPort();
+
+    Raw crossOrigin = raw("POST /reload", host, "Origin: http://attacker.example", "Content-Length: 0");
+    assertThat(crossOrigin.status).isEqualTo(403);
+    assertThat(crossOrigin.message()).isEqualTo("Cross-origin requests to the admin listener are refused: Origin 'http://attacker.example'");
+    assertThat(raw("GET /routes", host, "Origin: null").status).isEqualTo(403);
+    assertThat(raw("GET /routes", host, "Origin: http://localhost:" + admin.address().getPort()).status)
+        .as("another name of this listener is another origin").isEqualTo(403);
+    Raw crossSite = raw("POST /reload", host, "Sec-Fetch-Site: cross-site", "Content-Length: 0");
+    assertThat(crossSite.status).isEqualTo(403);
+    assertThat(crossSite.message()).contains("Sec-Fetch-Site 'cross-site'");
+    assertThat(raw("POST /reload", host, "Sec-Fetch-Site: same-site", "Content-Length: 0").status).isEqualTo(403);
+
+    assertThat(raw("GET /routes", host, "Origin: http://127.0.0.1:" + admin.address().getPort()).status).isEqualTo(200);
+    assertThat(raw("GET /routes", host, "Sec-Fetch-Site: cross-site").status).as("a read: the browser keeps its answer").isEqualTo(200);
+    assertThat(raw("POST /reload", host, "Sec-Fetch-Site: same-origin", "Content-Length: 0").status).isNotEqualTo(403);
+    assertThat(raw("POST /reload", host, "Content-Length: 0").status).as("curl").isNotEqualTo(403);
+  }
+
+  @Test
+  void theBearerSchemeIsCaseInsensitive() throws Exception {
+    start(new HostPort("127.0.0.1", FreePorts.next()), ProxySettings.AccessLog.TEXT);
+    admin.close();
+    admin = AdminServer.start(new HostPort("127.0.0.1", 0), reloader, proxy, "s3cret-admin-token");
+    String host = "Host: localhost:" + admin.address().getPort();
+
+    for (String scheme : List.of("Bearer", "bearer", "BEARER", "bEaReR")) {
+      assertThat(raw("GET /routes", host, "Authorization: " + scheme + " s3cret-admin-token").status).as(scheme).isEqualTo(200);
+    }
+    for (String wrong : List.of("Bearer s3cret-admin-toke", "Bearer s3cret-admin-token2", "Basic s3cret-admin-token",
+        "Bearers3cret-admin-token", "s3cret-admin-token", "Bearer")) {
+      Raw refused = raw("GET /routes", host, "Authorization: " + wrong);
+      assertThat(refused.status).as(wrong).isEqualTo(401);
+      assertThat(refused.message()).isEqualTo("This admin endpoint needs Authorization: Bearer <token>");
+    }
+  }
+
+  /** A response read off a raw socket: what an HTTP client that sets any Host and Origin gets. */
+  private record Raw(int status, String body) {
+    String message() throws Exception {
+      return JSON.readTree(body).path("error").path("message").asText();
+    }
+  }
+
+  private Raw raw(String requestLine, String... headers) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", admin.address().getPort())) {
+      socket.setSoTimeout(30_000);
+      StringBuilder request = new StringBuilder(requestLine).append(" HTTP/1.1\r\n");
+      for (String header : headers) request.append(header).append("\r\n");
+      request.append("Connection: close\r\n\r\n");
+      socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.US_ASCII));
+      String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      int bodyStart = response.indexOf("\r\n\r\n");
+      return new Raw(Integer.parseInt(response.substring(9, 12)), bodyStart < 0 ? "" : response.substring(bodyStart + 4));
+    }
   }
 
   private static double sample(String metrics, String name, String labels) {
