@@ -23,6 +23,7 @@ public final class ProxyProcess implements AutoCloseable {
   public static ProxyProcess start(List<String> jvmOptions, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-XX:+ExitOnOutOfMemoryError"); // as bin/oscope starts it
     command.addAll(jvmOptions);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.oscope.cli.Oscope"));
     command.addAll(List.of(args));
