@@ -65,7 +65,7 @@ public final class DemoClouds implements AutoCloseable {
     return RouteTable.compile("demo routes", RouteFile.parse("demo routes", routeFile.getBytes(StandardCharsets.UTF_8)), cloud);
   }
 
-  /** The route file both proxies run on, in the seed's format. */
+  /** The route file both proxies run on, in the OpenStackoïd prototype's format. */
   public String routeFile() {
     return routeFile;
   }

@@ -14,7 +14,7 @@ import javax.crypto.spec.SecretKeySpec;
  * <cloud>:<unix seconds>:<HMAC-SHA256>} over the cloud, the time, the method, the path and a hash
  * of the subject token, keyed with a secret the peers share.
  *
- * <p>Why a shared secret and not mutual TLS: it works on the plain-HTTP links the seed's
+ * <p>Why a shared secret and not mutual TLS: it works on the plain-HTTP links the OpenStackoïd prototype's
  * deployments use (and through a peer still running HAProxy), needs no PKI, and binds each
  * signature to one subject token and a {@value #WINDOW_SECONDS}-second window, so a captured
  * header cannot be reused for another token or later. On untrusted networks, run the links

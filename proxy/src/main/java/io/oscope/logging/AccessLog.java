@@ -16,8 +16,7 @@ import org.slf4j.LoggerFactory;
  * The access log (logger {@code oscope.access}). Configured as shipped (a
  * {@link BatchingConsoleAppender} alone, the shipped pattern, no filters), a line goes straight to
  * that appender as the bytes logback would have written: without a logging event, its layout and
- * a second copy of the line, which were about a tenth of the event loop's time per request
- * (BENCHMARKS.md). Any other configuration gets every line through logback as usual.
+ * a second copy of the line, a large share of the event loop's time per request (BENCHMARKS.md). Any other configuration gets every line through logback as usual.
  */
 public final class AccessLog {
   /** The logger's name. */

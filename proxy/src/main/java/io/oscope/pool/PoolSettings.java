@@ -3,7 +3,7 @@ package io.oscope.pool;
 import java.time.Duration;
 
 /**
- * How the members of upstream pools are balanced, checked and retried, with the seed's HAProxy
+ * How the members of upstream pools are balanced, checked and retried, with the OpenStackoïd prototype's HAProxy
  * defaults ({@code check inter 2000 rise 2 fall 5}).
  *
  * @param interval time between two active checks of an address

@@ -37,7 +37,7 @@ public record Transport(
 
   /**
    * The buffers of the forwarding path: Netty's pooled allocator and its per-thread caches. Netty
-   * 4.2's default, the adaptive allocator, cost ~5 % more CPU per request in bench/run.
+   * 4.2's default, the adaptive allocator, cost more CPU per request in bench/run (BENCHMARKS.md).
    */
   public static final ByteBufAllocator BUFFERS = PooledByteBufAllocator.DEFAULT;
 

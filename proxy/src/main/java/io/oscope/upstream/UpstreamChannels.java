@@ -68,8 +68,8 @@ public final class UpstreamChannels implements AutoCloseable {
 
   /**
    * The largest read from an upstream: reads grow to it while they fill their buffer, as a large
-   * body's do. 256 KiB rather than Netty's 64 KiB: 10 MiB GETs 1.06-1.08x HAProxy's MB/s instead
-   * of 0.99x, and 8 % less CPU per GB; 1 MiB was no better (BENCHMARKS.md).
+   * body's do. 256 KiB rather than Netty's 64 KiB: large bodies then cost fewer reads and less CPU
+   * per byte; 1 MiB was no better (BENCHMARKS.md has the measurements).
    */
   private static final int MAX_READ_BYTES = 256 * 1024;
 

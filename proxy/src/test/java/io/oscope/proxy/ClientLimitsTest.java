@@ -134,6 +134,27 @@ class ClientLimitsTest {
   }
 
   @Test
+  void aBodyPromisedWithExpectContinueThatNeverComesIsAnswered408() throws Exception {
+    CountDownLatch headArrived = new CountDownLatch(1);
+    start((head, client) -> {
+      headArrived.countDown();
+      while (client.getInputStream().read() >= 0) { } // until the proxy drops the connection
+    }, settings -> settings);
+    try (Socket client = new Socket("127.0.0.1", port)) {
+      client.setSoTimeout(10_000);
+      write(client, "PUT /image/v2/images/1/file HTTP/1.1\r\nHost: 127.0.0.1:" + port
+          + "\r\nExpect: 100-continue\r\nContent-Length: 10\r\n\r\n");
+      assertThat(RawHttp.readHead(client.getInputStream())).startsWith("HTTP/1.1 100 Continue");
+      assertThat(headArrived.await(10, TimeUnit.SECONDS)).isTrue();
+      proxy.checkDeadlines(); // a barrier
+
+      ticker.advance(61, TimeUnit.SECONDS);
+      proxy.checkDeadlines();
+      assertThat(readAll(client.getInputStream())).startsWith("HTTP/1.1 408 Request Timeout");
+    }
+  }
+
+  @Test
   void atTheConnectionLimitAcceptingPausesUntilAConnectionCloses() throws Exception {
     startRecording(settings -> settings.clients(new ProxySettings.ClientLimits(Duration.ofSeconds(10),
         Duration.ofSeconds(60), 2, 1 << 20)));

@@ -2,8 +2,9 @@ package io.oscope.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.util.concurrent.MockTicker;
+import io.netty.util.concurrent.Ticker;
 import io.oscope.pool.Member;
-import io.oscope.routes.RouteFile;
 import io.oscope.routes.RouteTable;
 import io.oscope.testing.FreePorts;
 import java.io.IOException;
@@ -15,7 +16,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 class UpstreamConnectionsTest {
   private KeepAliveServer backend;
   private ScopeProxy proxy;
+  private final MockTicker ticker = Ticker.newMockTicker();
 
   @BeforeEach
   void start() throws Exception {
@@ -38,12 +39,9 @@ class UpstreamConnectionsTest {
 
   private void startProxy(Duration idleTimeout) throws Exception {
     int port = FreePorts.next();
-    String routes = """
-        {"services": [{"Service Type": "image", "Interface": "public", "URL": "127.0.0.1:%1$d/image", "Region": "Solo",
-          "Frontend": "127.0.0.1:%1$d", "Backend": "127.0.0.1:%2$d"}]}""".formatted(port, backend.port());
-    RouteTable table = RouteTable.compile("upstreams", RouteFile.parse("upstreams", routes.getBytes(StandardCharsets.UTF_8)), "Solo");
+    RouteTable table = SoloRoutes.table("image", "image", port, backend.port());
     ProxySettings defaults = ProxySettings.of("Solo", TwoClouds.loopback(port));
-    proxy = ScopeProxy.start(table, defaults.toBuilder().maxIdle(idleTimeout).build());
+    proxy = ScopeProxy.start(table, defaults.toBuilder().maxIdle(idleTimeout).build(), ticker);
   }
 
   @AfterEach
@@ -92,14 +90,22 @@ class UpstreamConnectionsTest {
       client.getOutputStream().write(("GET /image/slow HTTP/1.1\r\nHost: 127.0.0.1:" + proxy.address().getPort()
           + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
       InputStream in = client.getInputStream();
+      assertThat(backend.slowArrived.await(10, TimeUnit.SECONDS)).isTrue();
+      proxy.checkDeadlines(); // a barrier: the proxy is done with the request
 
-      // The backend answers after 2.5 s of silence on the client connection, over the 1 s idle limit.
+      // Silence on the client connection, over the 1 s idle limit, while the answer is awaited.
+      ticker.advance(5, TimeUnit.SECONDS);
+      proxy.checkDeadlines();
+      backend.slowAnswer.countDown();
       String head = RawHttp.readHead(in);
       assertThat(head).startsWith("HTTP/1.1 200 OK");
       assertThat(new String(in.readNBytes(2), StandardCharsets.ISO_8859_1)).isEqualTo("ok");
 
       // Then the connection idles between requests: the proxy closes it (end of stream, where a
       // connection left open would make the read time out after 10 s).
+      proxy.checkDeadlines(); // a barrier: the proxy is done with the response
+      ticker.advance(2, TimeUnit.SECONDS);
+      proxy.checkDeadlines();
       assertThat(in.read()).isEqualTo(-1);
     }
   }
@@ -109,7 +115,7 @@ class UpstreamConnectionsTest {
   }
 
   /**
-   * A keep-alive HTTP/1.1 server on raw sockets: answers {@code ok} ({@code /slow} after 2.5 s),
+   * A keep-alive HTTP/1.1 server on raw sockets: answers {@code ok} ({@code /slow} when the test says),
    * except {@code /stream}, an endless body of 64 KiB writes (its Content-Length says 1 GiB), until a write fails.
    */
   static final class KeepAliveServer implements AutoCloseable {
@@ -118,6 +124,9 @@ class UpstreamConnectionsTest {
     final AtomicInteger connectionsWithRequests = new AtomicInteger();
     final AtomicInteger requests = new AtomicInteger();
     final CountDownLatch streamAborted = new CountDownLatch(1);
+    final CountDownLatch slowArrived = new CountDownLatch(1);
+    /** Counted down by the test: {@code /slow} is answered then. */
+    final CountDownLatch slowAnswer = new CountDownLatch(1);
 
     KeepAliveServer() throws IOException {
       Thread acceptor = new Thread(this::accept, "keep-alive-upstream");
@@ -152,8 +161,9 @@ class UpstreamConnectionsTest {
           if (first) connectionsWithRequests.incrementAndGet();
           first = false;
           if (head.startsWith("GET /image/slow ")) {
+            slowArrived.countDown();
             try {
-              Thread.sleep(2_500);
+              if (!slowAnswer.await(30, TimeUnit.SECONDS)) return;
             } catch (InterruptedException e) {
               return;
             }
