@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code oscope_response_bytes_total{service,cloud}}: response body bytes sent.
  *   <li>{@code oscope_connections_active}: client connections open now.
  *   <li>{@code oscope_scope_errors_total{reason}}: malformed_scope, unknown_cloud, service_not_in_cloud.
- *   <li>{@code oscope_upstream_errors_total{kind}}: unavailable (502), refused (503), timeout (504), all_down (503).
+ *   <li>{@code oscope_upstream_errors_total{kind}}: unavailable (502), refused (503), timeout (504), all_down (503),
+ *       busy (503: the per-address connection limit).
  *   <li>{@code oscope_upstream_up{address}}: 1 if the address is up (health checks), else 0.
  *   <li>{@code oscope_route_table_info{version}}: 1 for the table in use;
  *       {@code oscope_route_table_loaded_seconds}: when it was loaded (Unix time).
@@ -106,7 +107,7 @@ public final class ProxyMetrics {
 
   /**
    * Counts an upstream failure the proxy answered: {@code unavailable} (502), {@code refused}
-   * (503), {@code timeout} (504), {@code all_down} (503).
+   * (503), {@code timeout} (504), {@code all_down} (503), {@code busy} (503, the connection limit).
    */
   public void upstreamError(String kind) {
     upstreamErrors.computeIfAbsent(kind, k -> Counter.builder("oscope.upstream.errors")
