@@ -32,6 +32,21 @@ final class RawHttp {
     }
   }
 
+  /** {@code GET path} with {@code version} on a connection of its own to {@code port}: the whole response. */
+  static String get(int port, String path, String version) {
+    return exchange(port, "GET " + path + " " + version + "\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n\r\n");
+  }
+
+  /** A response's head, its blank line excluded, in lower case. */
+  static String head(String response) {
+    return response.substring(0, response.indexOf("\r\n\r\n") + 2).toLowerCase();
+  }
+
+  /** A response's body: what follows its blank line. */
+  static String body(String response) {
+    return response.substring(response.indexOf("\r\n\r\n") + 4);
+  }
+
   /** Reads a request head up to its blank line; what came before the end of the stream if it ends first. */
   static String readHead(InputStream in) throws IOException {
     StringBuilder head = new StringBuilder();

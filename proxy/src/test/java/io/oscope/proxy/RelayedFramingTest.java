@@ -87,39 +87,30 @@ class RelayedFramingTest {
   }
 
   private static String get(String path) {
-    return RawHttp.exchange(proxy.address().getPort(), "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:"
-        + proxy.address().getPort() + "\r\nConnection: close\r\n\r\n");
-  }
-
-  private static String head(String response) {
-    return response.substring(0, response.indexOf("\r\n\r\n") + 2).toLowerCase();
-  }
-
-  private static String body(String response) {
-    return response.substring(response.indexOf("\r\n\r\n") + 4);
+    return RawHttp.get(proxy.address().getPort(), path, "HTTP/1.1");
   }
 
   @Test
   void looseChunkFramingReachesTheClientAsTheProxyWritesIt() {
     String response = get("/compute/loose-chunks");
-    assertThat(head(response)).startsWith("http/1.1 200 ok\r\n").contains("content-type: text/plain\r\n")
+    assertThat(RawHttp.head(response)).startsWith("http/1.1 200 ok\r\n").contains("content-type: text/plain\r\n")
         .contains("transfer-encoding: chunked\r\n").doesNotContain("content-length");
-    assertThat(body(response)).isEqualTo("5\r\nhello\r\n7\r\n, world\r\n0\r\nX-Sum: abc\r\n\r\n");
+    assertThat(RawHttp.body(response)).isEqualTo("5\r\nhello\r\n7\r\n, world\r\n0\r\nX-Sum: abc\r\n\r\n");
   }
 
   @Test
   void aLengthListOrRepeatReachesTheClientAsOneLength() {
     String response = get("/compute/length-list");
-    assertThat(head(response)).contains("content-length: 2\r\n");
-    assertThat(head(response).split("content-length", -1)).as("one Content-Length").hasSize(2);
-    assertThat(body(response)).isEqualTo("ok");
+    assertThat(RawHttp.head(response)).contains("content-length: 2\r\n");
+    assertThat(RawHttp.head(response).split("content-length", -1)).as("one Content-Length").hasSize(2);
+    assertThat(RawHttp.body(response)).isEqualTo("ok");
   }
 
   @Test
   void aStatusOutsideOneHundredToFiveHundredNinetyNineIsA502() {
     String response = get("/compute/odd-status");
-    assertThat(head(response)).startsWith("http/1.1 502 bad gateway\r\n");
-    assertThat(body(response)).contains("a status code outside 100 to 599");
+    assertThat(RawHttp.head(response)).startsWith("http/1.1 502 bad gateway\r\n");
+    assertThat(RawHttp.body(response)).contains("a status code outside 100 to 599");
   }
 
   @Test
@@ -133,9 +124,9 @@ class RelayedFramingTest {
     int second = both.indexOf("HTTP/1.1", 1);
     assertThat(second).as("two responses").isPositive();
     String noContent = both.substring(0, second);
-    assertThat(head(noContent)).startsWith("http/1.1 204 no content\r\n").doesNotContain("content-length");
-    assertThat(body(noContent)).isEmpty();
-    assertThat(body(both.substring(second))).isEqualTo("fresh");
+    assertThat(RawHttp.head(noContent)).startsWith("http/1.1 204 no content\r\n").doesNotContain("content-length");
+    assertThat(RawHttp.body(noContent)).isEmpty();
+    assertThat(RawHttp.body(both.substring(second))).isEqualTo("fresh");
   }
 
   @Test
@@ -143,10 +134,10 @@ class RelayedFramingTest {
     int before = requests.get();
     String response = RawHttp.exchange(proxy.address().getPort(), "GET http://alice:secret@127.0.0.1:"
         + proxy.address().getPort() + "/compute/x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
-    assertThat(head(response)).startsWith("http/1.1 400 bad request\r\n");
+    assertThat(RawHttp.head(response)).startsWith("http/1.1 400 bad request\r\n");
     assertThat(response).contains("userinfo in the request target").doesNotContain("secret").doesNotContain("alice");
     String noHost = RawHttp.exchange(proxy.address().getPort(), "GET /compute/x HTTP/1.1\r\nConnection: close\r\n\r\n");
-    assertThat(head(noHost)).startsWith("http/1.1 400 bad request\r\n");
+    assertThat(RawHttp.head(noHost)).startsWith("http/1.1 400 bad request\r\n");
     assertThat(noHost).contains("an HTTP/1.1 request without Host");
     assertThat(requests.get()).isEqualTo(before);
   }

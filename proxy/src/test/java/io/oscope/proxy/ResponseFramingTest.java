@@ -44,56 +44,47 @@ class ResponseFramingTest {
   }
 
   private static String get(String path, String version) {
-    return RawHttp.exchange(proxy.address().getPort(), "GET " + path + " " + version + "\r\nHost: 127.0.0.1:"
-        + proxy.address().getPort() + "\r\nConnection: close\r\n\r\n");
-  }
-
-  private static String head(String response) {
-    return response.substring(0, response.indexOf("\r\n\r\n") + 2).toLowerCase();
-  }
-
-  private static String body(String response) {
-    return response.substring(response.indexOf("\r\n\r\n") + 4);
+    return RawHttp.get(proxy.address().getPort(), path, version);
   }
 
   @Test
   void aChunkedBodyGoesFramedByTheProxyToAnHttp11ClientAndAsItsPayloadToAnHttp10One() {
     String chunked = get("/compute/chunked", "HTTP/1.1");
-    assertThat(head(chunked)).startsWith("http/1.1 200 ok\r\n").contains("transfer-encoding: chunked\r\n")
+    assertThat(RawHttp.head(chunked)).startsWith("http/1.1 200 ok\r\n").contains("transfer-encoding: chunked\r\n")
         .contains("content-type: text/plain\r\n").contains("via: 1.1 oscope-solo\r\n").doesNotContain("x-hop");
-    assertThat(body(chunked)).isEqualTo("5\r\nhello\r\n7\r\n, world\r\n0\r\nX-Trailer: t\r\n\r\n");
+    assertThat(RawHttp.body(chunked)).isEqualTo("5\r\nhello\r\n7\r\n, world\r\n0\r\nX-Trailer: t\r\n\r\n");
 
     String plain = get("/compute/chunked", "HTTP/1.0");
-    assertThat(head(plain)).startsWith("http/1.1 200 ok\r\n").contains("connection: close\r\n")
+    assertThat(RawHttp.head(plain)).startsWith("http/1.1 200 ok\r\n").contains("connection: close\r\n")
         .doesNotContain("transfer-encoding").doesNotContain("content-length");
-    assertThat(body(plain)).isEqualTo("hello, world");
+    assertThat(RawHttp.body(plain)).isEqualTo("hello, world");
   }
 
   @Test
   void aBodyThatRunsUntilTheUpstreamClosesIsChunkedForAnHttp11Client() {
     String chunked = get("/compute/until-close", "HTTP/1.1");
-    assertThat(head(chunked)).startsWith("http/1.1 200 ok\r\n").contains("transfer-encoding: chunked\r\n");
-    assertThat(body(chunked)).endsWith("\r\n0\r\n\r\n");
-    assertThat(dechunk(body(chunked))).isEqualTo("until the end");
+    assertThat(RawHttp.head(chunked)).startsWith("http/1.1 200 ok\r\n").contains("transfer-encoding: chunked\r\n");
+    assertThat(RawHttp.body(chunked)).endsWith("\r\n0\r\n\r\n");
+    assertThat(dechunk(RawHttp.body(chunked))).isEqualTo("until the end");
 
     String plain = get("/compute/until-close", "HTTP/1.0");
-    assertThat(head(plain)).contains("connection: close\r\n").doesNotContain("transfer-encoding");
-    assertThat(body(plain)).isEqualTo("until the end");
+    assertThat(RawHttp.head(plain)).contains("connection: close\r\n").doesNotContain("transfer-encoding");
+    assertThat(RawHttp.body(plain)).isEqualTo("until the end");
   }
 
   @Test
   void theAnswerToAHeadHasNoBodyWhateverItsLengthSays() {
     String response = RawHttp.exchange(proxy.address().getPort(), "HEAD /compute/head HTTP/1.1\r\nHost: 127.0.0.1:"
         + proxy.address().getPort() + "\r\nConnection: close\r\n\r\n");
-    assertThat(head(response)).contains("content-length: 1000\r\n");
-    assertThat(body(response)).isEmpty();
+    assertThat(RawHttp.head(response)).contains("content-length: 1000\r\n");
+    assertThat(RawHttp.body(response)).isEmpty();
   }
 
   @Test
   void anUpstreamThatDoesNotSpeakHttpIsA502() {
     String response = get("/compute/not-http", "HTTP/1.1");
-    assertThat(head(response)).startsWith("http/1.1 502 bad gateway\r\n").contains("content-type: application/json");
-    assertThat(body(response)).contains("\"code\":502").contains("invalid response: not an HTTP/1.x status line");
+    assertThat(RawHttp.head(response)).startsWith("http/1.1 502 bad gateway\r\n").contains("content-type: application/json");
+    assertThat(RawHttp.body(response)).contains("\"code\":502").contains("invalid response: not an HTTP/1.x status line");
   }
 
   /** The payload of a chunked body, extensions and trailers aside. */
