@@ -28,7 +28,8 @@ import reactor.netty.http.server.HttpServerRoutes;
  * runs a task within {@link #LOOP_BOUND}),
  * {@code GET /readyz} (the local backends answer), {@code GET /metrics} (Prometheus),
  * {@code GET /pools} (the state of every upstream address),
- * {@code GET /routes} (the table in use: version, load time, entries) and {@code POST /reload}.
+ * {@code GET /routes} (the table in use: version, load time, entries) and {@code POST /reload}
+ * (a short answer: {@link #reply}).
  */
 public final class AdminServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -92,12 +93,21 @@ public final class AdminServer implements AutoCloseable {
    */
   public static AdminServer start(HostPort listen, RouteReloader reloader, ScopeProxy proxy, String token,
       Set<String> hostNames) {
-    boolean loopback = isLoopback(listen);
-    if (token == null && !loopback) {
+    requireProtected(listen, token);
+    return new AdminServer(listen, reloader, proxy, new AdminGate(isLoopback(listen), hostNames, token));
+  }
+
+  /**
+   * Fails when {@code listen} is reachable beyond loopback and there is no token. The command
+   * calls it before anything binds, so a refused start leaves no port taken.
+   *
+   * @throws IllegalArgumentException naming the listener and the option that protects it
+   */
+  public static void requireProtected(HostPort listen, String token) {
+    if (token == null && !isLoopback(listen)) {
       throw new IllegalArgumentException("the admin listener " + listen + " is reachable beyond loopback:"
           + " protect it with --admin-token-file");
     }
-    return new AdminServer(listen, reloader, proxy, new AdminGate(loopback, hostNames, token));
   }
 
   private static boolean isLoopback(HostPort listen) {
@@ -112,17 +122,25 @@ public final class AdminServer implements AutoCloseable {
     return (InetSocketAddress) server.address();
   }
 
+  /**
+   * A short answer, not the table (that is {@code GET /routes}): {@code {"result": "unchanged"}},
+   * {@code {"result": "reloaded", "version": …, "routes": N}}, or 422 with
+   * {@code {"result": "rejected", "version": <kept>, "problems": […]}}.
+   */
   private static Publisher<Void> reply(HttpServerResponse response, RouteReloader.Outcome outcome) {
+    ObjectNode body = JSON.createObjectNode();
     if (outcome instanceof RouteReloader.Outcome.Rejected rejected) {
-      ObjectNode body = JSON.createObjectNode().put("result", "rejected")
-          .put("version", rejected.kept().table().version());
+      body.put("result", "rejected").put("version", rejected.kept().table().version());
       ArrayNode problems = body.putArray("problems");
       for (Problem problem : rejected.problems()) problems.add(problem.toString());
       return send(response, 422, body);
     }
-    RouteReloader.Loaded loaded = outcome instanceof RouteReloader.Outcome.Swapped swapped
-        ? swapped.loaded() : ((RouteReloader.Outcome.Unchanged) outcome).loaded();
-    ObjectNode body = describe(loaded).put("result", outcome instanceof RouteReloader.Outcome.Swapped ? "swapped" : "unchanged");
+    if (outcome instanceof RouteReloader.Outcome.Swapped swapped) {
+      RouteTable table = swapped.loaded().table();
+      body.put("result", "reloaded").put("version", table.version()).put("routes", table.entries().size());
+    } else {
+      body.put("result", "unchanged");
+    }
     return send(response, 200, body);
   }
 

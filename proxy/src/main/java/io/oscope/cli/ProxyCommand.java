@@ -100,10 +100,10 @@ final class ProxyCommand implements Callable<Integer> {
       description = "This proxy's name in Via headers, used to detect loops (default: oscope-<cloud>).")
   String viaName;
 
-  @Option(names = "--admin", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:0",
+  @Option(names = "--admin", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8889",
       converter = HostPortConverter.class,
-      description = "Admin listener (/healthz, /routes, POST /reload); port 0 picks a free one, logged at start"
-          + " (default: ${DEFAULT-VALUE}).")
+      description = "Admin listener (/healthz, /readyz, /metrics, /routes, /pools, POST /reload); a fixed port for"
+          + " Prometheus to scrape, port 0 picks a free one, logged at start (default: ${DEFAULT-VALUE}).")
   HostPort admin;
 
   @Option(names = "--watch", negatable = true, defaultValue = "true", fallbackValue = "true",
@@ -210,6 +210,9 @@ final class ProxyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // Before anything binds: a refused start must leave no port taken.
+    String token = adminTokenFile == null ? null : Files.readString(adminTokenFile).strip();
+    AdminServer.requireProtected(admin, token);
     RouteTable table = RouteTable.load(services, cloud);
     Set<String> allowed = new TreeSet<>();
     allow.forEach(address -> allowed.add(address.toString()));
@@ -226,11 +229,19 @@ final class ProxyCommand implements Callable<Integer> {
     RouteReloader reloader = RouteReloader.start(services, cloud, proxy::swap, table);
     if (watch) reloader.watch();
     Signals.onHangup(() -> {
+      LOG.info("SIGHUP: reloading the route file {} and the TLS certificates", services);
       reloader.reload();
       proxy.reloadTls();
     });
-    String token = adminTokenFile == null ? null : Files.readString(adminTokenFile).strip();
-    AdminServer adminServer = AdminServer.start(admin, reloader, proxy, token, Set.copyOf(adminHosts));
+    AdminServer adminServer;
+    try {
+      adminServer = AdminServer.start(admin, reloader, proxy, token, Set.copyOf(adminHosts));
+    } catch (RuntimeException e) {
+      // The admin port in use: free the main port too, as if the proxy had never started.
+      reloader.close();
+      proxy.close(Duration.ZERO);
+      throw e;
+    }
     LOG.info("admin listener on {} (GET /healthz /readyz /metrics /routes /pools, POST /reload){}",
         adminServer.address(), token == null ? "" : ", token required");
     CountDownLatch stopped = new CountDownLatch(1);

@@ -2,7 +2,10 @@ package io.oscope.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.oscope.testing.FreePorts;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,6 +52,34 @@ class ProxyCommandTest {
 
     assertThat(run("proxy", "--services", file.toString(), "--cloud", "CloudTwo")).isEqualTo(2);
     assertThat(err.toString()).contains("this proxy's cloud 'CloudTwo' is not in the route file (its clouds: CloudOne)");
+  }
+
+  @Test
+  void anAdminListenerBeyondLoopbackWithoutATokenExitsWith2BeforeTheMainPortIsTaken(@TempDir Path dir)
+      throws Exception {
+    int port = FreePorts.next();
+    Path file = dir.resolve("services.json");
+    Files.writeString(file, String.format("""
+        {"services": [
+          {"Service Type": "image", "Interface": "public", "URL": "127.0.0.1:%1$d/image", "Region": "CloudOne",
+           "Frontend": "127.0.0.1:%1$d", "Backend": "127.0.0.1:9"}
+        ]}""", port));
+
+    int code = run("proxy", "--services", file.toString(), "--cloud", "CloudOne", "--listen", "127.0.0.1:" + port,
+        "--admin", "0.0.0.0:0");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("the admin listener 0.0.0.0:0 is reachable beyond loopback:"
+        + " protect it with --admin-token-file");
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.bind(new InetSocketAddress("127.0.0.1", port)); // throws if the proxy had bound it
+    }
+  }
+
+  @Test
+  void theAdminListenerDefaultsToAFixedLoopbackPort() {
+    assertThat(run("proxy", "--help")).isZero();
+    assertThat(out.toString()).contains("(default: 127.0.0.1:8889)");
   }
 
   @Test

@@ -42,7 +42,7 @@ class GracefulShutdownTest {
         + " \"URL\": \"127.0.0.1:%d/image\", \"Region\": \"Solo\", \"Frontend\": \"127.0.0.1:%d\", \"Backend\": \"127.0.0.1:%d\"}]}",
         port, port, slow.port()));
     try (ProxyProcess proxy = ProxyProcess.start(List.of("-Xmx64m"), "proxy", "--services", routes.toString(),
-        "--cloud", "Solo", "--listen", "127.0.0.1:" + port, "--grace-period", "20s")) {
+        "--cloud", "Solo", "--listen", "127.0.0.1:" + port, "--admin", "127.0.0.1:0", "--grace-period", "20s")) {
       proxy.awaitLine("proxy listening on");
       HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();

@@ -56,7 +56,7 @@ class PipeliningMemoryTest {
     // bin/oscope's default JAVA_OPTS, and the flag every launcher sets.
     try (ProxyProcess proxy = ProxyProcess.start(List.of("-Xms64m", "-Xmx128m", "-XX:ReservedCodeCacheSize=64m",
         "-Xss512k", "-XX:+ExitOnOutOfMemoryError"), "proxy", "--services", routes.toString(), "--cloud", "Solo",
-        "--listen", "127.0.0.1:" + port, "--access-log", "OFF")) {
+        "--listen", "127.0.0.1:" + port, "--admin", "127.0.0.1:0", "--access-log", "OFF")) {
       proxy.awaitLine("proxy listening on");
       proxy.drain();
       String host = "Host: 127.0.0.1:" + port + "\r\n";

@@ -67,7 +67,7 @@ class StreamingTest {
           {"Service Type": "image", "Interface": "public", "URL": "%1$s/down", "Region": "Big", "Frontend": "%1$s", "Backend": "127.0.0.1:%3$d"}
         ]}""".formatted(front, upload.address(), download.port()));
     proxy = ProxyProcess.start(List.of("-Xmx64m"), "proxy", "--services", routes.toString(),
-        "--cloud", "Big", "--listen", front.toString());
+        "--cloud", "Big", "--listen", front.toString(), "--admin", "127.0.0.1:0");
     proxy.awaitLine("proxy listening on");
     proxy.drain();
   }

@@ -29,7 +29,7 @@ class SighupReloadTest {
         StandInService second = StandInService.start("Solo", "second", new HostPort("127.0.0.1", 0))) {
       Files.writeString(file, routes(front, first.address()));
       try (ProxyProcess process = ProxyProcess.start(List.of("-Xmx64m"), "proxy", "--services", file.toString(),
-          "--cloud", "Solo", "--listen", front.toString(), "--no-watch")) {
+          "--cloud", "Solo", "--listen", front.toString(), "--admin", "127.0.0.1:0", "--no-watch")) {
         if (hangupIgnored()) {
           // Inherited from this JVM (a build started under nohup): the proxy must say it cannot reload on SIGHUP.
           assertThat(process.awaitLine("SIGHUP is ignored")).contains("cannot be handled");
