@@ -63,10 +63,7 @@ public final class AdminServer implements AutoCloseable {
                 .flatMap(report -> Mono.from(send(response, report.path("ready").asBoolean() ? 200 : 503, report))))
             .get("/metrics", (request, response) -> response
                 .header(HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
-                .sendString(Mono.fromCallable(() -> {
-                  proxy.metrics().upstreams(proxy.balancer().members());
-                  return proxy.metrics().scrape();
-                })))
+                .sendString(Mono.fromCallable(proxy::scrapeMetrics)))
             .get("/pools", (request, response) -> send(response, 200, pools(proxy)))
             .get("/routes", (request, response) -> send(response, 200, describe(reloader.current())))
             .post("/reload", (request, response) -> Mono.fromFuture(reloader.reload())

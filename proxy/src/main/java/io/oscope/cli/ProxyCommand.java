@@ -227,6 +227,7 @@ final class ProxyCommand implements Callable<Integer> {
         TrustedHops.parse(trustedProxies));
     ScopeProxy proxy = ScopeProxy.start(table, settings);
     RouteReloader reloader = RouteReloader.start(services, cloud, proxy::swap, table);
+    reloader.onReload(outcome -> proxy.metrics().reloaded(outcome.result(), java.time.Instant.now()));
     if (watch) reloader.watch();
     Signals.onHangup(() -> {
       LOG.info("SIGHUP: reloading the route file {} and the TLS certificates", services);

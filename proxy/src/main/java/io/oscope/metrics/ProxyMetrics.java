@@ -5,45 +5,92 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.oscope.pool.Member;
+import io.oscope.routes.HostPort;
+import io.oscope.upstream.AddressLoad;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
- * The proxy's metrics, in Prometheus' text format at the admin listener's {@code /metrics}.
- * Meters are looked up once per (service, cloud, status class) and cached, so a request costs a
- * map lookup and a few atomic adds.
+ * The proxy's metrics, in Prometheus' text format at the admin listener's {@code /metrics}; the
+ * README's metrics table lists every one (a test holds the two together). Meters are looked up
+ * once per (service, cloud, status class) and cached, so a request costs a map lookup (mostly an
+ * identity check) and a few atomic adds; every counter exists at zero from the start, so that
+ * {@code rate()} and {@code increase()} see its first increment.
  *
  * <ul>
- *   <li>{@code oscope_requests_seconds{service,cloud,status}}: latency histogram; its
- *       {@code _count} is the request count. {@code status} is the class: 2xx, 4xx, 5xx…
+ *   <li>{@code oscope_requests_seconds{service,cloud,status}}: latency histogram with the
+ *       {@link #LATENCY_BUCKETS}; its {@code _count} is the request count. {@code status} is the
+ *       class: 2xx, 4xx, 5xx…
  *   <li>{@code oscope_response_bytes_total{service,cloud}}: response body bytes sent.
  *   <li>{@code oscope_connections_active}: client connections open now.
- *   <li>{@code oscope_scope_errors_total{reason}}: malformed_scope, unknown_cloud, service_not_in_cloud.
- *   <li>{@code oscope_upstream_errors_total{kind}}: unavailable (502), refused (503), timeout (504), all_down (503),
- *       busy (503: the per-address connection limit).
- *   <li>{@code oscope_upstream_up{address}}: 1 if the address is up (health checks), else 0.
- *   <li>{@code oscope_route_table_info{version}}: 1 for the table in use;
- *       {@code oscope_route_table_loaded_seconds}: when it was loaded (Unix time).
+ *   <li>{@code oscope_scope_errors_total{reason}}: {@link #SCOPE_ERROR_REASONS}.
+ *   <li>{@code oscope_upstream_errors_total{kind}}: {@link #UPSTREAM_ERROR_KINDS}.
+ *   <li>{@code oscope_upstream_up}, {@code oscope_upstream_connections{state}},
+ *       {@code oscope_upstream_refused_total} by {@code address}, and
+ *       {@code oscope_upstream_connection_limit}: see {@link UpstreamMeters}.
+ *   <li>{@code oscope_route_table_info{version}}, {@code oscope_route_table_loaded_timestamp_seconds};
+ *       {@code oscope_reloads_total{result}}, {@code oscope_last_reload_timestamp_seconds},
+ *       {@code oscope_last_reload_successful}.
+ *   <li>{@code oscope_build_info{version,commit,java_version}}, and Micrometer's JVM and process
+ *       binders ({@code jvm_*}, {@code process_*}, {@code system_cpu_*}).
  * </ul>
  */
-public final class ProxyMetrics {
+public final class ProxyMetrics implements AutoCloseable {
+  /**
+   * The latency histogram's buckets. Prometheus' default (5 ms to 10 s) fits OpenStack's API
+   * calls, from a cached Keystone token check (a few ms) to a Nova boot or a Glance listing
+   * (hundreds of ms, seconds); 30 s and 60 s are added because uploads and downloads of images
+   * stream for that long and {@code --response-timeout} is 60 s. Fourteen series per (service,
+   * cloud, status) with {@code +Inf}, rather than Micrometer's ~70: quantiles from
+   * {@code histogram_quantile} are exact enough at these bounds, and scrapes stay small.
+   */
+  public static final List<Duration> LATENCY_BUCKETS = List.of(
+      Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+      Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+      Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
+      Duration.ofSeconds(60));
+  /**
+   * The reasons of {@code oscope_scope_errors_total}: 400s for the request's scope. These and the
+   * kinds below are registered at zero; {@code ErrorMapper} counts no other (a test holds them).
+   */
+  public static final List<String> SCOPE_ERROR_REASONS = List.of("malformed_scope", "unknown_cloud", "service_not_in_cloud");
+  /**
+   * The kinds of {@code oscope_upstream_errors_total}: {@code unavailable} (502), {@code refused}
+   * (503), {@code timeout} (504), {@code all_down} (503), {@code busy} (503, the connection limit).
+   */
+  public static final List<String> UPSTREAM_ERROR_KINDS = List.of("unavailable", "refused", "timeout", "all_down", "busy");
+  /** The results of {@code oscope_reloads_total}. */
+  public static final List<String> RELOAD_RESULTS = List.of("success", "failure", "unchanged");
+
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final ConcurrentHashMap<Key, Meters> meters = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Counter> scopeErrors = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Counter> upstreamErrors = new ConcurrentHashMap<>();
+  private final Map<String, Counter> scopeErrors;
+  private final Map<String, Counter> upstreamErrors;
+  private final Map<String, Counter> reloads;
   private final AtomicInteger activeConnections = new AtomicInteger();
   private final AtomicLong tableLoaded = new AtomicLong();
+  private final AtomicLong lastReload = new AtomicLong(Instant.now().getEpochSecond());
+  private final AtomicInteger lastReloadSuccessful = new AtomicInteger(1);
   private final MultiGauge tableInfo;
-  private final MultiGauge upstreamUp;
+  private final UpstreamMeters upstreams = new UpstreamMeters(registry);
+  private final JvmGcMetrics gc = new JvmGcMetrics();
 
   private record Key(String service, String cloud, int statusClass) {}
 
@@ -58,15 +105,49 @@ public final class ProxyMetrics {
 
   private volatile LastUsed lastUsed;
 
-  public ProxyMetrics() {
+  /** @param connectionLimit the per-address limit of upstream connections in use, for saturation */
+  public ProxyMetrics(int connectionLimit) {
     Gauge.builder("oscope.connections.active", activeConnections, AtomicInteger::get)
         .description("Client connections open now").register(registry);
-    Gauge.builder("oscope.route.table.loaded", tableLoaded, AtomicLong::get)
-        .description("When the route table in use was loaded (Unix seconds)").baseUnit("seconds").register(registry);
+    Gauge.builder("oscope.route.table.loaded.timestamp", tableLoaded, AtomicLong::get)
+        .description("When the route table in use was loaded (Unix time)").baseUnit("seconds").register(registry);
     tableInfo = MultiGauge.builder("oscope.route.table.info")
         .description("1 for the version of the route table in use").register(registry);
-    upstreamUp = MultiGauge.builder("oscope.upstream.up")
-        .description("1 if the upstream address is up, 0 if it is down").register(registry);
+    Gauge.builder("oscope.upstream.connection.limit", () -> connectionLimit)
+        .description("Connections to one upstream address that may be in use at a time (--max-upstream-connections)")
+        .register(registry);
+    scopeErrors = counters("oscope.scope.errors", "Requests refused for their scope", "reason", SCOPE_ERROR_REASONS);
+    upstreamErrors = counters("oscope.upstream.errors", "Upstream failures answered by the proxy", "kind",
+        UPSTREAM_ERROR_KINDS);
+    reloads = counters("oscope.reloads", "Route file reloads, by result", "result", RELOAD_RESULTS);
+    Gauge.builder("oscope.last.reload.timestamp", lastReload, AtomicLong::get)
+        .description("When the last reload (or the start) finished, whatever its result (Unix time)")
+        .baseUnit("seconds").register(registry);
+    Gauge.builder("oscope.last.reload.successful", lastReloadSuccessful, AtomicInteger::get)
+        .description("1 if the last reload (or the start) left the route file's content in use, 0 if it was rejected")
+        .register(registry);
+    BuildInfo build = BuildInfo.current();
+    Gauge.builder("oscope.build.info", () -> 1)
+        .description("1, labelled with the version and commit oscope was built from and the Java version it runs on")
+        .tags("version", build.version(), "commit", build.commit(), "java_version", build.javaVersion())
+        .register(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    gc.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+  }
+
+  private Map<String, Counter> counters(String name, String description, String label, List<String> values) {
+    Map<String, Counter> counters = new ConcurrentHashMap<>();
+    for (String value : values) counters.put(value, counter(name, description, label, value));
+    return counters;
+  }
+
+  private Counter counter(String name, String description, String label, String value) {
+    return Counter.builder(name).description(description).tag(label, value).register(registry);
   }
 
   /** Counts one finished request. {@code service} and {@code cloud} are null when passed through. */
@@ -91,7 +172,7 @@ public final class ProxyMetrics {
     Timer latency = Timer.builder("oscope.requests")
         .description("Requests by target service, cloud and status class")
         .tags(tags).tag("status", key.statusClass() + "xx")
-        .publishPercentileHistogram()
+        .serviceLevelObjectives(LATENCY_BUCKETS.toArray(Duration[]::new))
         .register(registry);
     Counter bytes = Counter.builder("oscope.response.bytes")
         .description("Response body bytes sent to clients").baseUnit("bytes")
@@ -99,19 +180,25 @@ public final class ProxyMetrics {
     return new Meters(latency, bytes);
   }
 
-  /** Counts a scope the proxy refused: {@code malformed_scope}, {@code unknown_cloud}, … */
+  /** Counts a scope the proxy refused: one of {@link #SCOPE_ERROR_REASONS}. */
   public void scopeError(String reason) {
-    scopeErrors.computeIfAbsent(reason, r -> Counter.builder("oscope.scope.errors")
-        .description("Requests refused for their scope").tag("reason", r).register(registry)).increment();
+    scopeErrors.computeIfAbsent(reason, r -> counter("oscope.scope.errors", "Requests refused for their scope",
+        "reason", r)).increment();
   }
 
-  /**
-   * Counts an upstream failure the proxy answered: {@code unavailable} (502), {@code refused}
-   * (503), {@code timeout} (504), {@code all_down} (503), {@code busy} (503, the connection limit).
-   */
+  /** Counts an upstream failure the proxy answered: one of {@link #UPSTREAM_ERROR_KINDS}. */
   public void upstreamError(String kind) {
-    upstreamErrors.computeIfAbsent(kind, k -> Counter.builder("oscope.upstream.errors")
-        .description("Upstream failures answered by the proxy").tag("kind", k).register(registry)).increment();
+    upstreamErrors.computeIfAbsent(kind, k -> counter("oscope.upstream.errors",
+        "Upstream failures answered by the proxy", "kind", k)).increment();
+  }
+
+  /** Counts a reload of the route file, {@code result} one of {@link #RELOAD_RESULTS}, finished {@code at}. */
+  public void reloaded(String result, Instant at) {
+    Counter counter = reloads.get(result);
+    if (counter == null) throw new IllegalArgumentException("no such reload result: " + result + "; known: " + RELOAD_RESULTS);
+    counter.increment();
+    lastReload.set(at.getEpochSecond());
+    lastReloadSuccessful.set(result.equals("failure") ? 0 : 1);
   }
 
   /** Call when a client connection opens; the returned runnable when it closes. */
@@ -126,17 +213,22 @@ public final class ProxyMetrics {
     tableInfo.register(List.of(MultiGauge.Row.of(Tags.of("version", version), 1)), true);
   }
 
-  /** Records the state of every upstream address (called before each scrape). */
-  public void upstreams(Collection<Member> members) {
-    List<MultiGauge.Row<?>> rows = new ArrayList<>();
-    for (Member member : members) {
-      rows.add(MultiGauge.Row.of(Tags.of("address", member.address().toString()), member.isUp() ? 1 : 0));
-    }
-    upstreamUp.register(rows, true);
+  /**
+   * Brings the per-address meters in step with {@code members}, the addresses of the route table
+   * in use, whose connections' load {@code loads} gives (called before each scrape).
+   */
+  public void upstreams(List<Member> members, Function<HostPort, AddressLoad> loads) {
+    upstreams.update(members, loads);
   }
 
   /** Every metric, in Prometheus' text exposition format. */
   public String scrape() {
     return registry.scrape();
+  }
+
+  @Override
+  public void close() {
+    gc.close();
+    registry.close();
   }
 }

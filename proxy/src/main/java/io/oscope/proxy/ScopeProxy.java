@@ -68,7 +68,7 @@ public final class ScopeProxy implements AutoCloseable {
   private final RequestPipeline pipeline;
   private final UpstreamChannels upstreams;
   private final TokenExchange tokenExchange;
-  private final ProxyMetrics metrics = new ProxyMetrics();
+  private final ProxyMetrics metrics;
   private final Balancer balancer;
   private final TlsContexts tls;
   private final SslContext serverTls;
@@ -92,6 +92,7 @@ public final class ScopeProxy implements AutoCloseable {
   private ScopeProxy(RouteTable table, ProxySettings settings, Ticker ticker) {
     this.settings = settings;
     this.balancer = new Balancer(settings.pools());
+    this.metrics = new ProxyMetrics(settings.maxUpstreamConnections());
     try {
       this.tls = TlsContexts.of(settings.tls());
       this.serverTls = tls.server();
@@ -267,6 +268,7 @@ public final class ScopeProxy implements AutoCloseable {
     connections.close().awaitUninterruptibly();
     closeUpstreams();
     loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+    metrics.close();
     disposed.complete(null);
   }
 
@@ -279,6 +281,15 @@ public final class ScopeProxy implements AutoCloseable {
    * What the health checker checks: the own cloud's backends and the other clouds' proxies, each
    * with whether its pool speaks TLS.
    */
+  /**
+   * Every metric in Prometheus' text format, the per-address ones first brought in step with the
+   * table in use: an address that left the route file has no series left.
+   */
+  public String scrapeMetrics() {
+    metrics.upstreams(checkedAddresses().keySet().stream().map(balancer::member).toList(), upstreams::load);
+    return metrics.scrape();
+  }
+
   private Map<HostPort, Boolean> checkedAddresses() {
     return router.get().table().upstreams();
   }

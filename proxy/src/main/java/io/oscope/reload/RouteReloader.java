@@ -65,6 +65,11 @@ public final class RouteReloader implements AutoCloseable {
 
   /** What one reload did. */
   public sealed interface Outcome {
+    /** Its label in the metrics: {@code success}, {@code unchanged} or {@code failure}. */
+    default String result() {
+      return this instanceof Swapped ? "success" : this instanceof Unchanged ? "unchanged" : "failure";
+    }
+
     /** A new table is live. */
     record Swapped(Loaded loaded, String previousVersion) implements Outcome {}
 

@@ -21,7 +21,6 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Upstream connections, kept open between requests. Each event loop has its own idle
@@ -47,7 +46,7 @@ public final class UpstreamChannels implements AutoCloseable {
   private final long maxIdleNanos;
   private final int maxConnections;
   private final Ticker ticker;
-  private final ConcurrentHashMap<HostPort, AtomicInteger> inUse = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<HostPort, AddressLoad> loads = new ConcurrentHashMap<>();
   private final FastThreadLocal<Idle> idle = new FastThreadLocal<>() {
     @Override
     protected Idle initialValue() {
@@ -107,21 +106,23 @@ public final class UpstreamChannels implements AutoCloseable {
       long period = Math.max(TimeUnit.MILLISECONDS.toNanos(100), maxIdleNanos / 2);
       loop.scheduleAtFixedRate(() -> sweep(mine), period, period, TimeUnit.NANOSECONDS);
     }
-    AtomicInteger count = inUse.computeIfAbsent(address, a -> new AtomicInteger());
-    if (count.incrementAndGet() > maxConnections) {
-      count.decrementAndGet();
+    AddressLoad load = load(address);
+    if (load.inUse.incrementAndGet() > maxConnections) {
+      load.inUse.decrementAndGet();
+      load.refused.increment();
       return loop.newFailedFuture(new ConnectionLimitReached(address, maxConnections));
     }
     ArrayDeque<UpstreamHandler> queue = mine.of(address, https);
     // Most recently used first: its connection is the least likely to have been closed by the server.
     for (UpstreamHandler pooled = queue.pollLast(); pooled != null; pooled = queue.pollLast()) {
+      pooled.load().idle.decrementAndGet();
       if (pooled.channel().isActive()) {
         pooled.lend();
         return loop.newSucceededFuture(pooled);
       }
     }
     Promise<UpstreamHandler> promise = loop.newPromise();
-    UpstreamHandler handler = new UpstreamHandler(this, address, https, count);
+    UpstreamHandler handler = new UpstreamHandler(this, address, https, load);
     Bootstrap connect = bootstrap.clone(loop).handler(new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel channel) {
@@ -143,8 +144,18 @@ public final class UpstreamChannels implements AutoCloseable {
 
   /** How many connections to {@code address} are in use now. */
   public int inUse(HostPort address) {
-    AtomicInteger count = inUse.get(address);
-    return count == null ? 0 : count.get();
+    AddressLoad load = loads.get(address);
+    return load == null ? 0 : load.inUse();
+  }
+
+  /** The load of {@code address}'s connections, counted from the first request to it. */
+  public AddressLoad load(HostPort address) {
+    return loads.computeIfAbsent(address, a -> new AddressLoad());
+  }
+
+  /** The per-address limit of connections in use ({@code --max-upstream-connections}). */
+  public int maxConnections() {
+    return maxConnections;
   }
 
   long now() {
@@ -156,12 +167,13 @@ public final class UpstreamChannels implements AutoCloseable {
     Channel channel = handler.channel();
     if (!channel.config().isAutoRead()) channel.config().setAutoRead(true);
     idle.get().of(handler.address(), handler.https()).addLast(handler);
+    handler.load().idle.incrementAndGet();
   }
 
   /** Forgets an idle connection that the server closed. */
   void closed(UpstreamHandler handler) {
     ArrayDeque<UpstreamHandler> queue = idle.get().of(handler.address(), handler.https());
-    queue.remove(handler);
+    if (queue.remove(handler)) handler.load().idle.decrementAndGet();
   }
 
   private void sweep(Idle mine) {
@@ -176,6 +188,7 @@ public final class UpstreamChannels implements AutoCloseable {
         UpstreamHandler handler = it.next();
         if (now - handler.idleSince() >= maxIdleNanos) {
           it.remove();
+          handler.load().idle.decrementAndGet();
           handler.channel().close();
         }
       }

@@ -9,7 +9,6 @@ import io.oscope.http1.Http1Limits;
 import io.oscope.http1.ResponseReader;
 import io.oscope.routes.HostPort;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The end of one upstream connection: reads what the upstream answers with a
@@ -25,8 +24,8 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
   private final UpstreamChannels owner;
   private final HostPort address;
   private final boolean https;
-  /** The connections of {@link #address} in use, across event loops; this one counts while lent. */
-  private final AtomicInteger inUse;
+  /** The connections of {@link #address}, across event loops; this one counts in use while lent. */
+  private final AddressLoad load;
   /** Pools the connection once the reads in progress are over: see {@link #release()}. */
   private final Runnable pool = this::pool;
   private Channel channel;
@@ -38,11 +37,11 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
   private long received;
   private long idleSince;
 
-  UpstreamHandler(UpstreamChannels owner, HostPort address, boolean https, AtomicInteger inUse) {
+  UpstreamHandler(UpstreamChannels owner, HostPort address, boolean https, AddressLoad load) {
     this.owner = owner;
     this.address = address;
     this.https = https;
-    this.inUse = inUse;
+    this.load = load;
     this.lent = true;
   }
 
@@ -52,6 +51,10 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
   boolean https() {
     return https;
+  }
+
+  AddressLoad load() {
+    return load;
   }
 
   public Channel channel() {
@@ -124,7 +127,7 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
   private void returned() {
     if (lent) {
       lent = false;
-      inUse.decrementAndGet();
+      load.inUse.decrementAndGet();
     }
   }
 
