@@ -45,6 +45,11 @@ public final class RouteReloader implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RouteReloader.class);
   /** How long the file must have had no event before the watcher reloads it. */
   static final Duration QUIET = Duration.ofMillis(250);
+  /**
+   * The symlink a Kubernetes ConfigMap or Secret volume swaps on an update: the file is a link
+   * through it, so the update is an event on this name, never on the file's own.
+   */
+  private static final Path KUBERNETES_DATA = Path.of("..data");
 
   private final Path file;
   private final String cloud;
@@ -157,8 +162,8 @@ public final class RouteReloader implements AutoCloseable {
 
   /**
    * Reloads whenever the file is written, created or replaced (editors and atomic writers rename a
-   * new file over the old one, so the folder is watched, not the file), once it has been quiet for
-   * {@link #QUIET}.
+   * new file over the old one, so the folder is watched, not the file), or when a Kubernetes
+   * volume's {@code ..data} symlink is swapped, once it has been quiet for {@link #QUIET}.
    */
   public void watch() throws IOException {
     Path folder = file.toAbsolutePath().getParent();
@@ -176,7 +181,8 @@ public final class RouteReloader implements AutoCloseable {
         WatchKey key = service.take();
         boolean ours = false;
         for (WatchEvent<?> event : key.pollEvents()) {
-          ours |= event.kind() == StandardWatchEventKinds.OVERFLOW || name.equals(event.context());
+          ours |= event.kind() == StandardWatchEventKinds.OVERFLOW || name.equals(event.context())
+              || KUBERNETES_DATA.equals(event.context());
         }
         key.reset();
         if (ours) changed();
