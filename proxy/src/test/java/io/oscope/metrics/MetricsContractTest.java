@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Scrapes {@code /metrics} of a real {@code oscope proxy} process, after requests and reloads,
- * and holds it to the README's metrics table (the contract).
+ * and holds it to the README's metrics table (the contract) and to what the shipped dashboard and
+ * alerting rules query.
  */
 class MetricsContractTest {
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -99,6 +100,20 @@ class MetricsContractTest {
     Set<String> exported = new TreeSet<>(scrape.types().keySet());
     exported.removeIf(name -> !name.startsWith("oscope_"));
     assertThat(documented).containsAll(exported);
+  }
+
+  @Test
+  void everyMetricTheDashboardAndTheAlertsQueryIsExported() throws Exception {
+    List<String> expressions = new java.util.ArrayList<>(MonitoringFiles.dashboardExpressions());
+    List<String> rules = MonitoringFiles.ruleExpressions();
+    assertThat(expressions).as("dashboard targets").hasSizeGreaterThan(15);
+    assertThat(rules).as("alerting rules").hasSize(8);
+    expressions.addAll(rules);
+    Set<String> queried = new TreeSet<>();
+    expressions.forEach(expression -> queried.addAll(PromQl.metricNames(expression)));
+    queried.remove("up"); // Prometheus' own, per scrape target
+    assertThat(queried).hasSizeGreaterThan(15);
+    assertThat(scrape.sampleNames()).containsAll(queried);
   }
 
   @Test
