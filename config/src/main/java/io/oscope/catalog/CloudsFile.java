@@ -20,19 +20,23 @@ import java.util.TreeMap;
 
 /**
  * The small file that says, per cloud, what the catalogue cannot: the address of the cloud's
- * proxy, where its endpoint list is, and the backends of the services whose catalogue URL is the
- * proxy itself.
+ * proxy, where its endpoint list is, which Keystone region its endpoints are in, and the backends
+ * of the services whose catalogue URL is the proxy itself.
  *
  * <pre>{@code
  * {"clouds": {
  *   "CloudOne": {"frontend": "127.0.0.1:8881", "endpoints": "endpoint-list-CloudOne.json",
  *                "backends": {"image": "127.0.0.1:15292"}},
- *   "CloudTwo": {"frontend": "127.0.0.1:8882", "endpoints": "endpoint-list-CloudTwo.json"}}}
+ *   "CloudTwo": {"frontend": "127.0.0.1:8882", "endpoints": "endpoint-list-CloudTwo.json",
+ *                "region": "RegionOne"}}}
  * }</pre>
  *
  * <ul>
- *   <li>A cloud's name is the region of its endpoints, and a scope names it in an HTTP header: 1
- *       to 64 letters, digits or {@code !#$%&'*+-.^_`|~}.
+ *   <li>A cloud's name is what a scope names it by, in an HTTP header: 1 to 64 letters, digits or
+ *       {@code !#$%&'*+-.^_`|~}.
+ *   <li>{@code region} (optional): the Keystone region of the cloud's endpoints; by default its
+ *       name. Two clouds may share a region (two devstacks, both {@code RegionOne}) when each has
+ *       its own endpoint list, from its own Keystone: that list says whose endpoints they are.
  *   <li>{@code frontend} (required): {@code host:port} of the cloud's oscope proxy; one per cloud.
  *   <li>{@code endpoints} (optional): the cloud's {@code openstack endpoint list -f json} output,
  *       relative to the clouds file's folder. Leave it out when another list already has the
@@ -47,7 +51,7 @@ import java.util.TreeMap;
  * @param clouds the clouds by name, sorted
  */
 public record CloudsFile(String source, Map<String, Cloud> clouds) {
-  private static final Set<String> CLOUD_FIELDS = Set.of("frontend", "endpoints", "backends");
+  private static final Set<String> CLOUD_FIELDS = Set.of("frontend", "endpoints", "region", "backends");
 
   public CloudsFile {
     Objects.requireNonNull(source, "source");
@@ -58,32 +62,49 @@ public record CloudsFile(String source, Map<String, Cloud> clouds) {
   /**
    * One cloud of the clouds file.
    *
-   * @param name the cloud's name, which is its region
+   * @param name the cloud's name, as scopes and the route file's {@code Region} column name it
+   * @param region the Keystone region of its endpoints
    * @param frontend its proxy's address
    * @param endpoints its endpoint list, or {@code null}
    * @param backends backend by service type, overriding the catalogue URLs' authorities
    */
-  public record Cloud(String name, HostPort frontend, Path endpoints, Map<String, HostPort> backends) {
+  public record Cloud(String name, String region, HostPort frontend, Path endpoints, Map<String, HostPort> backends) {
     public Cloud {
       Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(region, "region");
       Objects.requireNonNull(frontend, "frontend");
       backends = Collections.unmodifiableMap(new TreeMap<>(backends));
     }
+
+    /** A cloud whose region is its name. */
+    public Cloud(String name, HostPort frontend, Path endpoints, Map<String, HostPort> backends) {
+      this(name, name, frontend, endpoints, backends);
+    }
+
+    /** How messages name it: {@code region CloudOne}, or {@code cloud CloudOne (region RegionOne)}. */
+    String described() {
+      return region.equals(name) ? "region " + name : "cloud " + name + " (region " + region + ")";
+    }
+  }
+
+  /** The clouds whose region is {@code region}, by name. */
+  public List<Cloud> inRegion(String region) {
+    return clouds.values().stream().filter(cloud -> cloud.region().equals(region)).toList();
   }
 
   /**
-   * The endpoint lists of the clouds: {@code given} ones by cloud name (read from elsewhere, say
-   * a live Keystone), else the files this clouds file names, read now. A cloud with neither has
-   * no list of its own; another list may still have its region.
+   * The catalogues of the clouds: {@code given} lists by cloud name (read from elsewhere, say a
+   * live Keystone), else the files this clouds file names, read now. A cloud with neither has no
+   * list of its own; another list may still have its region.
    */
-  public List<EndpointList> endpointLists(Map<String, EndpointList> given) {
-    List<EndpointList> lists = new ArrayList<>();
+  public List<Catalogue> catalogues(Map<String, EndpointList> given) {
+    List<Catalogue> catalogues = new ArrayList<>();
     for (Cloud cloud : clouds.values()) {
       EndpointList list = given.get(cloud.name());
       if (list == null && cloud.endpoints() != null) list = EndpointList.read(cloud.endpoints());
-      if (list != null) lists.add(list);
+      if (list != null) catalogues.add(new Catalogue(cloud.name(), list));
     }
-    return lists;
+    return catalogues;
   }
 
   /** Reads the clouds file at {@code path}; relative endpoint lists are resolved against its folder. */
@@ -105,7 +126,7 @@ public record CloudsFile(String source, Map<String, Cloud> clouds) {
     if (root == null) throw new ConfigException(problems);
     if (!root.isObject()) {
       throw new ConfigException(List.of(Problem.of(source, "expected an object: {\"clouds\": {\"NAME\": "
-          + "{\"frontend\": \"host:port\", \"endpoints\": \"FILE\", \"backends\": {\"TYPE\": \"host:port\"}}}}")));
+          + "{\"frontend\": \"host:port\", \"endpoints\": \"FILE\", \"region\": \"REGION\", \"backends\": {\"TYPE\": \"host:port\"}}}}")));
     }
     root.fieldNames().forEachRemaining(field -> {
       if (!field.equals("clouds")) problems.add(new Problem(source, null, field, null, "unknown field; expected only \"clouds\""));
@@ -119,6 +140,7 @@ public record CloudsFile(String source, Map<String, Cloud> clouds) {
     }
     Map<String, Cloud> byName = new TreeMap<>();
     Map<HostPort, String> cloudByFrontend = new HashMap<>();
+    Map<String, String> cloudByRegionAndList = new HashMap<>();
     if (clouds != null && clouds.isObject()) {
       for (Map.Entry<String, JsonNode> field : clouds.properties()) {
         Cloud cloud = new CloudParser(source, field.getKey(), folder, problems).cloud(field.getValue());
@@ -127,6 +149,15 @@ public record CloudsFile(String source, Map<String, Cloud> clouds) {
         if (other != null) {
           problems.add(new Problem(source, "clouds." + cloud.name(), "frontend", cloud.frontend().toString(),
               "is also the frontend of " + other + "; each cloud has its own proxy"));
+        }
+        if (cloud.endpoints() != null) {
+          String same = cloudByRegionAndList.putIfAbsent(cloud.region() + "|" + cloud.endpoints(), cloud.name());
+          if (same != null) {
+            problems.add(new Problem(source, "clouds." + cloud.name(), "region", cloud.region(), "is also the region of "
+                + same + ", whose endpoint list is the same file (" + cloud.endpoints() + "): one Keystone cannot tell"
+                + " two clouds apart in one region; give them distinct regions in Keystone and in \"region\", or"
+                + " each cloud the list of its own Keystone"));
+          }
         }
         byName.put(cloud.name(), cloud);
       }
@@ -144,11 +175,12 @@ public record CloudsFile(String source, Map<String, Cloud> clouds) {
             + " in an HTTP header, so it must be 1 to " + Names.MAX_LENGTH + " letters, digits or !#$%&'*+-.^_`|~"));
       }
       if (!node.isObject()) {
-        problem(null, Json.shown(node), "must be an object with \"frontend\", and optionally \"endpoints\" and \"backends\"");
+        problem(null, Json.shown(node), "must be an object with \"frontend\", and optionally \"endpoints\", \"region\""
+            + " and \"backends\"");
         return null;
       }
       node.fieldNames().forEachRemaining(field -> {
-        if (!CLOUD_FIELDS.contains(field)) problem(field, null, "unknown field; expected frontend, endpoints or backends");
+        if (!CLOUD_FIELDS.contains(field)) problem(field, null, "unknown field; expected frontend, endpoints, region or backends");
       });
       String frontendText = text(node, "frontend", true);
       HostPort frontend = frontendText == null ? null : address(entry(), "frontend", frontendText);
@@ -161,8 +193,9 @@ public record CloudsFile(String source, Map<String, Cloud> clouds) {
           problem("endpoints", endpointsText, "is not a valid path: " + e.getReason());
         }
       }
+      String region = text(node, "region", false);
       Map<String, HostPort> backends = backends(node.get("backends"), frontend);
-      return problems.size() > before ? null : new Cloud(name, frontend, endpoints, backends);
+      return problems.size() > before ? null : new Cloud(name, region == null ? name : region, frontend, endpoints, backends);
     }
 
     private Map<String, HostPort> backends(JsonNode node, HostPort frontend) {

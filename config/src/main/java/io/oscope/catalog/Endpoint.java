@@ -5,12 +5,12 @@ import io.oscope.routes.ServiceUrl;
 import java.util.Objects;
 
 /**
- * One enabled, well-formed row of an endpoint list: a service of a region (a cloud) published at
- * a URL for one interface.
+ * One enabled, well-formed row of an endpoint list: a service of a Keystone region published at a
+ * URL for one interface. The clouds file says which cloud the region is.
  *
  * @param source the endpoint list it comes from
  * @param index its position in that list, for messages
- * @param region the region, which names the cloud
+ * @param region the Keystone region
  * @param serviceType e.g. {@code image}
  * @param iface the catalogue interface
  * @param urlText the URL as the catalogue writes it, for messages

@@ -98,7 +98,7 @@ public record EndpointList(String source, List<Endpoint> endpoints, List<Problem
           return null;
         }
       }
-      String region = name(REGION, "cloud name: a scope names clouds in an HTTP header, so it must be");
+      String region = text(REGION);
       String type = name(SERVICE_TYPE, "service type: it must be");
       String ifaceText = text(INTERFACE);
       Interface iface = null;

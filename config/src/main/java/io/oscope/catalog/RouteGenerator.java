@@ -1,5 +1,6 @@
 package io.oscope.catalog;
 
+import io.oscope.catalog.CloudOfEndpoint.Placed;
 import io.oscope.routes.ConfigException;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.Pool;
@@ -18,7 +19,7 @@ import java.util.TreeSet;
 
 /**
  * Turns the clouds file and the clouds' endpoint lists into the entries of a route file, checked
- * as a whole: every entry's region is a cloud, every cloud has an identity service, one URL
+ * as a whole: every endpoint belongs to one cloud (by its region, see {@link CloudsFile}), every cloud has an identity service, one URL
  * prefix serves one service type, one service and interface of a cloud has one URL, and the
  * backend of a service whose URL is a proxy is given. The entries are sorted (region, service
  * type, interface, URL) so that the same inputs give the same file, and compile for every cloud.
@@ -40,26 +41,36 @@ public final class RouteGenerator {
   private RouteGenerator() {}
 
   /**
-   * The route-file entries of {@code lists}, the endpoint lists of the clouds of {@code clouds}.
-   * An endpoint listed twice (say, by two lists of one shared Keystone) counts once.
+   * The route-file entries of {@code lists}, endpoint lists of no particular cloud: each endpoint
+   * goes to the cloud of its region. An endpoint listed twice counts once.
    *
    * @throws ConfigException with the problems of the lists and every problem found across them
    */
   public static List<ServiceEntry> generate(CloudsFile clouds, List<EndpointList> lists) throws ConfigException {
-    List<Problem> problems = new ArrayList<>();
-    lists.forEach(list -> problems.addAll(list.problems()));
+    return fromCatalogues(clouds, lists.stream().map(Catalogue::anonymous).toList());
+  }
 
-    List<Endpoint> inClouds = new ArrayList<>();
+  /**
+   * The route-file entries of {@code catalogues}, the clouds' endpoint lists. An endpoint goes to
+   * the cloud whose {@code region} it is in; when several clouds share that region, to the one
+   * whose catalogue lists it. An endpoint listed twice (say, by two lists of one shared Keystone)
+   * counts once.
+   *
+   * @throws ConfigException with the problems of the lists and every problem found across them
+   */
+  public static List<ServiceEntry> fromCatalogues(CloudsFile clouds, List<Catalogue> catalogues) throws ConfigException {
+    List<Problem> problems = new ArrayList<>();
+    Set<String> sources = new HashSet<>();
+    catalogues.stream().map(Catalogue::list).filter(list -> sources.add(list.source()))
+        .forEach(list -> problems.addAll(list.problems()));
+
+    List<Placed> inClouds = new ArrayList<>();
     Set<String> seen = new HashSet<>();
-    for (EndpointList list : lists) {
-      for (Endpoint endpoint : list.endpoints()) {
-        if (!clouds.clouds().containsKey(endpoint.region())) {
-          problems.add(problem(endpoint, EndpointList.REGION, endpoint.region(), "is not a cloud of "
-              + clouds.source() + " (its clouds: " + String.join(", ", clouds.clouds().keySet()) + ")"));
-        } else if (seen.add(String.join("|", endpoint.region(), endpoint.serviceType(),
-            endpoint.iface().label(), endpoint.url().toString()))) {
-          inClouds.add(endpoint);
-        }
+    for (Placed placed : CloudOfEndpoint.place(clouds, catalogues, problems)) {
+      Endpoint endpoint = placed.endpoint();
+      if (seen.add(String.join("|", placed.cloud().name(), endpoint.serviceType(), endpoint.iface().label(),
+          endpoint.url().toString()))) {
+        inClouds.add(placed);
       }
     }
     checkClouds(clouds, inClouds, problems);
@@ -69,23 +80,26 @@ public final class RouteGenerator {
     Map<HostPort, String> cloudByFrontend = new HashMap<>();
     clouds.clouds().values().forEach(cloud -> cloudByFrontend.put(cloud.frontend(), cloud.name()));
     List<ServiceEntry> entries = new ArrayList<>();
-    for (Endpoint endpoint : inClouds) {
+    Map<Endpoint, String> cloudOf = new HashMap<>();
+    for (Placed placed : inClouds) {
+      Endpoint endpoint = placed.endpoint();
+      CloudsFile.Cloud cloud = placed.cloud();
+      cloudOf.put(endpoint, cloud.name());
       Endpoint same = byService.putIfAbsent(
-          endpoint.region() + "|" + endpoint.serviceType() + "|" + endpoint.iface().label(), endpoint);
+          cloud.name() + "|" + endpoint.serviceType() + "|" + endpoint.iface().label(), endpoint);
       if (same != null) {
-        problems.add(problem(endpoint, EndpointList.URL, endpoint.urlText(), "region " + endpoint.region()
+        problems.add(problem(endpoint, EndpointList.URL, endpoint.urlText(), cloud.described()
             + " already lists " + endpoint.serviceType() + " (" + endpoint.iface().label() + ") at "
             + same.urlText() + " (" + where(same) + "); a cloud has one URL per service and interface"));
         continue;
       }
       Endpoint there = byLocation.putIfAbsent(endpoint.url().address() + endpoint.url().path(), endpoint);
       if (there != null && !there.serviceType().equals(endpoint.serviceType())) {
-        problems.add(problem(endpoint, EndpointList.URL, endpoint.urlText(), "is also where " + there.region()
+        problems.add(problem(endpoint, EndpointList.URL, endpoint.urlText(), "is also where " + cloudOf.get(there)
             + " publishes service type '" + there.serviceType() + "' (" + where(there)
             + "); one URL prefix serves one service type"));
         continue;
       }
-      CloudsFile.Cloud cloud = clouds.clouds().get(endpoint.region());
       HostPort backend = cloud.backends().get(endpoint.serviceType());
       if (backend == null) {
         String proxied = cloudByFrontend.get(endpoint.url().address());
@@ -98,38 +112,39 @@ public final class RouteGenerator {
         backend = endpoint.url().address();
       }
       entries.add(new ServiceEntry(0, endpoint.serviceType(), endpoint.iface(), endpoint.url(),
-          endpoint.region(), Pool.of(cloud.frontend()), Pool.of(backend)));
+          cloud.name(), Pool.of(cloud.frontend()), Pool.of(backend)));
     }
     if (!problems.isEmpty()) throw new ConfigException(problems);
     return compiled(entries);
   }
 
   /** Problems of a cloud as a whole: no identity, no endpoint at all, backends for nothing. */
-  private static void checkClouds(CloudsFile clouds, List<Endpoint> endpoints, List<Problem> problems) {
-    Map<String, Set<String>> typesByRegion = new TreeMap<>();
-    Map<String, Set<String>> sourcesByRegion = new TreeMap<>();
-    for (Endpoint endpoint : endpoints) {
-      typesByRegion.computeIfAbsent(endpoint.region(), r -> new TreeSet<>()).add(endpoint.serviceType());
-      sourcesByRegion.computeIfAbsent(endpoint.region(), r -> new TreeSet<>()).add(endpoint.source());
+  private static void checkClouds(CloudsFile clouds, List<Placed> endpoints, List<Problem> problems) {
+    Map<String, Set<String>> typesByCloud = new TreeMap<>();
+    Map<String, Set<String>> sourcesByCloud = new TreeMap<>();
+    for (Placed placed : endpoints) {
+      String cloud = placed.cloud().name();
+      typesByCloud.computeIfAbsent(cloud, r -> new TreeSet<>()).add(placed.endpoint().serviceType());
+      sourcesByCloud.computeIfAbsent(cloud, r -> new TreeSet<>()).add(placed.endpoint().source());
     }
     for (CloudsFile.Cloud cloud : clouds.clouds().values()) {
       String entry = "clouds." + cloud.name();
-      Set<String> types = typesByRegion.get(cloud.name());
+      Set<String> types = typesByCloud.get(cloud.name());
       if (types == null) {
         problems.add(new Problem(clouds.source(), entry, null, null,
-            "no endpoint list has an enabled endpoint in region " + cloud.name()
+            "no endpoint list has an enabled endpoint in " + cloud.described()
                 + " (name the cloud's list in \"endpoints\")"));
         continue;
       }
       if (!types.contains("identity")) {
-        problems.add(new Problem(clouds.source(), entry, null, null, "region " + cloud.name()
-            + " has no identity service in " + String.join(", ", sourcesByRegion.get(cloud.name()))
+        problems.add(new Problem(clouds.source(), entry, null, null, cloud.described()
+            + " has no identity service in " + String.join(", ", sourcesByCloud.get(cloud.name()))
             + "; a scope's token is checked by the identity service of its cloud"));
       }
       cloud.backends().forEach((type, backend) -> {
         if (!types.contains(type)) {
           problems.add(new Problem(clouds.source(), entry + ".backends", type, backend.toString(),
-              "region " + cloud.name() + " has no enabled endpoint of service type '" + type + "'"));
+              cloud.described() + " has no enabled endpoint of service type '" + type + "'"));
         }
       });
     }

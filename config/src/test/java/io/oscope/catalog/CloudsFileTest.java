@@ -32,6 +32,30 @@ class CloudsFileTest {
   }
 
   @Test
+  void aCloudsRegionIsItsNameUnlessItsRegionSaysOtherwise() throws Exception {
+    CloudsFile clouds = CloudsFile.parse("clouds.json", json("{'clouds': {'CloudOne': {'frontend': '10.1.0.1:8888',"
+        + " 'region': 'RegionOne'}, 'CloudTwo': {'frontend': '10.2.0.1:8888', 'region': 'RegionOne'},"
+        + " 'CloudThree': {'frontend': '10.3.0.1:8888'}}}"), Path.of(""));
+
+    assertThat(clouds.clouds().get("CloudOne").region()).isEqualTo("RegionOne");
+    assertThat(clouds.clouds().get("CloudThree").region()).isEqualTo("CloudThree");
+    assertThat(clouds.inRegion("RegionOne")).extracting(CloudsFile.Cloud::name).containsExactly("CloudOne", "CloudTwo");
+  }
+
+  @Test
+  void twoCloudsInOneRegionCannotShareOneEndpointList() {
+    assertThat(problems("""
+        {"clouds": {
+          "CloudOne": {"frontend": "10.1.0.1:8888", "endpoints": "shared.json", "region": "RegionOne"},
+          "CloudTwo": {"frontend": "10.2.0.1:8888", "endpoints": "./shared.json", "region": "RegionOne"},
+          "CloudThree": {"frontend": "10.3.0.1:8888", "endpoints": "shared.json", "region": ""}}}""")).containsExactly(
+        "clouds.json: clouds.CloudTwo \"region\" = \"RegionOne\": is also the region of CloudOne, whose endpoint list"
+            + " is the same file (shared.json): one Keystone cannot tell two clouds apart in one region; give them"
+            + " distinct regions in Keystone and in \"region\", or each cloud the list of its own Keystone",
+        "clouds.json: clouds.CloudThree \"region\" = \"\": is empty");
+  }
+
+  @Test
   void reportsEveryProblemNamingCloudFieldAndValue() {
     assertThat(problems("""
         {"clouds": {
@@ -45,7 +69,7 @@ class CloudsFileTest {
         "clouds.json: \"services\": unknown field; expected only \"clouds\"",
         "clouds.json: clouds \"Cloud One\": is not a valid cloud name: a scope names clouds in an HTTP header, so it"
             + " must be 1 to 64 letters, digits or !#$%&'*+-.^_`|~",
-        "clouds.json: clouds.Cloud One \"backend\": unknown field; expected frontend, endpoints or backends",
+        "clouds.json: clouds.Cloud One \"backend\": unknown field; expected frontend, endpoints, region or backends",
         "clouds.json: clouds.CloudTwo \"endpoints\" = \"3\": must be a string",
         "clouds.json: clouds.CloudTwo.backends \"image\" = \"10.2.0.5:0\": port 0 is not in 1..65535",
         "clouds.json: clouds.CloudTwo.backends \"bad type\": is not a valid service type: it must be 1 to 64 letters,"
@@ -56,7 +80,7 @@ class CloudsFileTest {
         "clouds.json: clouds.CloudThree \"frontend\": is missing",
         "clouds.json: clouds.CloudThree \"endpoints\" = \"\": is empty",
         "clouds.json: clouds.CloudFour = \"10.4.0.1:8888\": must be an object with \"frontend\", and optionally"
-            + " \"endpoints\" and \"backends\"",
+            + " \"endpoints\", \"region\" and \"backends\"",
         "clouds.json: clouds.CloudFive \"frontend\" = \"h/x\": an address has no path");
   }
 
@@ -69,7 +93,7 @@ class CloudsFileTest {
   @Test
   void theFileMustNameClouds() {
     assertThat(problems("[]")).containsExactly("clouds.json: expected an object: {\"clouds\": {\"NAME\": "
-        + "{\"frontend\": \"host:port\", \"endpoints\": \"FILE\", \"backends\": {\"TYPE\": \"host:port\"}}}}");
+        + "{\"frontend\": \"host:port\", \"endpoints\": \"FILE\", \"region\": \"REGION\", \"backends\": {\"TYPE\": \"host:port\"}}}}");
     assertThat(problems("{}")).containsExactly("clouds.json: \"clouds\": must be an object of clouds by name");
     assertThat(problems("{\"clouds\": {}}")).containsExactly("clouds.json: \"clouds\" = \"{}\": names no cloud");
     assertThat(problems("{\"clouds\": [1]}")).containsExactly("clouds.json: \"clouds\" = \"[1]\": must be an object of clouds by name");

@@ -101,18 +101,80 @@ class RouteGeneratorTest {
   }
 
   @Test
-  void rejectsARegionThatIsNotAValidHeaderToken() {
-    assertThat(problems(CLOUDS, list(ONE_IDENTITY, row("Cloud One", "image", "public", "http://10.1.0.5:9292")),
-        list(TWO_IDENTITY))).containsExactly(
-        "one.json: [1] \"Region\" = \"Cloud One\": is not a valid cloud name: a scope names clouds in an HTTP"
-            + " header, so it must be 1 to 64 letters, digits or !#$%&'*+-.^_`|~");
+  void aRegionNeedNotBeAHeaderTokenWhenACloudMapsIt() throws Exception {
+    String clouds = "{'clouds': {'CloudOne': {'frontend': '10.1.0.1:8888', 'region': 'Region One'},"
+        + " 'CloudTwo': {'frontend': '10.2.0.1:8888'}}}";
+
+    assertThat(urls(generate(clouds, list(row("Region One", "identity", "public", "http://10.1.0.5:5000/v3")),
+        list(TWO_IDENTITY)), "CloudOne")).containsExactly("identity public http://10.1.0.5:5000/v3 -> 10.1.0.5:5000");
   }
 
   @Test
-  void rejectsARegionThatIsNotACloudOfTheCloudsFile() {
-    assertThat(problems(CLOUDS, list(ONE_IDENTITY, row("RegionOne", "image", "public", "http://10.1.0.5:9292")),
-        list(TWO_IDENTITY))).containsExactly(
-        "one.json: [1] \"Region\" = \"RegionOne\": is not a cloud of clouds.json (its clouds: CloudOne, CloudTwo)");
+  void rejectsARegionThatIsNotACloudsRegionOnceAList() {
+    assertThat(problems(CLOUDS, list(ONE_IDENTITY, row("RegionOne", "image", "public", "http://10.1.0.5:9292"),
+        row("RegionOne", "image", "internal", "http://10.1.0.5:9292")), list(TWO_IDENTITY))).containsExactly(
+        "one.json: [1] \"Region\" = \"RegionOne\": is the region of no cloud of clouds.json (its clouds: CloudOne,"
+            + " CloudTwo); a cloud's region is its name unless its \"region\" says otherwise: add the cloud these"
+            + " endpoints belong to, or set \"region\": \"RegionOne\" on it (2 endpoints of the list are in region"
+            + " RegionOne)");
+  }
+
+  @Test
+  void twoCloudsInOneRegionEachTakeTheEndpointsOfTheirOwnCatalogue() throws Exception {
+    String clouds = "{'clouds': {'CloudOne': {'frontend': '10.1.0.1:8888', 'region': 'RegionOne'},"
+        + " 'CloudTwo': {'frontend': '10.2.0.1:8888', 'region': 'RegionOne'}}}";
+    String one = list(row("RegionOne", "identity", "public", "http://10.1.0.5:5000/v3"));
+    String two = list(row("RegionOne", "identity", "public", "http://10.2.0.5:5000/v3"),
+        row("RegionOne", "image", "public", "http://10.2.0.5:9292"));
+
+    List<ServiceEntry> entries = owned(clouds, "CloudOne", one, "CloudTwo", two);
+
+    assertThat(urls(entries, "CloudOne")).containsExactly("identity public http://10.1.0.5:5000/v3 -> 10.1.0.5:5000");
+    assertThat(urls(entries, "CloudTwo")).containsExactly("identity public http://10.2.0.5:5000/v3 -> 10.2.0.5:5000",
+        "image public http://10.2.0.5:9292 -> 10.2.0.5:9292");
+  }
+
+  @Test
+  void aListOfNoCloudInARegionOfTwoCloudsBelongsToNeither() {
+    String clouds = "{'clouds': {'CloudOne': {'frontend': '10.1.0.1:8888', 'region': 'RegionOne'},"
+        + " 'CloudTwo': {'frontend': '10.2.0.1:8888', 'region': 'RegionOne'}}}";
+
+    assertThat(problems(clouds, list(row("RegionOne", "identity", "public", "http://10.1.0.5:5000/v3")))).containsExactly(
+        "one.json: [0] \"Region\" = \"RegionOne\": is the region of CloudOne and CloudTwo, and this list is the"
+            + " catalogue of neither, so nothing says whose endpoints these are: give each of them its own list, from"
+            + " its own Keystone (\"endpoints\" in the clouds file, or --endpoints CLOUD=FILE)",
+        "clouds.json: clouds.CloudOne: no endpoint list has an enabled endpoint in cloud CloudOne (region RegionOne)"
+            + " (name the cloud's list in \"endpoints\")",
+        "clouds.json: clouds.CloudTwo: no endpoint list has an enabled endpoint in cloud CloudTwo (region RegionOne)"
+            + " (name the cloud's list in \"endpoints\")");
+  }
+
+  @Test
+  void oneListGivenForTwoCloudsOfOneRegionIsAmbiguous() throws Exception {
+    String clouds = "{'clouds': {'CloudOne': {'frontend': '10.1.0.1:8888', 'region': 'RegionOne'},"
+        + " 'CloudTwo': {'frontend': '10.2.0.1:8888', 'region': 'RegionOne'}}}";
+    EndpointList shared = EndpointList.parse("shared.json", json(list(ONE_IDENTITY.replace("CloudOne", "RegionOne"))));
+    CloudsFile file = CloudsFile.parse("clouds.json", json(clouds), Path.of(""));
+
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> RouteGenerator.fromCatalogues(file,
+        List.of(new Catalogue("CloudOne", shared), new Catalogue("CloudTwo", shared))));
+
+    assertThat(e.problems()).extracting(Problem::toString).startsWith(
+        "shared.json: [0] \"Region\" = \"RegionOne\": is the region of CloudOne and CloudTwo, and this one list is"
+            + " the catalogue of both: one Keystone cannot tell two clouds apart in one region; give them distinct"
+            + " regions in Keystone and in \"region\", or each cloud the list of its own Keystone");
+  }
+
+  @Test
+  void aSharedKeystonesListGoesToTheCloudOfEachRegionWhoeverOwnsIt() throws Exception {
+    String clouds = "{'clouds': {'CloudOne': {'frontend': '10.1.0.1:8888', 'region': 'RegionOne'},"
+        + " 'CloudTwo': {'frontend': '10.2.0.1:8888', 'region': 'RegionTwo'}}}";
+    String shared = list(ONE_IDENTITY.replace("CloudOne", "RegionOne"), TWO_IDENTITY.replace("CloudTwo", "RegionTwo"));
+
+    List<ServiceEntry> entries = owned(clouds, "CloudOne", shared, "CloudTwo", shared);
+
+    assertThat(urls(entries, "CloudOne")).containsExactly("identity public http://10.1.0.5:5000/v3 -> 10.1.0.5:5000");
+    assertThat(urls(entries, "CloudTwo")).containsExactly("identity public http://10.2.0.5:5000/v3 -> 10.2.0.5:5000");
   }
 
   @Test
@@ -172,7 +234,9 @@ class RouteGeneratorTest {
         "one.json: [3] \"URL\": is missing",
         "two.json: not valid JSON: Unexpected end-of-input: expected close marker for Object (opened at line 1,"
             + " column 2) at line 1, column 23",
-        "one.json: [4] \"Region\" = \"CloudThree\": is not a cloud of clouds.json (its clouds: CloudOne, CloudTwo)",
+        "one.json: [4] \"Region\" = \"CloudThree\": is the region of no cloud of clouds.json (its clouds: CloudOne,"
+            + " CloudTwo); a cloud's region is its name unless its \"region\" says otherwise: add the cloud these"
+            + " endpoints belong to, or set \"region\": \"CloudThree\" on it",
         "clouds.json: clouds.CloudTwo: no endpoint list has an enabled endpoint in region CloudTwo"
             + " (name the cloud's list in \"endpoints\")");
   }
@@ -204,6 +268,17 @@ class RouteGeneratorTest {
     String[] names = {"one.json", "two.json", "three.json"};
     for (int i = 0; i < lists.length; i++) parsed.add(EndpointList.parse(names[i], json(lists[i])));
     return RouteGenerator.generate(file, parsed);
+  }
+
+  /** Entries of catalogues owned by clouds: cloud, list, cloud, list… (each list named after its cloud). */
+  private List<ServiceEntry> owned(String clouds, String... cloudsAndLists) throws ConfigException {
+    CloudsFile file = CloudsFile.parse("clouds.json", json(clouds), Path.of(""));
+    List<Catalogue> catalogues = new ArrayList<>();
+    for (int i = 0; i < cloudsAndLists.length; i += 2) {
+      String cloud = cloudsAndLists[i];
+      catalogues.add(new Catalogue(cloud, EndpointList.parse(cloud + ".json", json(cloudsAndLists[i + 1]))));
+    }
+    return RouteGenerator.fromCatalogues(file, catalogues);
   }
 
   private List<String> problems(String clouds, String... lists) {

@@ -1,5 +1,6 @@
 package io.oscope.cli;
 
+import io.oscope.catalog.Catalogue;
 import io.oscope.catalog.CloudsFile;
 import io.oscope.catalog.EndpointList;
 import io.oscope.catalog.KeystoneCatalog;
@@ -57,7 +58,8 @@ final class RoutesGenerateCommand implements Callable<Integer> {
   String keystone;
 
   @Option(names = "--cloud", paramLabel = "NAME",
-      description = "The cloud whose catalogue --from-keystone reads (default: OS_REGION_NAME).")
+      description = "The cloud whose catalogue --from-keystone reads (default: OS_REGION_NAME, or the one cloud"
+          + " whose region it is).")
   String cloud;
 
   @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",
@@ -81,10 +83,10 @@ final class RoutesGenerateCommand implements Callable<Integer> {
       if (known(file, "--endpoints", name, problems)) given.put(name, EndpointList.read(path));
     });
     if (keystone != null) {
-      String name = cloud != null ? cloud : env().get("OS_REGION_NAME");
+      String region = env().get("OS_REGION_NAME");
+      String name = cloud != null ? cloud : cloudOfRegion(file, region);
       if (name == null || name.isBlank()) {
-        problems.add(new Problem("--cloud", null, null, null,
-            "is missing: name the cloud whose catalogue --from-keystone reads (or set OS_REGION_NAME)"));
+        problems.add(missingCloud(file, region));
       } else if (known(file, "--cloud", name, problems) && given.containsKey(name)) {
         problems.add(new Problem("--cloud", null, name, null, "has --endpoints too; give its catalogue once"));
       } else if (problems.isEmpty()) {
@@ -95,9 +97,9 @@ final class RoutesGenerateCommand implements Callable<Integer> {
     }
     if (!problems.isEmpty()) throw new ConfigException(problems);
 
-    List<EndpointList> lists = file.endpointLists(given);
-    lists.forEach(list -> list.skipped().forEach(err::println));
-    List<ServiceEntry> entries = RouteGenerator.generate(file, lists);
+    List<Catalogue> catalogues = file.catalogues(given);
+    catalogues.stream().map(Catalogue::list).distinct().forEach(list -> list.skipped().forEach(err::println));
+    List<ServiceEntry> entries = RouteGenerator.fromCatalogues(file, catalogues);
     String summary = entries.size() + " routes of " + file.clouds().size() + " clouds, version "
         + RouteTables.compileAll(output, entries).values().iterator().next().version();
     if (output.equals("-")) {
@@ -116,6 +118,27 @@ final class RoutesGenerateCommand implements Callable<Integer> {
       spec.commandLine().getOut().println((changed ? "wrote " : "unchanged ") + target + ": " + summary);
     }
     return Oscope.OK;
+  }
+
+  /**
+   * The cloud {@code OS_REGION_NAME} stands for: the cloud of that name, else the one cloud whose
+   * {@code region} it is; {@code null} when several clouds share that region.
+   */
+  private static String cloudOfRegion(CloudsFile file, String region) {
+    if (region == null || file.clouds().containsKey(region)) return region;
+    List<CloudsFile.Cloud> inRegion = file.inRegion(region);
+    if (inRegion.size() > 1) return null;
+    return inRegion.size() == 1 ? inRegion.get(0).name() : region;
+  }
+
+  private static Problem missingCloud(CloudsFile file, String region) {
+    List<String> sharing = region == null ? List.of() : file.inRegion(region).stream().map(CloudsFile.Cloud::name).toList();
+    if (sharing.size() > 1) {
+      return new Problem("--cloud", null, null, null, "is missing, and OS_REGION_NAME " + region + " is the region of "
+          + String.join(" and ", sharing) + " in " + file.source() + ": name the cloud whose catalogue --from-keystone reads");
+    }
+    return new Problem("--cloud", null, null, null,
+        "is missing: name the cloud whose catalogue --from-keystone reads (or set OS_REGION_NAME)");
   }
 
   private static boolean known(CloudsFile file, String option, String name, List<Problem> problems) {

@@ -127,9 +127,10 @@ class RoutesCommandTest {
     Path one = dir.resolve("one.json");
     assertThat(err.toString()).isEqualTo(String.join("\n",
         one + ": [1] \"Interface\" = \"intern\": must be public, internal or admin",
-        one + ": [3] \"Region\" = \"Cloud One\": is not a valid cloud name: a scope names clouds in an HTTP header,"
-            + " so it must be 1 to 64 letters, digits or !#$%&'*+-.^_`|~",
         one + ": [4] \"Interface\" = \"intern\": must be public, internal or admin",
+        one + ": [3] \"Region\" = \"Cloud One\": is the region of no cloud of " + clouds + " (its clouds: CloudOne,"
+            + " CloudTwo); a cloud's region is its name unless its \"region\" says otherwise: add the cloud these"
+            + " endpoints belong to, or set \"region\": \"Cloud One\" on it",
         "routes generate: 3 problems; nothing written", ""));
     assertThat(out.toString()).isEmpty();
     assertThat(routes).doesNotExist();

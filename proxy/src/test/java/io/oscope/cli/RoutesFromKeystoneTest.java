@@ -26,6 +26,7 @@ class RoutesFromKeystoneTest {
   private String authUrl;
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
+  private volatile String region = "CloudOne";
 
   @BeforeEach
   void start() throws Exception {
@@ -34,7 +35,7 @@ class RoutesFromKeystoneTest {
     keystone.createContext("/v3/auth/tokens", exchange -> {
       try (exchange) {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        byte[] reply = (body.contains("\"secret\"") ? """
+        String catalogue = """
             {"token": {"methods": ["password"], "expires_at": "2099-01-01T00:00:00.000000Z",
               "user": {"domain": {"id": "default", "name": "Default"}, "id": "u1", "name": "admin"},
               "project": {"domain": {"id": "default", "name": "Default"}, "id": "p1", "name": "admin"},
@@ -43,7 +44,8 @@ class RoutesFromKeystoneTest {
                   {"id": "e1", "interface": "public", "region_id": "CloudOne", "region": "CloudOne", "url": "%s"}]},
                 {"type": "image", "id": "s2", "name": "glance", "endpoints": [
                   {"id": "e2", "interface": "public", "region_id": "CloudOne", "region": "CloudOne", "url": "http://127.0.0.1:8881/image/"}]}]}}
-            """.formatted(authUrl) : "{\"error\": {\"code\": 401}}").getBytes(StandardCharsets.UTF_8);
+            """.formatted(authUrl).replace("CloudOne", region);
+        byte[] reply = (body.contains("\"secret\"") ? catalogue : "{\"error\": {\"code\": 401}}").getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.getResponseHeaders().add("X-Subject-Token", "token");
         exchange.sendResponseHeaders(body.contains("\"secret\"") ? 201 : 401, reply.length);
@@ -106,6 +108,36 @@ class RoutesFromKeystoneTest {
     assertThat(run(env("wrong"), "generate", "--clouds", clouds, "--from-keystone", "--cloud", "CloudOne", "-o", "-"))
         .isEqualTo(1);
     assertThat(err.toString()).startsWith("routes generate: cannot read the catalogue of " + authUrl + " as admin: ");
+  }
+
+  @Test
+  void aKeystoneInRegionOneIsTheCatalogueOfTheCloudWhoseRegionItIs() throws Exception {
+    region = "RegionOne";
+    Path clouds = Files.writeString(dir.resolve("mapped.json"), """
+        {"clouds": {"CloudOne": {"frontend": "127.0.0.1:8881", "region": "RegionOne",
+                                 "backends": {"image": "127.0.0.1:15292"}},
+                    "CloudTwo": {"frontend": "127.0.0.1:8882", "endpoints": "two.json"}}}""");
+    Map<String, String> env = new java.util.HashMap<>(env("secret"));
+    env.put("OS_REGION_NAME", "RegionOne");
+
+    int code = run(env, "generate", "--clouds", clouds.toString(), "--from-keystone", "-o", "-");
+
+    assertThat(code).as(err.toString()).isEqualTo(0);
+    assertThat(out.toString().lines().filter(line -> line.contains("\"Region\": \"CloudOne\""))).hasSize(2);
+    assertThat(out.toString()).doesNotContain("RegionOne");
+  }
+
+  @Test
+  void aRegionOfTwoCloudsDoesNotSayWhichCloudKeystoneIs() throws Exception {
+    Path clouds = Files.writeString(dir.resolve("shared.json"), """
+        {"clouds": {"CloudOne": {"frontend": "127.0.0.1:8881", "region": "RegionOne"},
+                    "CloudTwo": {"frontend": "127.0.0.1:8882", "region": "RegionOne", "endpoints": "two.json"}}}""");
+
+    assertThat(run(Map.of("OS_REGION_NAME", "RegionOne"), "generate", "--clouds", clouds.toString(), "--from-keystone",
+        authUrl, "-o", "-")).isEqualTo(2);
+    assertThat(err.toString()).isEqualTo("--cloud: is missing, and OS_REGION_NAME RegionOne is the region of CloudOne"
+        + " and CloudTwo in " + clouds + ": name the cloud whose catalogue --from-keystone reads\n"
+        + "routes generate: 1 problem; nothing written\n");
   }
 
   @Test
