@@ -54,6 +54,13 @@ final class ProxyCommand implements Callable<Integer> {
           + " trusted too. From any other peer they are replaced by what this proxy sees (Forwarded is dropped).")
   List<String> trustedProxies = new ArrayList<>();
 
+  @Option(names = "--trusted-hops", paramLabel = "N", defaultValue = "0",
+      description = "Hops in front of this proxy whose X-Forwarded-For entries are believed whatever their address"
+          + " (Envoy's xff_num_trusted_hops): the client is the entry N hops from the right, the direct peer"
+          + " counting as the first; their forwarding headers are passed on. Only when this proxy is reachable"
+          + " through those hops alone (default: ${DEFAULT-VALUE}).")
+  int trustedHops;
+
   @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "10s",
       converter = DurationConverter.class, description = "Upstream connect timeout (default: ${DEFAULT-VALUE}).")
   Duration connectTimeout;
@@ -224,7 +231,7 @@ final class ProxyCommand implements Callable<Integer> {
             maxConnections != null ? maxConnections : ProxySettings.ClientLimits.defaultMaxConnections(),
             headBudget != null ? headBudget : ProxySettings.ClientLimits.defaults().headBudget()),
         maxUpstreamConnections,
-        TrustedHops.parse(trustedProxies));
+        TrustedHops.parse(trustedProxies).withHopCount(trustedHops));
     ScopeProxy proxy = ScopeProxy.start(table, settings);
     RouteReloader reloader = RouteReloader.start(services, cloud, proxy::swap, table);
     reloader.onReload(outcome -> proxy.metrics().reloaded(outcome.result(), java.time.Instant.now()));

@@ -32,7 +32,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   private final RequestDecoder decoder;
   private final HeadBudget budget;
   private ChannelHandlerContext ctx;
-  private String clientAddress;
+  /** The direct peer's IP address: the TCP peer's, or the source its PROXY protocol header gave. */
+  private String peer;
   private Runnable closedMetric;
   /** The request being served, or null between requests. */
   private Forwarding current;
@@ -61,7 +62,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    clientAddress = addressOf(ctx.channel().remoteAddress());
+    peer = addressOf(ctx.channel().remoteAddress());
     closedMetric = context.metrics().connectionOpened();
     readySince = context.ticker().nanoTime();
     Deadlines.of(ctx.executor(), context).add(this);
@@ -105,7 +106,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
       requestDone = true;
       ProxyError error = ProxyError.of(refused.violation());
       if (!refused.midBody()) {
-        fail(new RequestRecord("-", "-", clientAddress, context.ticker().nanoTime()), error, true);
+        fail(new RequestRecord("-", "-", peer, context.ticker().nanoTime()), error, true);
       } else if (current != null) {
         current.requestFailed(error);
       } else {
@@ -120,9 +121,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     holdBytes(request.bytes().length);
     headStarted = false;
     bodyProgressAt = context.ticker().nanoTime();
-    RequestRecord record = new RequestRecord(request.method().name(), ScopeRouter.pathOnly(request.target()), clientAddress,
-        bodyProgressAt);
     ScopeRouter router = context.router(); // one table for the whole record, even across a reload
+    String client = context.rules().clientOf(peer, request, router.table());
+    RequestRecord record = new RequestRecord(request.method().name(), ScopeRouter.pathOnly(request.target()), client,
+        bodyProgressAt);
     try {
       current = pipeline.prepare(router, this, ctx, request, record);
     } catch (ProxyException e) {
@@ -159,6 +161,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
       context.log(record);
       ready();
     }
+  }
+
+  /** The direct peer's IP address, which {@code X-Forwarded-For} gets: the client's is in the request's record. */
+  String peer() {
+    return peer;
   }
 
   /** Whether the connection may stay open after the current response, as far as the proxy is concerned. */
@@ -256,7 +263,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void timeOut(String what, Duration limit) {
-    fail(new RequestRecord("-", "-", clientAddress, context.ticker().nanoTime()), new ProxyError.RequestTimeout(what, limit),
+    fail(new RequestRecord("-", "-", peer, context.ticker().nanoTime()), new ProxyError.RequestTimeout(what, limit),
         true);
   }
 
@@ -281,9 +288,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof IOException) {
-      LOG.debug("client connection {} failed: {}", clientAddress, cause.getMessage());
+      LOG.debug("client connection {} failed: {}", peer, cause.getMessage());
     } else {
-      LOG.warn("client connection {} failed", clientAddress, cause);
+      LOG.warn("client connection {} failed", peer, cause);
     }
     ctx.close();
   }

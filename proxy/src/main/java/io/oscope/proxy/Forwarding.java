@@ -157,7 +157,7 @@ final class Forwarding implements UpstreamListener {
     Channel channel = handler.channel();
     String target = route.toPeer() ? route.absoluteUri() : route.pathAndQuery();
     ByteBuf head = channel.alloc().buffer(HEAD_BUFFER_BYTES);
-    context.rules().writeUpstreamHead(head, request, target, route, table, record.client, request.chunked(),
+    context.rules().writeUpstreamHead(head, request, target, route, table, client.peer(), request.chunked(),
         tokenSwap.headers());
     channel.write(head, channel.voidPromise());
     if (!request.hasBody()) {

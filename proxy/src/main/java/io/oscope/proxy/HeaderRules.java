@@ -10,6 +10,8 @@ import io.oscope.http1.RequestHead;
 import io.oscope.routes.RouteTable;
 import io.oscope.scope.ScopedToken;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -112,7 +114,7 @@ final class HeaderRules {
    *
    * @param client the client's request, left as it is
    * @param table the route table {@code route} comes from: its other clouds' proxies are trusted hops
-   * @param clientAddress the IP address of the direct peer
+   * @param clientAddress the IP address of the direct peer (the PROXY header's source, when there is one)
    * @param chunked whether the body goes upstream chunked
    * @param extra what the token exchange adds: a service token for {@code X-Auth-Token}, a
    *     peer signature; both null for most requests
@@ -170,7 +172,7 @@ final class HeaderRules {
     out.writeBytes(viaEntryBytes).writeBytes(CRLF);
     // Most clients send no forwarding header: only then is the peer's trust looked up.
     boolean passed = (forwardedFor >= 0 || forwardedProto >= 0 || forwardedHost >= 0 || forwarded >= 0)
-        && trusts(clientAddress, table);
+        && hopsOf(table).believes(clientAddress);
     out.writeBytes(X_FORWARDED_FOR).writeBytes(COLON);
     if (passed) writeValues(out, client, forwardedFor, Fate.FORWARDED_FOR, connectionNamed);
     write(out, clientAddress);
@@ -189,14 +191,33 @@ final class HeaderRules {
     out.writeBytes(CRLF);
   }
 
-  /** Whether the direct peer {@code clientAddress} is a trusted hop for requests routed by {@code table}. */
-  private boolean trusts(String clientAddress, RouteTable table) {
+  /**
+   * The client of {@code request} from the direct peer {@code peer}, as {@link TrustedHops} finds it
+   * in {@code X-Forwarded-For}: the peer itself unless it is a hop believed for requests routed by
+   * {@code table}. Most peers are not: their headers are not even looked at.
+   */
+  String clientOf(String peer, RequestHead request, RouteTable table) {
+    TrustedHops believed = hopsOf(table);
+    if (!believed.believes(peer)) return peer;
+    List<String> chain = new ArrayList<>();
+    boolean connectionNamed = request.connectionNamesOthers();
+    for (int i = 0; i < request.count(); i++) {
+      if (fateOf(request, i) != Fate.FORWARDED_FOR || connectionNamed && request.namedByConnection(i)) continue;
+      for (String entry : request.value(i).split(",")) {
+        if (!entry.isBlank()) chain.add(entry);
+      }
+    }
+    return chain.isEmpty() ? peer : believed.client(peer, chain);
+  }
+
+  /** The hops believed for requests routed by {@code table}: these and its other clouds' proxies. */
+  private TrustedHops hopsOf(RouteTable table) {
     Hops current = hops;
     if (current == null || current.table != table) {
       current = new Hops(table, trusted.withPeersOf(table));
       hops = current;
     }
-    return current.trusted.trusts(clientAddress);
+    return current.trusted;
   }
 
   /**

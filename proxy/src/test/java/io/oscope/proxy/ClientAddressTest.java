@@ -1,0 +1,168 @@
+package io.oscope.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import io.oscope.logging.AccessLog;
+import io.oscope.routes.HostPort;
+import io.oscope.testing.FreePorts;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who the client is, as the backend's {@code X-Forwarded-For} and the access log say: hops
+ * believed by count ({@code --trusted-hops}) or by address ({@code --trusted-proxy}). Raw
+ * sockets both sides; clients connect from 127.0.0.2, which no proxy here trusts unless told to.
+ */
+class ClientAddressTest {
+  static final String CLIENT = "127.0.0.2";
+  private static RawUpstream backend;
+  private static final BlockingQueue<String> heads = new LinkedBlockingQueue<>();
+  private static final BlockingQueue<String> accessLines = new LinkedBlockingQueue<>();
+  private static final AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
+    @Override
+    protected void append(ILoggingEvent event) {
+      accessLines.add(event.getFormattedMessage());
+    }
+  };
+  private final List<ScopeProxy> proxies = new ArrayList<>();
+
+  @BeforeAll
+  static void startBackend() throws IOException {
+    backend = new RawUpstream("client-address-backend", (head, client) -> {
+      heads.add(head);
+      client.getOutputStream().write(
+          "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+    });
+    appender.start();
+    ((Logger) LoggerFactory.getLogger(AccessLog.LOGGER)).addAppender(appender);
+  }
+
+  @AfterAll
+  static void stopBackend() throws IOException {
+    ((Logger) LoggerFactory.getLogger(AccessLog.LOGGER)).detachAppender(appender);
+    backend.close();
+  }
+
+  @BeforeEach
+  void forget() {
+    heads.clear();
+    accessLines.clear();
+  }
+
+  @AfterEach
+  void stopProxies() {
+    proxies.forEach(ScopeProxy::close);
+  }
+
+  /** A proxy of cloud Solo in front of the backend, with a JSON access log, as {@code settings} change it. */
+  ScopeProxy proxy(java.util.function.UnaryOperator<ProxySettings.Builder> settings) throws Exception {
+    int port = FreePorts.next();
+    ScopeProxy proxy = ScopeProxy.start(SoloRoutes.table("image", "image", port, backend.port()),
+        settings.apply(ProxySettings.of("Solo", new HostPort("127.0.0.1", port)).toBuilder()
+            .accessLog(ProxySettings.AccessLog.JSON)).build());
+    proxies.add(proxy);
+    return proxy;
+  }
+
+  /** Sends {@code bytes} from {@link #CLIENT} to {@code proxy}; what it answered until it closed. */
+  static String send(ScopeProxy proxy, byte[] bytes) {
+    try (Socket socket = new Socket()) {
+      socket.bind(new InetSocketAddress(CLIENT, 0));
+      socket.connect(proxy.address(), 10_000);
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(bytes);
+      ByteArrayOutputStream response = new ByteArrayOutputStream();
+      InputStream in = socket.getInputStream();
+      in.transferTo(response);
+      return response.toString(StandardCharsets.ISO_8859_1);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A GET of {@code path} with {@code headers} (lines ending in CR LF), closing the connection. */
+  static byte[] get(ScopeProxy proxy, String path, String headers) {
+    return ("GET /image" + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + proxy.address().getPort() + "\r\n" + headers + "Connection: close\r\n\r\n")
+        .getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  /** The {@code X-Forwarded-For} lines of the next request the backend received. */
+  static List<String> forwardedFor() throws InterruptedException {
+    String head = heads.poll(10, TimeUnit.SECONDS);
+    assertThat(head).as("a request reached the backend").isNotNull();
+    return List.of(head.split("\r\n")).stream()
+        .filter(line -> line.toLowerCase(Locale.ROOT).startsWith("x-forwarded-for:")).toList();
+  }
+
+  /** The access line of the request for {@code path}, once it is logged (after the response, on the event loop). */
+  static String accessLine(String path) throws InterruptedException {
+    for (String line; (line = accessLines.poll(10, TimeUnit.SECONDS)) != null; ) {
+      if (line.contains("\"path\":\"/image" + path + "\"")) return line;
+    }
+    throw new AssertionError("no access line for " + path);
+  }
+
+  static void assertOk(String response) {
+    assertThat(response).startsWith("HTTP/1.1 200 ").endsWith("\r\n\r\nok");
+  }
+
+  @Test
+  void anUntrustedPeerIsTheClientAndItsForwardingHeadersAreReplaced() throws Exception {
+    ScopeProxy proxy = proxy(settings -> settings);
+
+    assertOk(send(proxy, get(proxy, "/untrusted", "X-Forwarded-For: 203.0.113.5\r\n")));
+
+    assertThat(forwardedFor()).containsExactly("x-forwarded-for: " + CLIENT);
+    assertThat(accessLine("/untrusted")).contains("\"client\":\"" + CLIENT + "\"");
+  }
+
+  @Test
+  void withOneTrustedHopTheClientIsTheEntryThePeerAdded() throws Exception {
+    ScopeProxy proxy = proxy(settings -> settings.trustedHops(TrustedHops.none().withHopCount(1)));
+
+    assertOk(send(proxy, get(proxy, "/one-hop", "X-Forwarded-For: 203.0.113.5, 198.51.100.9\r\n")));
+
+    assertThat(forwardedFor()).containsExactly("x-forwarded-for: 203.0.113.5, 198.51.100.9, " + CLIENT);
+    assertThat(accessLine("/one-hop")).contains("\"client\":\"198.51.100.9\"");
+  }
+
+  @Test
+  void withTwoTrustedHopsTheClientIsOneFurtherLeftAcrossHeaderLines() throws Exception {
+    ScopeProxy proxy = proxy(settings -> settings.trustedHops(TrustedHops.none().withHopCount(2)));
+
+    assertOk(send(proxy, get(proxy, "/two-hops", "X-Forwarded-For: 192.0.2.1, 203.0.113.5\r\nX-Forwarded-For: 198.51.100.9\r\n")));
+
+    assertThat(forwardedFor()).containsExactly("x-forwarded-for: 192.0.2.1, 203.0.113.5, 198.51.100.9, " + CLIENT);
+    assertThat(accessLine("/two-hops")).contains("\"client\":\"203.0.113.5\"");
+  }
+
+  @Test
+  void trustedAddressesAreSkippedUpToTheFirstUntrustedOne() throws Exception {
+    ScopeProxy proxy = proxy(settings -> settings.trustedHops(TrustedHops.parse(List.of("127.0.0.0/8", "10.0.0.0/8"))));
+
+    assertOk(send(proxy, get(proxy, "/by-address", "X-Forwarded-For: 192.0.2.1, 203.0.113.5, 10.1.2.3\r\n")));
+
+    assertThat(forwardedFor()).containsExactly("x-forwarded-for: 192.0.2.1, 203.0.113.5, 10.1.2.3, " + CLIENT);
+    assertThat(accessLine("/by-address")).contains("\"client\":\"203.0.113.5\"");
+  }
+}
