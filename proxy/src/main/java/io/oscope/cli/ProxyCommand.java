@@ -61,6 +61,12 @@ final class ProxyCommand implements Callable<Integer> {
           + " through those hops alone (default: ${DEFAULT-VALUE}).")
   int trustedHops;
 
+  @Option(names = "--proxy-protocol",
+      description = "Every client connection must start with a PROXY protocol header (v1 or v2, as HAProxy's"
+          + " accept-proxy), whose source becomes the client's address; one without is closed. Believed only from"
+          + " the --trusted-proxy addresses if any are given, else from any peer.")
+  boolean proxyProtocol;
+
   @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "10s",
       converter = DurationConverter.class, description = "Upstream connect timeout (default: ${DEFAULT-VALUE}).")
   Duration connectTimeout;
@@ -231,7 +237,7 @@ final class ProxyCommand implements Callable<Integer> {
             maxConnections != null ? maxConnections : ProxySettings.ClientLimits.defaultMaxConnections(),
             headBudget != null ? headBudget : ProxySettings.ClientLimits.defaults().headBudget()),
         maxUpstreamConnections,
-        TrustedHops.parse(trustedProxies).withHopCount(trustedHops));
+        TrustedHops.parse(trustedProxies).withHopCount(trustedHops), proxyProtocol);
     ScopeProxy proxy = ScopeProxy.start(table, settings);
     RouteReloader reloader = RouteReloader.start(services, cloud, proxy::swap, table);
     reloader.onReload(outcome -> proxy.metrics().reloaded(outcome.result(), java.time.Instant.now()));

@@ -69,6 +69,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     ctx.fireChannelActive();
   }
 
+  /** A PROXY protocol header named the client: it is the peer from now on (it comes before any request). */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event instanceof ProxyHeader.Source source) peer = source.address();
+    else ctx.fireUserEventTriggered(event);
+  }
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     if (closedMetric != null) closedMetric.run();

@@ -34,6 +34,8 @@ import java.util.TreeSet;
  *     time, across event loops (idle pooled ones do not count); a request beyond gets a 503 at once
  * @param trustedHops direct peers whose forwarding headers are passed on, besides the other clouds'
  *     proxies; from any other, {@code X-Forwarded-*} are replaced and {@code Forwarded} dropped
+ * @param proxyProtocol whether every client connection starts with a PROXY protocol header (v1 or
+ *     v2), whose source is the client's address; one without is closed (see {@link ProxyHeader})
  */
 public record ProxySettings(
     String cloud,
@@ -49,7 +51,8 @@ public record ProxySettings(
     TlsSettings tls,
     ClientLimits clients,
     int maxUpstreamConnections,
-    TrustedHops trustedHops) {
+    TrustedHops trustedHops,
+    boolean proxyProtocol) {
 
   /** The default of {@link #maxUpstreamConnections}: Envoy's for a cluster's connections. */
   public static final int MAX_UPSTREAM_CONNECTIONS = 1024;
@@ -97,6 +100,14 @@ public record ProxySettings(
     }
   }
 
+  /** Without the PROXY protocol. */
+  public ProxySettings(String cloud, HostPort listen, Set<String> allowed, Duration connectTimeout,
+      Duration responseTimeout, Duration maxIdle, String viaName, PeerTrust peerTrust, AccessLog accessLog,
+      PoolSettings pools, TlsSettings tls, ClientLimits clients, int maxUpstreamConnections, TrustedHops trustedHops) {
+    this(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, peerTrust, accessLog, pools, tls,
+        clients, maxUpstreamConnections, trustedHops, false);
+  }
+
   public ProxySettings {
     allowed = Set.copyOf(new TreeSet<>(allowed));
     if (accessLog == null) accessLog = AccessLog.TEXT;
@@ -122,7 +133,7 @@ public record ProxySettings(
   public static ProxySettings of(String cloud, HostPort listen) {
     return new ProxySettings(cloud, listen, Set.of(), Duration.ofSeconds(10), Duration.ofSeconds(60),
         Duration.ofSeconds(30), "oscope-" + cloud, null, AccessLog.TEXT, PoolSettings.defaults(), TlsSettings.none(),
-        ClientLimits.defaults(), MAX_UPSTREAM_CONNECTIONS, TrustedHops.none());
+        ClientLimits.defaults(), MAX_UPSTREAM_CONNECTIONS, TrustedHops.none(), false);
   }
 
   /** How long a request head may take to arrive. */
@@ -156,6 +167,7 @@ public record ProxySettings(
     private ClientLimits clients;
     private int maxUpstreamConnections;
     private TrustedHops trustedHops;
+    private boolean proxyProtocol;
 
     private Builder(ProxySettings from) {
       cloud = from.cloud;
@@ -172,6 +184,7 @@ public record ProxySettings(
       clients = from.clients;
       maxUpstreamConnections = from.maxUpstreamConnections;
       trustedHops = from.trustedHops;
+      proxyProtocol = from.proxyProtocol;
     }
 
     public Builder allowed(Set<String> value) {
@@ -234,9 +247,14 @@ public record ProxySettings(
       return this;
     }
 
+    public Builder proxyProtocol(boolean value) {
+      proxyProtocol = value;
+      return this;
+    }
+
     public ProxySettings build() {
       return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, peerTrust,
-          accessLog, pools, tls, clients, maxUpstreamConnections, trustedHops);
+          accessLog, pools, tls, clients, maxUpstreamConnections, trustedHops, proxyProtocol);
     }
   }
 

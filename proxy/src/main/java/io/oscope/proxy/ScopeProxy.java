@@ -153,6 +153,10 @@ public final class ScopeProxy implements AutoCloseable {
         .childHandler(new ChannelInitializer<>() {
           @Override
           protected void initChannel(Channel channel) {
+            if (settings.proxyProtocol() && !ProxyHeader.install(channel, settings.trustedHops())) {
+              channel.close();
+              return;
+            }
             connections.add(channel);
             countConnection(channel);
             if (serverTls != null) channel.pipeline().addLast(serverTls.newHandler(channel.alloc()));
@@ -172,6 +176,10 @@ public final class ScopeProxy implements AutoCloseable {
           cause instanceof IOException io ? io : new IOException(cause));
     }
     server = bound.channel();
+    if (settings.proxyProtocol()) {
+      LOG.info("every connection must start with a PROXY protocol header, believed from {}",
+          settings.trustedHops().specs().isEmpty() ? "any peer" : String.join(", ", settings.trustedHops().specs()));
+    }
   }
 
   /**
