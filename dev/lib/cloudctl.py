@@ -5,8 +5,10 @@
     cloudctl.py register --keystone URL --password P --region R --identity-url U --image-url U
                          --glance-password P --demo-password P
                          [--compute-url U --placement-url U --network-url U
-                          --nova-password P --placement-password P]
+                          --nova-password P --placement-password P --neutron-password P]
     cloudctl.py flavor   --keystone URL --password P --nova URL
+    cloudctl.py network  --keystone URL --password P --neutron URL --project P --name N --cidr C
+                         [--share-with KEYSTONE_URL...]
     cloudctl.py compute-wait --keystone URL --password P --nova URL --since EPOCH [--timeout S]
     cloudctl.py rabbit-definitions --user U --password P --out FILE VHOST...
     cloudctl.py image    --keystone URL --password P --region R --file F [--name cirros]
@@ -149,21 +151,61 @@ def cmd_register(args):
 
 
 def register_compute(api, ks, args, service_project, admin_role):
-    """Nova and Placement, their users, and the network stand-in (dev/lib/network_standin.py)."""
-    for name, password in (("nova", args.nova_password), ("placement", args.placement_password)):
+    """Nova, Placement and Neutron, their users and endpoints."""
+    for name, password in (("nova", args.nova_password), ("placement", args.placement_password),
+                           ("neutron", args.neutron_password)):
         user = ensure_user(api, ks, name, password)
         api.call("PUT", f"{ks}/projects/{service_project['id']}/users/{user['id']}"
                         f"/roles/{admin_role['id']}")
     for stype, name, description, url in (
             ("compute", "nova", "OpenStack Compute", args.compute_url),
             ("placement", "placement", "Placement API", args.placement_url),
-            ("network", "network-standin",
-             "STAND-IN for Neutron: answers empty collections (dev/lib/network_standin.py)",
-             args.network_url)):
+            ("network", "neutron", "OpenStack Networking", args.network_url)):
         service, _ = ensure(api, ks, "services", "service", {"type": stype},
                             {"type": stype, "name": name, "enabled": True,
                              "description": description})
+        if service["name"] != name:  # a state directory of the days of the network stand-in
+            api.call("PATCH", f"{ks}/services/{service['id']}", {"service": {
+                "name": name, "description": description}})
         ensure_endpoints(api, ks, service["id"], args.region, url)
+
+
+def cmd_network(args):
+    # The demo project's network and subnet, straight to Neutron with an admin token; prints
+    # the network's ID. Found by name if it exists.
+    api = Api()
+    api.token, _ = admin_token(api, args.keystone, args.password)
+    project = find_one(api, f"{args.keystone}/projects", "projects", name=args.project,
+                       domain_id="default")
+    if project is None:
+        raise SystemExit(f"cloudctl: no project {args.project}")
+    neutron = args.neutron.rstrip("/") + "/v2.0"
+    network = find_one(api, f"{neutron}/networks", "networks", name=args.name,
+                       project_id=project["id"])
+    if network is None:
+        _, _, doc = api.call("POST", f"{neutron}/networks", {"network": {
+            "name": args.name, "project_id": project["id"]}})
+        network = doc["network"]
+    if not network.get("subnets"):
+        api.call("POST", f"{neutron}/subnets", {"subnet": {
+            "name": args.name + "-subnet", "network_id": network["id"],
+            "project_id": project["id"], "ip_version": 4, "cidr": args.cidr}})
+    # A user of another cloud reaches this Neutron with a token of their own Keystone, so with
+    # their project's ID there: the network is shared with that project (an RBAC policy), as an
+    # operator would share it with a collaborating cloud's project.
+    for peer in args.share_with:
+        peer_api = Api()
+        peer_api.token, _ = admin_token(peer_api, peer, args.password)
+        other = find_one(peer_api, f"{peer}/projects", "projects", name=args.project,
+                         domain_id="default")
+        if other is None:
+            raise SystemExit(f"cloudctl: no project {args.project} at {peer}")
+        if find_one(api, f"{neutron}/rbac-policies", "rbac_policies", object_id=network["id"],
+                    target_tenant=other["id"], action="access_as_shared") is None:
+            api.call("POST", f"{neutron}/rbac-policies", {"rbac_policy": {
+                "object_type": "network", "object_id": network["id"],
+                "action": "access_as_shared", "target_tenant": other["id"]}})
+    print(network["id"])
 
 
 def compute_api(args):
@@ -294,7 +336,7 @@ def cmd_wal(args):
 def main():
     p = argparse.ArgumentParser(prog="cloudctl.py")
     sub = p.add_subparsers(dest="cmd", required=True)
-    for name in ("token", "register", "image", "flavor", "compute-wait"):
+    for name in ("token", "register", "image", "flavor", "compute-wait", "network"):
         s = sub.add_parser(name)
         s.add_argument("--keystone", required=True, help="Keystone v3 URL, direct")
         s.add_argument("--password", required=True, help="admin's password")
@@ -305,12 +347,19 @@ def main():
     reg.add_argument("--glance-password", required=True)
     reg.add_argument("--demo-password", required=True)
     for opt in ("--compute-url", "--placement-url", "--network-url", "--nova-password",
-                "--placement-password"):
+                "--placement-password", "--neutron-password"):
         reg.add_argument(opt)
     for name in ("flavor", "compute-wait"):
         sub.choices[name].add_argument("--nova", required=True, help="nova-api URL, direct")
     sub.choices["compute-wait"].add_argument("--since", type=float, required=True)
     sub.choices["compute-wait"].add_argument("--timeout", type=float, default=120)
+    net = sub.choices["network"]
+    net.add_argument("--neutron", required=True, help="Neutron's URL, direct")
+    net.add_argument("--project", required=True)
+    net.add_argument("--name", required=True)
+    net.add_argument("--cidr", required=True)
+    net.add_argument("--share-with", action="append", default=[], metavar="KEYSTONE_URL",
+                     help="another cloud's Keystone: share the network with its project of that name")
     rabbit = sub.add_parser("rabbit-definitions")
     rabbit.add_argument("--user", required=True)
     rabbit.add_argument("--password", required=True)
@@ -331,6 +380,7 @@ def main():
     args = p.parse_args()
     {"token": cmd_token, "register": cmd_register, "image": cmd_image, "routes": cmd_routes,
      "wal": cmd_wal, "keys": cmd_keys, "flavor": cmd_flavor, "compute-wait": cmd_compute_wait,
+     "network": cmd_network,
      "rabbit-definitions": cmd_rabbit_definitions}[args.cmd](args)
 
 

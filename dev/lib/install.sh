@@ -4,7 +4,8 @@
 CLOUDS_PACKAGES=(keystone glance python3-openstackclient uwsgi-core uwsgi-plugin-python3 curl)
 # With --with-compute. Not the nova-compute package: it drags in libvirt and QEMU even without
 # recommends; python3-nova has the programs' modules (dev/lib/nova_run.py runs them).
-CLOUDS_COMPUTE_PACKAGES=(python3-nova python3-placement rabbitmq-server)
+# neutron-server brings Neutron's API (dev/lib/neutron_wsgi.py runs it; its own service never starts).
+CLOUDS_COMPUTE_PACKAGES=(python3-nova python3-placement rabbitmq-server neutron-server)
 
 clouds_missing_packages() {  # [--compute]
   local pkg status missing=() wanted=("${CLOUDS_PACKAGES[@]}")

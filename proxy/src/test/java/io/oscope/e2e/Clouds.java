@@ -49,6 +49,11 @@ final class Clouds {
       return value == null || value.isBlank() ? -1 : Integer.parseInt(value.strip());
     }
 
+    /** The ID of the cloud's network {@code private} ({@code network-id}; written by {@code up --with-compute}). */
+    String networkId() throws IOException {
+      return Files.readString(file("network-id")).strip();
+    }
+
     /** The catalogue's public URL of a service type (endpoint-list.json). */
     String publicUrl(String serviceType) throws IOException {
       for (JsonNode e : new ObjectMapper().readTree(file("endpoint-list.json").toFile())) {

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Identity collaboration (OpenStackoïd's misc/examples.sh): CloudOne's credentials, CloudOne's
- * identity, CloudTwo's compute, placement and network. CloudTwo's Nova validates the CloudOne
+ * identity, CloudTwo's compute, placement and network; the server on CloudTwo's network
+ * {@code private}, which CloudTwo shares with CloudOne's project (dev/clouds). CloudTwo's Nova validates the CloudOne
  * token through the proxies (cross-cloud token validation) and asks for the image — not named by
  * the scope, so CloudOne's, as the CLI's region fills it in — through CloudTwo's proxy, which
  * sends it to CloudOne. The user's catalogue names region CloudOne only: Nova finds Glance by
@@ -70,6 +71,11 @@ class IdentityCollaborationE2eTest {
       assertThat(Servers.imageId(inTwo)).as("booted from CloudOne's image").isEqualTo(one.imageId());
       assertThat(Servers.ids(cli, "server list --all-projects, CloudOne's admin", one.admin(), "--all-projects"))
           .doesNotContain(id);
+      // Its port is on CloudTwo's network private (shared with CloudOne's project demo), in
+      // CloudTwo's Neutron; CloudOne's Neutron has none.
+      assertThat(Servers.ports(cli, "port list --device-id, CloudTwo's admin", two.admin(), id)).singleElement()
+          .satisfies(port -> assertThat(port.get("Fixed IP Addresses").toString()).contains("10.2.0."));
+      assertThat(Servers.ports(cli, "port list --device-id, CloudOne's admin", one.admin(), id)).isEmpty();
 
       assertThat(Servers.ids(cli, "server list, CloudOne's credentials, " + SCOPE, one.demo(), "--os-scope", SCOPE))
           .contains(id);
@@ -80,6 +86,8 @@ class IdentityCollaborationE2eTest {
       id = null;
       assertThat(Servers.ids(cli, "server list --all-projects, CloudTwo's admin, after the delete", two.admin(),
           "--all-projects")).doesNotContain(deleted);
+      assertThat(Servers.ports(cli, "port list --device-id, CloudTwo's admin, after the delete", two.admin(), deleted))
+          .as("the server's port is removed with it").isEmpty();
     } finally {
       if (id != null) Servers.delete(cli, "cleanup: server delete " + id, two.admin(), null, id);
     }

@@ -45,6 +45,12 @@ class ServerImageElsewhereE2eTest {
       assertThat(shown.get("status").asText()).isEqualTo("ACTIVE");
       assertThat(Servers.imageId(shown)).as("the server's image: CloudTwo's").isEqualTo(image);
 
+      // Its port is on CloudOne's network private, in CloudOne's Neutron (the scope names no
+      // network: the CLI's region fills in CloudOne); CloudTwo's Neutron has none.
+      assertThat(Servers.ports(cli, "port list --device-id, CloudOne's admin", one.admin(), id)).singleElement()
+          .satisfies(port -> assertThat(port.get("Fixed IP Addresses").toString()).contains("10.1.0."));
+      assertThat(Servers.ports(cli, "port list --device-id, CloudTwo's admin", two.admin(), id)).isEmpty();
+
       // The server lives in CloudOne: its admin sees it, CloudTwo's does not.
       assertThat(Servers.ids(cli, "server list --all-projects, CloudOne's admin", one.admin(), "--all-projects"))
           .contains(id);
@@ -56,6 +62,8 @@ class ServerImageElsewhereE2eTest {
       id = null;
       assertThat(Servers.ids(cli, "server list --all-projects, CloudOne's admin, after the delete", one.admin(),
           "--all-projects")).doesNotContain(deleted);
+      assertThat(Servers.ports(cli, "port list --device-id, CloudOne's admin, after the delete", one.admin(), deleted))
+          .as("the server's port is removed with it").isEmpty();
       // What ServerImageCloudDownE2eTest relies on to say that nothing was recorded: a deleted
       // server is still listed with --deleted.
       assertThat(Servers.ids(cli, "server list --all-projects --deleted --name, CloudOne's admin, after the delete",

@@ -11,11 +11,12 @@ import java.util.UUID;
 
 /**
  * {@code openstack server …} for the compute end-to-end tests: the CLI with compute microversion
- * 2.37 (the first with {@code --nic none}: the clouds' network service is a stand-in), names
+ * 2.37, servers on the network {@code private} that {@code dev/clouds} makes in each cloud, names
  * unique to a run, and the checks every test makes.
  */
 final class Servers {
   static final String FLAVOR = "m1.tiny";
+  static final String NETWORK = "private";
 
   private Servers() {}
 
@@ -31,11 +32,14 @@ final class Servers {
     return copy;
   }
 
-  /** {@code server create --image IMAGE --flavor m1.tiny --nic none --wait -f json NAME [--os-scope SCOPE]}. */
+  /**
+   * {@code server create --image IMAGE --flavor m1.tiny --network private --wait -f json NAME
+   * [--os-scope SCOPE]}: the network {@code private} of the cloud the scope names for {@code network}.
+   */
   static Cli.Result create(Cli cli, String step, Map<String, String> credentials, String scope, String image,
       String name) throws Exception {
-    List<String> args = new ArrayList<>(List.of("server", "create", "--image", image, "--flavor", FLAVOR, "--nic",
-        "none", "--wait", "-f", "json", name));
+    List<String> args = new ArrayList<>(List.of("server", "create", "--image", image, "--flavor", FLAVOR,
+        "--network", NETWORK, "--wait", "-f", "json", name));
     if (scope != null) args.addAll(List.of("--os-scope", scope));
     return cli.run(step, compute(credentials), args.toArray(String[]::new));
   }
@@ -67,6 +71,18 @@ final class Servers {
     if (scope != null) args.addAll(List.of("--os-scope", scope));
     Cli.Result r = cli.run(step, compute(credentials), args.toArray(String[]::new));
     assertThat(r.exit()).as(r.describe()).isZero();
+  }
+
+  /**
+   * The ports of a server in one cloud's Neutron, as that cloud's admin sees them: {@code port
+   * list --device-id ID -f json}, which must succeed. Each is a {@code port list} row (ID, Fixed IP Addresses…).
+   */
+  static List<JsonNode> ports(Cli cli, String step, Map<String, String> admin, String serverId) throws Exception {
+    Cli.Result r = cli.run(step, admin, "port", "list", "--device-id", serverId, "-f", "json");
+    assertThat(r.exit()).as(r.describe()).isZero();
+    List<JsonNode> ports = new ArrayList<>();
+    r.json().forEach(ports::add);
+    return ports;
   }
 
   /** The image ID of a server as {@code server show} gives it: {@code "cirros (ID)"}, or just the ID. */
