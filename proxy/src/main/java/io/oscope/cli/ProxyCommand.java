@@ -4,6 +4,7 @@ import io.oscope.admin.AdminServer;
 import io.oscope.exchange.PeerTrust;
 import io.oscope.exchange.ServiceCredentials;
 import io.oscope.pool.PoolSettings;
+import io.oscope.pool.RetryBudget;
 import io.oscope.proxy.ProxySettings;
 import io.oscope.proxy.ScopeProxy;
 import io.oscope.proxy.TrustedHops;
@@ -162,6 +163,15 @@ final class ProxyCommand implements Callable<Integer> {
       description = "Other addresses a request may try after a connect failure (default: ${DEFAULT-VALUE}).")
   int retries;
 
+  @Option(names = "--retry-budget", paramLabel = "PERCENT", defaultValue = "20%", converter = PercentConverter.class,
+      description = "Retries in flight to a pool at a time, as a share of the requests in flight to it (Envoy's"
+          + " retry_budget; 100% turns it off); a retry beyond gets the failure it met (default: ${DEFAULT-VALUE}).")
+  double retryBudget;
+
+  @Option(names = "--retry-budget-min", paramLabel = "N", defaultValue = "3",
+      description = "Retries in flight to a pool always allowed, whatever --retry-budget says (default: ${DEFAULT-VALUE}).")
+  int retryBudgetMin;
+
   @Option(names = "--tls-cert", paramLabel = "PEM", description = "Listen on HTTPS with this certificate chain.")
   Path tlsCert;
 
@@ -231,7 +241,8 @@ final class ProxyCommand implements Callable<Integer> {
     allow.forEach(address -> allowed.add(address.toString()));
     ProxySettings settings = new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout,
         idleTimeout, viaName != null ? viaName : "oscope-" + cloud, peerTrust(), accessLog,
-        new PoolSettings(healthInterval, healthTimeout, healthRise, healthFall, healthPath, healthyStatus, retries, balance),
+        new PoolSettings(healthInterval, healthTimeout, healthRise, healthFall, healthPath, healthyStatus, retries, balance,
+            new RetryBudget(retryBudget, retryBudgetMin)),
         new TlsSettings(tlsCert, tlsKey, tlsClientCa, upstreamCa, upstreamInsecure, upstreamClientCert, upstreamClientKey),
         new ProxySettings.ClientLimits(headTimeout, bodyTimeout,
             maxConnections != null ? maxConnections : ProxySettings.ClientLimits.defaultMaxConnections(),

@@ -45,6 +45,7 @@ import java.util.function.Function;
  *   <li>{@code oscope_upstream_up}, {@code oscope_upstream_connections{state}},
  *       {@code oscope_upstream_refused_total} by {@code address}, and
  *       {@code oscope_upstream_connection_limit}: see {@link UpstreamMeters}.
+ *   <li>{@code oscope_retries_total{result}}: {@link #RETRY_RESULTS}.
  *   <li>{@code oscope_route_table_info{version}}, {@code oscope_route_table_loaded_timestamp_seconds};
  *       {@code oscope_reloads_total{result}}, {@code oscope_last_reload_timestamp_seconds},
  *       {@code oscope_last_reload_successful}.
@@ -76,6 +77,12 @@ public final class ProxyMetrics implements AutoCloseable {
    * (503), {@code timeout} (504), {@code all_down} (503), {@code busy} (503, the connection limit).
    */
   public static final List<String> UPSTREAM_ERROR_KINDS = List.of("unavailable", "refused", "timeout", "all_down", "busy");
+  /**
+   * The results of {@code oscope_retries_total}, for a failed try the retry policy allows again:
+   * {@code done} (sent to the pool again), {@code refused_by_budget} (the pool's retry budget was
+   * spent: the failure met is answered).
+   */
+  public static final List<String> RETRY_RESULTS = List.of("done", "refused_by_budget");
   /** The results of {@code oscope_reloads_total}. */
   public static final List<String> RELOAD_RESULTS = List.of("success", "failure", "unchanged");
 
@@ -84,6 +91,8 @@ public final class ProxyMetrics implements AutoCloseable {
   private final Map<String, Counter> scopeErrors;
   private final Map<String, Counter> upstreamErrors;
   private final Map<String, Counter> reloads;
+  private final Counter retriesDone;
+  private final Counter retriesRefused;
   private final AtomicInteger activeConnections = new AtomicInteger();
   private final AtomicLong tableLoaded = new AtomicLong();
   private final AtomicLong lastReload = new AtomicLong(Instant.now().getEpochSecond());
@@ -120,6 +129,10 @@ public final class ProxyMetrics implements AutoCloseable {
     upstreamErrors = counters("oscope.upstream.errors", "Upstream failures answered by the proxy", "kind",
         UPSTREAM_ERROR_KINDS);
     reloads = counters("oscope.reloads", "Route file reloads, by result", "result", RELOAD_RESULTS);
+    Map<String, Counter> retries = counters("oscope.retries",
+        "Retries of failed tries: done, or refused because the pool's retry budget was spent", "result", RETRY_RESULTS);
+    retriesDone = retries.get("done");
+    retriesRefused = retries.get("refused_by_budget");
     Gauge.builder("oscope.last.reload.timestamp", lastReload, AtomicLong::get)
         .description("When the last reload (or the start) finished, whatever its result (Unix time)")
         .baseUnit("seconds").register(registry);
@@ -190,6 +203,11 @@ public final class ProxyMetrics implements AutoCloseable {
   public void upstreamError(String kind) {
     upstreamErrors.computeIfAbsent(kind, k -> counter("oscope.upstream.errors",
         "Upstream failures answered by the proxy", "kind", k)).increment();
+  }
+
+  /** Counts a retry sent to the pool again ({@code done}) or refused by its retry budget. */
+  public void retry(boolean done) {
+    (done ? retriesDone : retriesRefused).increment();
   }
 
   /** Counts a reload of the route file, {@code result} one of {@link #RELOAD_RESULTS}, finished {@code at}. */

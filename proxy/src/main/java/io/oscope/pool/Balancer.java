@@ -28,6 +28,8 @@ public final class Balancer {
 
   private final PoolSettings settings;
   private final ConcurrentHashMap<HostPort, Member> members = new ConcurrentHashMap<>();
+  /** Per pool, as the route file writes it: the same pool in two tables is one. */
+  private final ConcurrentHashMap<Pool, PoolLoad> loads = new ConcurrentHashMap<>();
   private final AtomicInteger turn = new AtomicInteger();
 
   public Balancer(PoolSettings settings) {
@@ -46,6 +48,12 @@ public final class Balancer {
   /** Every address of the table in use (and those of tables requests in flight started with). */
   public Collection<Member> members() {
     return members.values();
+  }
+
+  /** The requests and retries in flight to {@code pool}, for its retry budget. */
+  public PoolLoad load(Pool pool) {
+    PoolLoad load = loads.get(pool);
+    return load != null ? load : loads.computeIfAbsent(pool, p -> new PoolLoad());
   }
 
   /** The member to try next, or {@code null} when every member is down or tried. */
@@ -98,6 +106,9 @@ public final class Balancer {
         LOG.info("upstream {} is no longer in the route table: forgotten", address);
       }
     }
+    // A pool none of whose addresses is left gets no new request: its count goes once idle.
+    loads.entrySet().removeIf(entry -> entry.getValue().idle()
+        && entry.getKey().addresses().stream().noneMatch(current::contains));
   }
 
   private void report(Member member, Outcome outcome) {

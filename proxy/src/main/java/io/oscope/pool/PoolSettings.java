@@ -15,9 +15,11 @@ import java.time.Duration;
  * @param healthyStatus the highest HTTP status of a passing HTTP check (399: 2xx and 3xx pass)
  * @param retries how many other addresses a request may try after a connect failure
  * @param balance how a member is picked
+ * @param retryBudget how many retries may be in flight to a pool at a time, besides {@code retries}
+ *     per request
  */
 public record PoolSettings(Duration interval, Duration timeout, int rise, int fall, String path,
-    int healthyStatus, int retries, Balance balance) {
+    int healthyStatus, int retries, Balance balance, RetryBudget retryBudget) {
 
   /** How a pool's member is picked among those up and not yet tried by the request. */
   public enum Balance {
@@ -34,9 +36,16 @@ public record PoolSettings(Duration interval, Duration timeout, int rise, int fa
     if (retries < 0) throw new IllegalArgumentException("retries must not be negative");
     if (path != null && !path.startsWith("/")) throw new IllegalArgumentException("health check path must start with /");
     if (balance == null) balance = Balance.LEAST_OUTSTANDING;
+    if (retryBudget == null) retryBudget = RetryBudget.defaults();
   }
 
-  /** Every 2 s, 1 s timeout, rise 2, fall 5, TCP checks, 2 retries, least outstanding. */
+  /** With the default retry budget. */
+  public PoolSettings(Duration interval, Duration timeout, int rise, int fall, String path, int healthyStatus,
+      int retries, Balance balance) {
+    this(interval, timeout, rise, fall, path, healthyStatus, retries, balance, RetryBudget.defaults());
+  }
+
+  /** Every 2 s, 1 s timeout, rise 2, fall 5, TCP checks, 2 retries within the default budget, least outstanding. */
   public static PoolSettings defaults() {
     return new PoolSettings(Duration.ofSeconds(2), Duration.ofSeconds(1), 2, 5, null, 399, 2, Balance.LEAST_OUTSTANDING);
   }

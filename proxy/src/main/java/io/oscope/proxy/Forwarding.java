@@ -14,6 +14,8 @@ import io.oscope.http1.ResponseHead;
 import io.oscope.http1.ResponseReader;
 import io.oscope.pool.Member;
 import io.oscope.pool.Outcome;
+import io.oscope.pool.PoolLoad;
+import io.oscope.pool.RetryBudget;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.RouteTable;
 import io.oscope.upstream.UpstreamHandler;
@@ -27,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * side's reads). Runs on the client connection's event loop, which the upstream connection shares.
  *
  * <p>A failed try goes to the pool again as {@link RetryPolicy} says: only if the upstream cannot
- * have acted on the request. A peer's token validation whose exchanged service token Keystone
+ * have acted on the request, and while the pool's {@link RetryBudget} allows one more retry in
+ * flight (a retry after a stale pooled connection excepted: it says nothing of the pool, and
+ * {@code --retries} does not count it either). A peer's token validation whose exchanged service token Keystone
  * refused is sent once more with a fresh one. Once response headers went to the client, a failure
  * can only cut the client connection, so that a truncated body never looks complete.
  */
@@ -62,6 +66,10 @@ final class Forwarding implements UpstreamListener {
 
   private Phase phase = Phase.CONNECTING;
   private final Tries tries = new Tries();
+  /** The requests and retries in flight to the route's pool: this one counts from start to done. */
+  private final PoolLoad load;
+  /** Whether the try in progress is a retry holding a slot of the pool's budget. */
+  private boolean retrying;
   /** The address of the try in progress, until the balancer heard how it ended. */
   private Member member;
   private UpstreamHandler upstream;
@@ -86,6 +94,7 @@ final class Forwarding implements UpstreamListener {
         : new ServiceTokenSwap(validation, context.tokenExchange().tokens());
     this.requestReceived = !request.hasBody();
     this.deadline = new ResponseDeadline(context.ticker(), context.settings().responseTimeout());
+    this.load = context.balancer().load(route.upstream());
   }
 
   RequestRecord record() {
@@ -103,6 +112,7 @@ final class Forwarding implements UpstreamListener {
   }
 
   void start() {
+    load.begin();
     next(null);
   }
 
@@ -114,6 +124,7 @@ final class Forwarding implements UpstreamListener {
       return;
     }
     tries.add(picked.address());
+    if (retrying) context.metrics().retry(true);
     member = picked;
     record.upstream = picked.label();
     if (tokenSwap.swaps()) withFreshServiceToken();
@@ -325,11 +336,34 @@ final class Forwarding implements UpstreamListener {
   private void tryFailed(RetryPolicy.Failure kind, Throwable failure) {
     HostPort address = member.address();
     detach(false, outcome(kind, failure));
-    if (tries.again(kind, address, request.method(), request.hasBody(), context.balancer().settings().retries())) {
-      LOG.debug("retrying {} after {}", route.describeUpstream(), ErrorMapper.describe(failure));
-      next(failure);
-    } else {
-      fail(failure);
+    var pools = context.balancer().settings();
+    switch (tries.again(kind, address, request.method(), request.hasBody(), pools.retries())) {
+      case GIVE_UP -> fail(failure);
+      case RETRY_ANY -> next(failure); // a stale pooled connection: nothing to hold against the pool
+      case RETRY -> {
+        if (tries.tried().size() >= route.upstream().size()) {
+          fail(failure); // no address left to retry on: nothing for the budget to refuse
+          return;
+        }
+        if (!load.tryRetry(pools.retryBudget())) {
+          context.metrics().retry(false);
+          LOG.debug("not retrying {} after {}: {} retries in flight of {} requests spend its retry budget",
+              route.describeUpstream(), ErrorMapper.describe(failure), load.retries(), load.requests());
+          fail(failure);
+          return;
+        }
+        retrying = true;
+        LOG.debug("retrying {} after {}", route.describeUpstream(), ErrorMapper.describe(failure));
+        next(failure);
+      }
+    }
+  }
+
+  /** The retry in progress, if any, is over: its slot of the budget is free. */
+  private void retryEnded() {
+    if (retrying) {
+      retrying = false;
+      load.retryEnded();
     }
   }
 
@@ -350,6 +384,7 @@ final class Forwarding implements UpstreamListener {
     UpstreamHandler handler = upstream;
     upstream = null;
     deadline.stop();
+    retryEnded();
     if (handler != null) {
       if (reuse) handler.release();
       else handler.discard();
@@ -384,6 +419,10 @@ final class Forwarding implements UpstreamListener {
 
   /** Nothing more happens: what the client sent for the upstream and no one will take goes. */
   private void done() {
+    if (phase != Phase.DONE) {
+      retryEnded();
+      load.end();
+    }
     phase = Phase.DONE;
     if (held != null) held.drop();
   }

@@ -24,23 +24,18 @@ final class Tries {
   }
 
   /**
-   * Whether to try the pool again after {@code failure} at {@code address}; an address whose
-   * pooled connection was only stale may be picked again, once.
+   * Whether to try the pool again after {@code failure} at {@code address}, as {@link RetryPolicy}
+   * decides; an address whose pooled connection was only stale may be picked again, once
+   * ({@link RetryPolicy.Decision#RETRY_ANY}).
    */
-  boolean again(RetryPolicy.Failure failure, HostPort address, HttpMethod method, boolean hasBody, int retries) {
-    switch (RetryPolicy.decide(failure, method, hasBody, tried.size(), retries, staleRetried)) {
-      case GIVE_UP -> {
-        return false;
-      }
-      case RETRY_ANY -> {
-        staleRetried = true;
-        mutable().remove(address);
-        return true;
-      }
-      default -> {
-        return true;
-      }
+  RetryPolicy.Decision again(RetryPolicy.Failure failure, HostPort address, HttpMethod method, boolean hasBody,
+      int retries) {
+    RetryPolicy.Decision decision = RetryPolicy.decide(failure, method, hasBody, tried.size(), retries, staleRetried);
+    if (decision == RetryPolicy.Decision.RETRY_ANY) {
+      staleRetried = true;
+      mutable().remove(address);
     }
+    return decision;
   }
 
   private Set<HostPort> mutable() {

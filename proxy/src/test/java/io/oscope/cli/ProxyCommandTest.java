@@ -92,6 +92,9 @@ class ProxyCommandTest {
 
     assertThat(run("proxy", "--services", "x.json", "--cloud", "A", "--listen", "h:x")).isEqualTo(2);
     assertThat(err.toString()).contains("'h:x' is not HOST:PORT: port 'x' is not a number");
+
+    assertThat(run("proxy", "--services", "x.json", "--cloud", "A", "--retry-budget", "120%")).isEqualTo(2);
+    assertThat(err.toString()).contains("'120%' is not a percentage from 0 to 100 such as 20%");
   }
 
   @Test
