@@ -68,7 +68,7 @@ class RouteFilesTest {
     Path valuesMode = routeFile(Rendered.render("defaults-routes", command -> command), Files.createDirectory(dir.resolve("v")));
     EndpointList local = EndpointList.parse("CloudOne's Keystone", catalogue(valuesMode, "CloudOne"));
     CloudsFile clouds = CloudsFile.read(dir.resolve("clouds.json"));
-    List<ServiceEntry> entries = RouteGenerator.generate(clouds, clouds.endpointLists(Map.of("CloudOne", local)));
+    List<ServiceEntry> entries = RouteGenerator.fromCatalogues(clouds, clouds.catalogues(Map.of("CloudOne", local)));
     Map<String, RouteTable> generated = RouteTables.compileAll("generated", entries);
     assertThat(generated.get("CloudOne").localBackends()).isEqualTo(RouteTable.load(valuesMode, "CloudOne").localBackends());
     assertThat(generated.get("CloudOne").entries()).hasSameSizeAs(RouteTable.load(valuesMode, "CloudOne").entries());
