@@ -132,7 +132,7 @@ public class ProxyPathBenchmark {
     record.cloud = "CloudOne";
     record.status = 200;
     record.bytes = 1024;
-    return record.logLine(4_200_000L);
+    return record.logLine(4_200_000L, 1_764_700_000_123L, "oscope-CloudOne");
   }
 
   /** All of oscope's own per-request work above, together. */
@@ -148,6 +148,6 @@ public class ProxyPathBenchmark {
     record.cloud = decided.cloud();
     record.status = 200;
     record.bytes = 1024;
-    out.consume(record.logLine(System.nanoTime()));
+    out.consume(record.logLine(System.nanoTime(), System.currentTimeMillis(), "oscope-CloudOne"));
   }
 }

@@ -3,6 +3,7 @@ package io.oscope.cli;
 import io.oscope.admin.AdminServer;
 import io.oscope.exchange.PeerTrust;
 import io.oscope.exchange.ServiceCredentials;
+import io.oscope.logging.AppLogLayout;
 import io.oscope.pool.PoolSettings;
 import io.oscope.pool.RetryBudget;
 import io.oscope.proxy.ProxySettings;
@@ -249,6 +250,7 @@ final class ProxyCommand implements Callable<Integer> {
             headBudget != null ? headBudget : ProxySettings.ClientLimits.defaults().headBudget()),
         maxUpstreamConnections,
         TrustedHops.parse(trustedProxies).withHopCount(trustedHops), proxyProtocol);
+    AppLogLayout.nameProxy(settings.viaName());
     ScopeProxy proxy = ScopeProxy.start(table, settings);
     RouteReloader reloader = RouteReloader.start(services, cloud, proxy::swap, table);
     reloader.onReload(outcome -> proxy.metrics().reloaded(outcome.result(), java.time.Instant.now()));

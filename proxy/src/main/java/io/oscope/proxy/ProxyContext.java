@@ -46,8 +46,8 @@ record ProxyContext(
         end - record.startNanos);
     if (!accessLog.enabled()) return;
     switch (settings.accessLog()) {
-      case TEXT -> accessLog.log(record.logLine(end));
-      case JSON -> accessLog.log(record.logJson(end));
+      case TEXT -> accessLog.log(record.logLine(end, System.currentTimeMillis(), settings.viaName()));
+      case JSON -> accessLog.log(record.logJson(end, System.currentTimeMillis(), settings.viaName()));
       case OFF -> { }
     }
   }

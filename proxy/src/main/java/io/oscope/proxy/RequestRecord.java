@@ -1,7 +1,7 @@
 package io.oscope.proxy;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import java.time.Instant;
+import io.oscope.logging.LogTime;
 
 /**
  * What one request did, for its access-log line and its metrics: filled in as the request goes,
@@ -35,18 +35,21 @@ final class RequestRecord {
   }
 
   /**
-   * One access-log line: method, service, target cloud, status, bytes, duration, path (no query),
-   * and the upstream address of the last try.
+   * One access-log line, ended at {@code epochMillis} and written by proxy {@code proxy}: time,
+   * proxy, method, service, target cloud, status, bytes, duration, path (no query), and the
+   * upstream address of the last try.
    */
-  String logLine(long endNanos) {
-    StringBuilder line = new StringBuilder(96).append(method).append(' ').append(service).append(' ').append(cloud)
+  String logLine(long endNanos, long epochMillis, String proxy) {
+    StringBuilder line = LogTime.append(new StringBuilder(128), epochMillis).append(' ').append(proxy).append(' ')
+        .append(method).append(' ').append(service).append(' ').append(cloud)
         .append(' ').append(status).append(' ').append(bytes).append("B ");
     return appendMillis(line, endNanos).append("ms ").append(path).append(" -> ").append(upstream).toString();
   }
 
-  /** The same as one JSON object, with the time and the client's address. */
-  String logJson(long endNanos) {
-    StringBuilder out = new StringBuilder(192).append("{\"time\":\"").append(Instant.now()).append('"');
+  /** The same as one JSON object, with the client's address. */
+  String logJson(long endNanos, long epochMillis, String proxy) {
+    StringBuilder out = LogTime.append(new StringBuilder(256).append("{\"time\":\""), epochMillis).append('"');
+    field(out, "proxy", proxy);
     field(out, "client", client);
     field(out, "method", method);
     field(out, "service", service);
@@ -67,6 +70,7 @@ final class RequestRecord {
 
   private static void field(StringBuilder out, String name, String value) {
     out.append(",\"").append(name).append("\":\"");
-    out.append(JsonStringEncoder.getInstance().quoteAsString(value)).append('"');
+    JsonStringEncoder.getInstance().quoteAsString(value, out);
+    out.append('"');
   }
 }

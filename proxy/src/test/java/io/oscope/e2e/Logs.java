@@ -21,13 +21,14 @@ import java.util.regex.Pattern;
  */
 final class Logs {
   /**
-   * One access-log line of a proxy: {@code GET image CloudTwo 200 866B 3.2ms /v2/images -> 127.0.0.1:9292};
+   * One access-log line of a proxy: {@code 2026-12-02T18:13:57.123Z oscope-CloudOne GET image CloudTwo 200 866B
+   * 3.2ms /v2/images -> 127.0.0.1:9292 …};
    * the upstream is {@code -} when the proxy answered itself.
    */
   record Access(String method, String serviceType, String cloud, int status, String path, String upstream) {}
 
   private static final Pattern ACCESS =
-      Pattern.compile(" oscope\\.access - (\\S+) (\\S+) (\\S+) (\\d{3}) \\S+ \\S+ (\\S+) -> (\\S+)");
+      Pattern.compile("^\\d{4}-\\S+Z \\S+ (\\S+) (\\S+) (\\S+) (\\d{3}) \\S+ \\S+ (\\S+) -> (\\S+)");
   private static final AtomicInteger MARKERS = new AtomicInteger();
   /** Glance: {@code … eventlet.wsgi.server … "GET /v2/images HTTP/1.1" 200 …}. */
   private static final Pattern GLANCE_REQUEST = Pattern.compile("eventlet\\.wsgi\\.server .*\"[A-Z]+ \\S+ HTTP/1\\.[01]\"");

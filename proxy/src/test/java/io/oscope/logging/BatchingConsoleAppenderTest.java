@@ -22,13 +22,14 @@ class BatchingConsoleAppenderTest {
         LogLines.class.getName(), Integer.toString(count)));
     Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     List<String> lines = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).lines()
-        .filter(line -> line.contains(" oscope.access - ")).toList();
+        .filter(line -> line.startsWith("line ")).toList();
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
     assertThat(lines).hasSize(count);
-    for (int i = 0; i < count; i += 997) assertThat(lines.get(i)).endsWith(" - line " + i);
-    // Lines written straight by AccessLog (odd ones) look like those of logback's encoder (even ones).
-    assertThat(lines).allMatch(line -> line.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  oscope\\.access - line \\d+"));
-    assertThat(lines.get(count - 1)).endsWith(" - line " + (count - 1));
+    for (int i = 0; i < count; i += 997) assertThat(lines.get(i)).isEqualTo("line " + i);
+    // Lines written straight by AccessLog (odd ones) are those of logback's encoder (even ones): the
+    // message alone, which carries its own time.
+    assertThat(lines).allMatch(line -> line.matches("line \\d+"));
+    assertThat(lines.get(count - 1)).isEqualTo("line " + (count - 1));
   }
 }
