@@ -9,6 +9,7 @@ import io.oscope.http1.RequestHead;
 import io.oscope.http1.ResponseHead;
 import io.oscope.routes.RouteTable;
 import io.oscope.scope.ScopedToken;
+import io.oscope.tracing.RequestIds;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +56,7 @@ public class ProxyPathBenchmark {
   private final ByteBuf requestOut = Unpooled.buffer(2048);
   private Route route;
   private final String uri = "/image/v2/images?limit=20";
+  private final RequestIds ids = RequestIds.random();
 
   @Setup
   public void setUp() {
@@ -101,7 +103,8 @@ public class ProxyPathBenchmark {
   private ByteBuf upstream(RequestHead client, Route decided) {
     requestOut.clear();
     rules.writeUpstreamHead(requestOut, client, decided.toPeer() ? decided.absoluteUri() : decided.pathAndQuery(),
-        decided, table, "127.0.0.1", false, null);
+        decided, table, "127.0.0.1", false, null,
+        decided.toPeer() ? HeaderRules.HopHeaders.of(ids.format(42), null, null) : null);
     return requestOut;
   }
 
@@ -132,7 +135,7 @@ public class ProxyPathBenchmark {
     record.cloud = "CloudOne";
     record.status = 200;
     record.bytes = 1024;
-    return record.logLine(4_200_000L, 1_764_700_000_123L, "oscope-CloudOne");
+    return record.logLine(4_200_000L, 1_764_700_000_123L, "oscope-CloudOne", ids);
   }
 
   /** All of oscope's own per-request work above, together. */
@@ -140,14 +143,17 @@ public class ProxyPathBenchmark {
   public void perRequest(Blackhole out) {
     RequestHead head = requestHead();
     RequestRecord record = new RequestRecord(head.method().name(), ScopeRouter.pathOnly(head.target()), "127.0.0.1", System.nanoTime());
+    record.id = ids.next();
+    record.readIds(head);
     out.consume(rules.isLoop(head));
     Route decided = router.route(RequestTarget.of(head.target(), head.value(HeaderNames.HOST)), head);
     out.consume(upstream(head, decided));
     out.consume(downstream());
+    record.openStackRequestId = responseHead.requestId();
     record.service = decided.serviceType();
     record.cloud = decided.cloud();
     record.status = 200;
     record.bytes = 1024;
-    out.consume(record.logLine(System.nanoTime(), System.currentTimeMillis(), "oscope-CloudOne"));
+    out.consume(record.logLine(System.nanoTime(), System.currentTimeMillis(), "oscope-CloudOne", ids));
   }
 }

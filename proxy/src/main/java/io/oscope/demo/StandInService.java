@@ -62,6 +62,8 @@ public final class StandInService implements AutoCloseable {
               .flatMap(body -> Mono.from(response
                   .header(HttpHeaderNames.CONTENT_TYPE, "application/json")
                   .header("X-Served-By", cloud + "/" + service)
+                  // As OpenStack's services do (oslo.middleware's request_id filter).
+                  .header("X-OpenStack-Request-ID", "req-" + java.util.UUID.randomUUID())
                   .sendByteArray(Mono.just(body))));
         })
         .bindNow();

@@ -8,6 +8,8 @@ import static io.oscope.http1.HeaderBytes.next;
 import static io.oscope.http1.HeaderBytes.sameIgnoringCase;
 
 import io.netty.buffer.ByteBuf;
+import io.oscope.tracing.RequestIds;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The head of one upstream response, read straight from its bytes: status, framing and
@@ -30,6 +32,8 @@ public final class ResponseHead {
   private static final byte[] CLOSE_LINE = ascii("connection: close\r\n");
   private static final byte[] KEEP_ALIVE_LINE = ascii("connection: keep-alive\r\n");
   private static final byte[] CONTENT_LENGTH = ascii("content-length: ");
+  private static final byte[] X_OPENSTACK_REQUEST_ID = ascii("x-openstack-request-id");
+  private static final byte[] X_COMPUTE_REQUEST_ID = ascii("x-compute-request-id");
 
 
   /** The head's bytes, from index 0; grown for larger heads. */
@@ -55,6 +59,9 @@ public final class ResponseHead {
   private int[] via = new int[4];
   private int viaCount;
   private final FramingFields framingFields = new FramingFields(502);
+  /** Where the value of the service's request ID header is; start -1 if none. */
+  private int requestIdStart;
+  private int requestIdEnd;
 
   /** The status code. */
   public int status() {
@@ -84,6 +91,20 @@ public final class ResponseHead {
   }
 
   /**
+   * The request ID the service gave, {@code X-OpenStack-Request-ID} or Nova's {@code
+   * X-Compute-Request-ID} ({@code req-<uuid>}); null if none, or not of that form.
+   */
+  public String requestId() {
+    if (requestIdStart < 0 || !RequestIds.isOpenStackId(source, requestIdStart, requestIdEnd)) return null;
+    return new String(source, requestIdStart, requestIdEnd - requestIdStart, StandardCharsets.US_ASCII);
+  }
+
+  private static boolean isRequestId(byte[] buffer, int line, int nameLength) {
+    return nameLength == X_OPENSTACK_REQUEST_ID.length && is(buffer, line, nameLength, X_OPENSTACK_REQUEST_ID)
+        || nameLength == X_COMPUTE_REQUEST_ID.length && is(buffer, line, nameLength, X_COMPUTE_REQUEST_ID);
+  }
+
+  /**
    * Parses the head in {@code buffer} from {@code start} to {@code end} (after its empty line).
    *
    * @param toHead whether the request was a HEAD, whose answer has no body whatever it says
@@ -102,6 +123,7 @@ public final class ResponseHead {
     int end = length;
     keptCount = 0;
     viaCount = 0;
+    requestIdStart = -1;
     FramingFields fields = framingFields;
     fields.reset();
     int lineEnd = HeaderBytes.valueEnd(buffer, start, end); // control characters refused with the line's end
@@ -118,6 +140,10 @@ public final class ResponseHead {
         default -> {
           if (is(buffer, line, nameLength, HeaderNames.VIA)) via = add(via, viaCount++, field[2], field[3]);
           else if (!HeaderNames.isHopByHop(buffer, line, nameLength)) keep(line, field[3], nextLine);
+          if (requestIdStart < 0 && isRequestId(buffer, line, nameLength)) {
+            requestIdStart = field[2];
+            requestIdEnd = field[3];
+          }
         }
       }
     }

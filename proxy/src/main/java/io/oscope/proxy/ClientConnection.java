@@ -113,7 +113,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
       requestDone = true;
       ProxyError error = ProxyError.of(refused.violation());
       if (!refused.midBody()) {
-        fail(new RequestRecord("-", "-", peer, context.ticker().nanoTime()), error, true);
+        fail(context.record("-", "-", peer), error, true);
       } else if (current != null) {
         current.requestFailed(error);
       } else {
@@ -127,11 +127,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     decoder.holdHeads(true);
     holdBytes(request.bytes().length);
     headStarted = false;
-    bodyProgressAt = context.ticker().nanoTime();
     ScopeRouter router = context.router(); // one table for the whole record, even across a reload
     String client = context.rules().clientOf(peer, request, router.table());
-    RequestRecord record = new RequestRecord(request.method().name(), ScopeRouter.pathOnly(request.target()), client,
-        bodyProgressAt);
+    RequestRecord record = context.record(request.method().name(), ScopeRouter.pathOnly(request.target()), client);
+    bodyProgressAt = record.startNanos;
+    record.readIds(request);
     try {
       current = pipeline.prepare(router, this, ctx, request, record);
     } catch (ProxyException e) {
@@ -270,8 +270,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void timeOut(String what, Duration limit) {
-    fail(new RequestRecord("-", "-", peer, context.ticker().nanoTime()), new ProxyError.RequestTimeout(what, limit),
-        true);
+    fail(context.record("-", "-", peer), new ProxyError.RequestTimeout(what, limit), true);
   }
 
   /** Closes the connection now if it is between requests; else it closes after the current response. */

@@ -168,8 +168,10 @@ final class Forwarding implements UpstreamListener {
     Channel channel = handler.channel();
     String target = route.toPeer() ? route.absoluteUri() : route.pathAndQuery();
     ByteBuf head = channel.alloc().buffer(HEAD_BUFFER_BYTES);
+    // Peers get oscope's request ID, to log as their origin; services do not: they log their own.
+    HeaderRules.HopHeaders hop = route.toPeer() ? HeaderRules.HopHeaders.of(record.peerId(context.ids()), null, null) : null;
     context.rules().writeUpstreamHead(head, request, target, route, table, client.peer(), request.chunked(),
-        tokenSwap.headers());
+        tokenSwap.headers(), hop);
     channel.write(head, channel.voidPromise());
     if (!request.hasBody()) {
       requestWritten();
@@ -259,6 +261,7 @@ final class Forwarding implements UpstreamListener {
     }
     phase = Phase.RESPONDING;
     record.status = status;
+    record.openStackRequestId = head.requestId();
     boolean http11Client = request.http11();
     boolean keepAlive = request.keepAlive() && client.keepAlive();
     framing = ResponseFraming.of(head.framing(), http11Client);

@@ -37,6 +37,8 @@ final class HeaderRules {
   private static final byte[] X_FORWARDED_PROTO = ascii("x-forwarded-proto");
   private static final byte[] X_FORWARDED_HOST = ascii("x-forwarded-host");
   private static final byte[] FORWARDED = ascii("forwarded");
+  private static final byte[] TRACEPARENT = RequestRecord.TRACEPARENT;
+  private static final byte[] TRACESTATE = ascii("tracestate");
   private static final byte[] VIA = HeaderNames.VIA;
   private static final byte[] HOST = HeaderNames.HOST;
   private static final byte[] CONTENT_LENGTH = HeaderNames.CONTENT_LENGTH;
@@ -57,6 +59,8 @@ final class HeaderRules {
      */
     DROP,
     AUTH_TOKEN,
+    /** {@code traceparent} and {@code tracestate}: passed on, unless this proxy's span replaces them. */
+    TRACE,
     SUBJECT_TOKEN,
     VIA,
     /** Forwarding headers: passed on from a trusted hop only. */
@@ -118,9 +122,10 @@ final class HeaderRules {
    * @param chunked whether the body goes upstream chunked
    * @param extra what the token exchange adds: a service token for {@code X-Auth-Token}, a
    *     peer signature; both null for most requests
+   * @param hop oscope's request ID for a peer and the trace context of this proxy's span, or null
    */
   void writeUpstreamHead(ByteBuf out, RequestHead client, String target, Route route, RouteTable table,
-      String clientAddress, boolean chunked, ExchangeHeaders extra) {
+      String clientAddress, boolean chunked, ExchangeHeaders extra, HopHeaders hop) {
     client.writeMethod(out);
     out.writeByte(' ');
     write(out, target);
@@ -129,6 +134,7 @@ final class HeaderRules {
     boolean identity = service && IDENTITY.equals(route.serviceType());
     String serviceToken = extra == null ? null : extra.serviceToken();
     boolean connectionNamed = client.connectionNamesOthers();
+    boolean newTrace = hop != null && hop.traceparent() != null;
     // The first of each header that this proxy extends or may replace; -1 if the client sent none.
     int via = -1;
     int forwardedFor = -1;
@@ -144,6 +150,9 @@ final class HeaderRules {
           if (serviceToken == null) line(out, client, i, identity);
         }
         case SUBJECT_TOKEN -> line(out, client, i, service);
+        case TRACE -> {
+          if (!newTrace) line(out, client, i, false);
+        }
         case VIA -> via = via < 0 ? i : via;
         case FORWARDED_FOR -> forwardedFor = forwardedFor < 0 ? i : forwardedFor;
         case FORWARDED_PROTO -> forwardedProto = forwardedProto < 0 ? i : forwardedProto;
@@ -167,6 +176,7 @@ final class HeaderRules {
       }
     }
     if (extra != null && extra.peerSignature() != null) line(out, X_OSCOPE_PEER, extra.peerSignature());
+    if (hop != null) hop.writeTo(out);
     out.writeBytes(VIA).writeBytes(COLON);
     writeValues(out, client, via, Fate.VIA, connectionNamed);
     out.writeBytes(viaEntryBytes).writeBytes(CRLF);
@@ -279,6 +289,25 @@ final class HeaderRules {
   /** What the token exchange adds to a request head: either may be null. */
   record ExchangeHeaders(String serviceToken, String peerSignature) {}
 
+  /**
+   * What a hop adds for correlation, each null when not sent: oscope's request ID (to peers only),
+   * the trace context of this proxy's span for the upstream (tracing on only).
+   */
+  record HopHeaders(String requestId, String traceparent, String tracestate) {
+    private static final byte[] X_OSCOPE_REQUEST_ID = RequestRecord.X_OSCOPE_REQUEST_ID;
+
+    /** The headers for {@code requestId} and a trace context; null if there is nothing to add. */
+    static HopHeaders of(String requestId, String traceparent, String tracestate) {
+      return requestId == null && traceparent == null ? null : new HopHeaders(requestId, traceparent, tracestate);
+    }
+
+    void writeTo(ByteBuf out) {
+      if (requestId != null) line(out, X_OSCOPE_REQUEST_ID, requestId);
+      if (traceparent != null) line(out, TRACEPARENT, traceparent);
+      if (tracestate != null && !tracestate.isEmpty()) line(out, TRACESTATE, tracestate);
+    }
+  }
+
   private static Fate fateOf(RequestHead client, int i) {
     if (client.isHopByHop(i)) return Fate.DROP;
     return switch (client.nameEnd(i) - client.nameStart(i)) {
@@ -287,6 +316,8 @@ final class HeaderRules {
       case 6 -> client.nameIs(i, HeaderNames.EXPECT) ? Fate.DROP : Fate.KEEP; // 100-continue is answered here
       case 7 -> client.nameIs(i, X_SCOPE) ? Fate.DROP : Fate.KEEP;
       case 9 -> client.nameIs(i, FORWARDED) ? Fate.FORWARDED : Fate.KEEP;
+      case 10 -> client.nameIs(i, TRACESTATE) ? Fate.TRACE : Fate.KEEP;
+      case 11 -> client.nameIs(i, TRACEPARENT) ? Fate.TRACE : Fate.KEEP;
       case 12 -> client.nameIs(i, X_AUTH_TOKEN) ? Fate.AUTH_TOKEN : Fate.KEEP;
       case 13 -> client.nameIs(i, X_OSCOPE_PEER) ? Fate.DROP : Fate.KEEP; // a signature is for one hop
       case 14 -> client.nameIs(i, X_IDENTITY_URL) || client.nameIs(i, CONTENT_LENGTH) ? Fate.DROP : Fate.KEEP;
@@ -295,6 +326,7 @@ final class HeaderRules {
       case 16 -> client.nameIs(i, X_IDENTITY_CLOUD) ? Fate.DROP
           : client.nameIs(i, X_FORWARDED_HOST) ? Fate.FORWARDED_HOST : Fate.KEEP;
       case 17 -> client.nameIs(i, X_FORWARDED_PROTO) ? Fate.FORWARDED_PROTO : Fate.KEEP;
+      case 19 -> client.nameIs(i, RequestRecord.X_OSCOPE_REQUEST_ID) ? Fate.DROP : Fate.KEEP; // oscope's, per hop
       default -> Fate.KEEP;
     };
   }

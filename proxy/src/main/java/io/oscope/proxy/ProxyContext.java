@@ -5,6 +5,7 @@ import io.oscope.exchange.TokenExchange;
 import io.oscope.logging.AccessLog;
 import io.oscope.metrics.ProxyMetrics;
 import io.oscope.pool.Balancer;
+import io.oscope.tracing.RequestIds;
 import io.oscope.upstream.UpstreamChannels;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -15,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * through {@link #closing()}.
  *
  * @param tokenExchange cross-cloud token validation, or null when it is off
+ * @param ids oscope's request IDs
  * @param ticker the clock every deadline is measured with: tests move it instead of sleeping
  */
 record ProxyContext(
@@ -25,6 +27,7 @@ record ProxyContext(
     TokenExchange tokenExchange,
     ProxyMetrics metrics,
     AccessLog accessLog,
+    RequestIds ids,
     Ticker ticker,
     AtomicReference<ScopeRouter> routes,
     AtomicBoolean stopping) {
@@ -39,6 +42,13 @@ record ProxyContext(
     return stopping.get();
   }
 
+  /** A record for a request that starts now, with its ID. */
+  RequestRecord record(String method, String path, String client) {
+    RequestRecord record = new RequestRecord(method, path, client, ticker.nanoTime());
+    record.id = ids.next();
+    return record;
+  }
+
   /** Records a finished exchange: metrics, and the access log as configured. */
   void log(RequestRecord record) {
     long end = ticker.nanoTime();
@@ -46,8 +56,8 @@ record ProxyContext(
         end - record.startNanos);
     if (!accessLog.enabled()) return;
     switch (settings.accessLog()) {
-      case TEXT -> accessLog.log(record.logLine(end, System.currentTimeMillis(), settings.viaName()));
-      case JSON -> accessLog.log(record.logJson(end, System.currentTimeMillis(), settings.viaName()));
+      case TEXT -> accessLog.log(record.logLine(end, System.currentTimeMillis(), settings.viaName(), ids));
+      case JSON -> accessLog.log(record.logJson(end, System.currentTimeMillis(), settings.viaName(), ids));
       case OFF -> { }
     }
   }

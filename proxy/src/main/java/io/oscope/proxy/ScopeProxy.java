@@ -21,6 +21,7 @@ import io.oscope.pool.HealthChecker;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.RouteTable;
 import io.oscope.tls.TlsContexts;
+import io.oscope.tracing.RequestIds;
 import io.oscope.upstream.Transport;
 import io.oscope.upstream.UpstreamChannels;
 import java.io.IOException;
@@ -108,7 +109,7 @@ public final class ScopeProxy implements AutoCloseable {
     HeaderRules rules = new HeaderRules(settings.viaName(), settings.tls().serverTls() ? "https" : "http",
         settings.trustedHops());
     this.context = new ProxyContext(settings, rules, balancer, upstreams, tokenExchange, metrics, AccessLog.configured(),
-        ticker, router, closing);
+        RequestIds.random(), ticker, router, closing);
     this.pipeline = new RequestPipeline(context);
     this.headBudget = new HeadBudget(settings.clients().headBudget());
     router.set(new ScopeRouter(table, settings.allowed(), Set.of()));

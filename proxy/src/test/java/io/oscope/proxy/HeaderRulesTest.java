@@ -56,7 +56,7 @@ class HeaderRulesTest {
   private List<String> head(HeaderRules rules, RequestHead client, Route route, String clientAddress, boolean chunked,
       HeaderRules.ExchangeHeaders extra) {
     ByteBuf out = Unpooled.buffer();
-    rules.writeUpstreamHead(out, client, "/v2/images", route, table, clientAddress, chunked, extra);
+    rules.writeUpstreamHead(out, client, "/v2/images", route, table, clientAddress, chunked, extra, null);
     String text = out.toString(StandardCharsets.ISO_8859_1);
     assertThat(text).endsWith("\r\n\r\n");
     return new ArrayList<>(List.of(text.substring(0, text.length() - 4).split("\r\n")));
