@@ -70,12 +70,11 @@ public final class Oscope implements Callable<Integer> {
     return new DemoCommand().call();
   }
 
-  /** The version from the jar's manifest, when there is one. */
+  /** The version and commit the build wrote into the class path. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String version = Oscope.class.getPackage().getImplementationVersion();
-      return new String[] {"oscope " + (version == null ? "(development build)" : version)};
+      return new String[] {BuildInfo.current().line()};
     }
   }
 }
