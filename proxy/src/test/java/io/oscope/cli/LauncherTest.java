@@ -12,6 +12,8 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Wherever oscope is launched, a JVM out of memory exits for its supervisor to restart it. */
@@ -19,10 +21,12 @@ class LauncherTest {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final String EXIT_ON_OOM = "-XX:+ExitOnOutOfMemoryError";
 
-  @Test
-  void binOscopeExitsOnOutOfMemoryWhateverJavaOptsSay(@TempDir Path dir) throws Exception {
+  /** The source tree's bin/oscope, and the installed one (release tarball, Debian package). */
+  @ParameterizedTest
+  @ValueSource(strings = {"bin/oscope", "packaging/release/bin/oscope"})
+  void theLauncherExitsOnOutOfMemoryWhateverJavaOptsSay(String launcher, @TempDir Path dir) throws Exception {
     Path jar = jarOf(dir, SurvivesOutOfMemory.class);
-    ProcessBuilder launch = new ProcessBuilder(ROOT.resolve("bin/oscope").toString()).redirectErrorStream(true);
+    ProcessBuilder launch = new ProcessBuilder(ROOT.resolve(launcher).toString()).redirectErrorStream(true);
     launch.environment().put("OSCOPE_JAR", jar.toString());
     launch.environment().put("JAVA_OPTS", "-Xmx16m -Xms16m");
     launch.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"));
@@ -40,9 +44,9 @@ class LauncherTest {
   }
 
   @Test
-  void theSystemdUnitAndTheBenchmarkPassTheFlagToo() throws IOException {
-    assertThat(Files.readAllLines(ROOT.resolve("packaging/oscope.service")))
-        .anyMatch(line -> line.startsWith("ExecStart=/usr/bin/java " + EXIT_ON_OOM + " "));
+  void theSystemdUnitRunsTheInstalledLauncherAndTheBenchmarkPassesTheFlagToo() throws IOException {
+    assertThat(Files.readAllLines(ROOT.resolve("packaging/systemd/oscope.service")))
+        .anyMatch(line -> line.startsWith("ExecStart=/usr/bin/oscope proxy "));
     assertThat(Files.readString(ROOT.resolve("bench/run")))
         .contains("start oscope_one java " + EXIT_ON_OOM + " ").contains("start oscope_two java " + EXIT_ON_OOM + " ");
   }
