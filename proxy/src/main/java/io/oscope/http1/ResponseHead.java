@@ -8,7 +8,6 @@ import static io.oscope.http1.HeaderBytes.next;
 import static io.oscope.http1.HeaderBytes.sameIgnoringCase;
 
 import io.netty.buffer.ByteBuf;
-import io.oscope.tracing.RequestIds;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -90,12 +89,19 @@ public final class ResponseHead {
     return keepAlive;
   }
 
+  /** A test of a header value, {@code bytes[start..end)}, without copying it. */
+  @FunctionalInterface
+  public interface ValueTest {
+    boolean accepts(byte[] bytes, int start, int end);
+  }
+
   /**
    * The request ID the service gave, {@code X-OpenStack-Request-ID} or Nova's {@code
-   * X-Compute-Request-ID} ({@code req-<uuid>}); null if none, or not of that form.
+   * X-Compute-Request-ID}; null if none, or if {@code form} does not accept it (the codec knows
+   * nothing of what an ID looks like: the caller says).
    */
-  public String requestId() {
-    if (requestIdStart < 0 || !RequestIds.isOpenStackId(source, requestIdStart, requestIdEnd)) return null;
+  public String requestId(ValueTest form) {
+    if (requestIdStart < 0 || !form.accepts(source, requestIdStart, requestIdEnd)) return null;
     return new String(source, requestIdStart, requestIdEnd - requestIdStart, StandardCharsets.US_ASCII);
   }
 

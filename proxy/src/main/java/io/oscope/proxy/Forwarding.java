@@ -18,6 +18,7 @@ import io.oscope.pool.PoolLoad;
 import io.oscope.pool.RetryBudget;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.RouteTable;
+import io.oscope.tracing.RequestIds;
 import io.oscope.upstream.UpstreamHandler;
 import io.oscope.upstream.UpstreamListener;
 import org.slf4j.Logger;
@@ -261,7 +262,7 @@ final class Forwarding implements UpstreamListener {
     }
     phase = Phase.RESPONDING;
     record.status = status;
-    record.openStackRequestId = head.requestId();
+    record.openStackRequestId = head.requestId(RequestIds::isOpenStackId);
     boolean http11Client = request.http11();
     boolean keepAlive = request.keepAlive() && client.keepAlive();
     framing = ResponseFraming.of(head.framing(), http11Client);
