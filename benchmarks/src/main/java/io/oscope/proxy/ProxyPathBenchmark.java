@@ -149,7 +149,7 @@ public class ProxyPathBenchmark {
     Route decided = router.route(RequestTarget.of(head.target(), head.value(HeaderNames.HOST)), head);
     out.consume(upstream(head, decided));
     out.consume(downstream());
-    record.openStackRequestId = responseHead.requestId();
+    record.openStackRequestId = responseHead.requestId(io.oscope.tracing.RequestIds::isOpenStackId);
     record.service = decided.serviceType();
     record.cloud = decided.cloud();
     record.status = 200;
