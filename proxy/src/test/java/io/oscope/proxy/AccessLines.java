@@ -29,6 +29,7 @@ final class AccessLines extends AppenderBase<ILoggingEvent> implements AutoClose
   protected void append(ILoggingEvent event) {
     synchronized (lines) {
       lines.add(event.getFormattedMessage());
+      lines.notifyAll();
     }
     written.release();
   }
@@ -38,6 +39,21 @@ final class AccessLines extends AppenderBase<ILoggingEvent> implements AutoClose
     if (!written.tryAcquire(count, 10, TimeUnit.SECONDS)) throw new AssertionError("fewer than " + count + " lines: " + all());
     written.release(count);
     return all().subList(0, count);
+  }
+
+  /** The first line that contains {@code text}, once written (at most 10 s). */
+  String awaitContaining(String text) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    synchronized (lines) {
+      for (int seen = 0; ; ) {
+        for (; seen < lines.size(); seen++) {
+          if (lines.get(seen).contains(text)) return lines.get(seen);
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) throw new AssertionError("no line containing " + text + " in " + lines);
+        TimeUnit.NANOSECONDS.timedWait(lines, left);
+      }
+    }
   }
 
   List<String> all() {

@@ -2,15 +2,10 @@ package io.oscope.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.AppenderBase;
-import io.oscope.logging.AccessLog;
 import io.oscope.routes.HostPort;
 import io.oscope.testing.FreePorts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -26,7 +21,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * Who the client is, as the backend's {@code X-Forwarded-For} and the access log say: hops
@@ -37,13 +31,7 @@ class ClientAddressTest {
   static final String CLIENT = "127.0.0.2";
   private static RawUpstream backend;
   private static final BlockingQueue<String> heads = new LinkedBlockingQueue<>();
-  private static final BlockingQueue<String> accessLines = new LinkedBlockingQueue<>();
-  private static final AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
-    @Override
-    protected void append(ILoggingEvent event) {
-      accessLines.add(event.getFormattedMessage());
-    }
-  };
+  private AccessLines accessLines;
   private final List<ScopeProxy> proxies = new ArrayList<>();
 
   @BeforeAll
@@ -53,25 +41,23 @@ class ClientAddressTest {
       client.getOutputStream().write(
           "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
     });
-    appender.start();
-    ((Logger) LoggerFactory.getLogger(AccessLog.LOGGER)).addAppender(appender);
   }
 
   @AfterAll
   static void stopBackend() throws IOException {
-    ((Logger) LoggerFactory.getLogger(AccessLog.LOGGER)).detachAppender(appender);
     backend.close();
   }
 
   @BeforeEach
   void forget() {
     heads.clear();
-    accessLines.clear();
+    accessLines = new AccessLines();
   }
 
   @AfterEach
   void stopProxies() {
     proxies.forEach(ScopeProxy::close);
+    accessLines.close();
   }
 
   /** A proxy of cloud Solo in front of the backend, with a JSON access log, as {@code settings} change it. */
@@ -86,18 +72,7 @@ class ClientAddressTest {
 
   /** Sends {@code bytes} from {@link #CLIENT} to {@code proxy}; what it answered until it closed. */
   static String send(ScopeProxy proxy, byte[] bytes) {
-    try (Socket socket = new Socket()) {
-      socket.bind(new InetSocketAddress(CLIENT, 0));
-      socket.connect(proxy.address(), 10_000);
-      socket.setSoTimeout(10_000);
-      socket.getOutputStream().write(bytes);
-      ByteArrayOutputStream response = new ByteArrayOutputStream();
-      InputStream in = socket.getInputStream();
-      in.transferTo(response);
-      return response.toString(StandardCharsets.ISO_8859_1);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return RawHttp.exchange(CLIENT, proxy.address(), bytes);
   }
 
   /** Sends {@code bytes} from {@link #CLIENT} to {@code proxy}, which must close the connection without a byte. */
@@ -132,11 +107,8 @@ class ClientAddressTest {
   }
 
   /** The access line of the request for {@code path}, once it is logged (after the response, on the event loop). */
-  static String accessLine(String path) throws InterruptedException {
-    for (String line; (line = accessLines.poll(10, TimeUnit.SECONDS)) != null; ) {
-      if (line.contains("\"path\":\"/image" + path + "\"")) return line;
-    }
-    throw new AssertionError("no access line for " + path);
+  String accessLine(String path) throws InterruptedException {
+    return accessLines.awaitContaining("\"path\":\"/image" + path + "\"");
   }
 
   static void assertOk(String response) {

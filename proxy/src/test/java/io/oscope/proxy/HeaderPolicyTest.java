@@ -6,12 +6,8 @@ import io.oscope.routes.HostPort;
 import io.oscope.routes.RouteFile;
 import io.oscope.routes.RouteTable;
 import io.oscope.testing.FreePorts;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -137,18 +133,7 @@ class HeaderPolicyTest {
 
   /** Sends {@code request} from {@code from} to the proxy at {@code port}; what it answered until it closed. */
   private static String send(String from, int port, String request) {
-    try (Socket socket = new Socket()) {
-      socket.bind(new InetSocketAddress(from, 0));
-      socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
-      socket.setSoTimeout(10_000);
-      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-      ByteArrayOutputStream response = new ByteArrayOutputStream();
-      InputStream in = socket.getInputStream();
-      in.transferTo(response);
-      return response.toString(StandardCharsets.ISO_8859_1);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return RawHttp.exchange(from, new InetSocketAddress("127.0.0.1", port), request.getBytes(StandardCharsets.ISO_8859_1));
   }
 
   private static void assertOk(String response) {

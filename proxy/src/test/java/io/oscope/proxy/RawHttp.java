@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -14,9 +15,19 @@ final class RawHttp {
 
   /** Writes {@code request} to port {@code port} and returns everything read until the server closes. */
   static String exchange(int port, String request) {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
+    return exchange("127.0.0.1", new InetSocketAddress("127.0.0.1", port), request.getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  /**
+   * Writes {@code bytes} from a socket bound to address {@code from} (a loopback address such as
+   * 127.0.0.2, to play another client) to {@code to}; everything read until the server closes.
+   */
+  static String exchange(String from, InetSocketAddress to, byte[] bytes) {
+    try (Socket socket = new Socket()) {
+      socket.bind(new InetSocketAddress(from, 0));
+      socket.connect(to, 10_000);
       socket.setSoTimeout(10_000);
-      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().write(bytes);
       socket.getOutputStream().flush();
       ByteArrayOutputStream response = new ByteArrayOutputStream();
       InputStream in = socket.getInputStream();
