@@ -35,6 +35,13 @@ final class Cli {
       return JSON.readTree(out);
     }
 
+    /** The {@code ID} column of a {@code -f json} list, in its order. */
+    List<String> ids() throws IOException {
+      List<String> ids = new ArrayList<>();
+      for (JsonNode row : json()) ids.add(row.get("ID").asText());
+      return ids;
+    }
+
     /** Everything, to explain a failed assertion. */
     String describe() {
       return String.format("%s%n  exit %d after %.2f s%n  stdout: %s%n  stderr: %s", String.join(" ", command), exit,

@@ -2,8 +2,6 @@ package io.oscope.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
@@ -59,8 +57,6 @@ class IllCollaborationE2eTest {
   private static List<String> portIds(Cli cli, String step, Map<String, String> admin) throws Exception {
     Cli.Result r = cli.run(step, admin, "port", "list", "-f", "json");
     assertThat(r.exit()).as(r.describe()).isZero();
-    List<String> ids = new ArrayList<>();
-    for (JsonNode port : r.json()) ids.add(port.get("ID").asText());
-    return ids;
+    return r.ids();
   }
 }

@@ -2,7 +2,6 @@ package io.oscope.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -52,9 +51,7 @@ class ImageListE2eTest {
         clouds.cloud(credentials).demo(), args.toArray(String[]::new));
 
     assertThat(r.exit()).as(r.describe()).isZero();
-    List<String> ids = new ArrayList<>();
-    for (JsonNode image : r.json()) ids.add(image.get("ID").asText());
-    assertThat(ids).as("image IDs: %s answered", answering).contains(clouds.cloud(answering).imageId())
+    assertThat(r.ids()).as("image IDs: %s answered", answering).contains(clouds.cloud(answering).imageId())
         .doesNotContain(clouds.cloud(answering.equals(Clouds.ONE) ? Clouds.TWO : Clouds.ONE).imageId());
     // The credentials' own proxy routed the listing to the answering cloud.
     assertThat(mark.awaitAccess(clouds.cloud(credentials), a -> a.path().endsWith("/v2/images")))

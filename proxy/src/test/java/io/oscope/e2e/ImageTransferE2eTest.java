@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -97,9 +96,7 @@ class ImageTransferE2eTest {
   }
 
   private static List<String> ids(Cli.Result list) throws Exception {
-    List<String> ids = new ArrayList<>();
-    for (JsonNode image : list.json()) ids.add(image.get("ID").asText());
-    return ids;
+    return list.ids();
   }
 
   /** Writes SIZE random bytes; their sha256, sha512 and md5, in hex. */

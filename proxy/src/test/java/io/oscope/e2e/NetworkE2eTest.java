@@ -2,7 +2,6 @@ package io.oscope.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +43,6 @@ class NetworkE2eTest {
     if (scope != null) args.addAll(List.of("--os-scope", scope));
     Cli.Result r = cli.run(step, credentials, args.toArray(String[]::new));
     assertThat(r.exit()).as(r.describe()).isZero();
-    List<String> ids = new ArrayList<>();
-    for (JsonNode network : r.json()) ids.add(network.get("ID").asText());
-    return ids;
+    return r.ids();
   }
 }

@@ -2,7 +2,6 @@ package io.oscope.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -75,8 +74,6 @@ class ProxyDownE2eTest {
     if (scope != null) args.addAll(List.of("--os-scope", scope));
     Cli.Result r = cli.run("image list, " + step, credentials, args.toArray(String[]::new));
     assertThat(r.exit()).as(r.describe()).isZero();
-    List<String> ids = new ArrayList<>();
-    for (JsonNode image : r.json()) ids.add(image.get("ID").asText());
-    assertThat(ids).contains(id);
+    assertThat(r.ids()).contains(id);
   }
 }

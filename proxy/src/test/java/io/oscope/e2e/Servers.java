@@ -60,9 +60,7 @@ final class Servers {
     command.addAll(List.of(args));
     Cli.Result r = cli.run(step, compute(credentials), command.toArray(String[]::new));
     assertThat(r.exit()).as(r.describe()).isZero();
-    List<String> ids = new ArrayList<>();
-    for (JsonNode server : r.json()) ids.add(server.get("ID").asText());
-    return ids;
+    return r.ids();
   }
 
   /** {@code server delete --wait ID [--os-scope SCOPE]}, which must succeed. */
