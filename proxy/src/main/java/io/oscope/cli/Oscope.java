@@ -1,6 +1,7 @@
 package io.oscope.cli;
 
 import io.netty.util.ResourceLeakDetector;
+import io.oscope.build.BuildInfo;
 import io.oscope.routes.ConfigException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;

@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.oscope.build.BuildInfo;
 import io.oscope.pool.Member;
 import io.oscope.routes.HostPort;
 import io.oscope.upstream.AddressLoad;
@@ -140,9 +141,15 @@ public final class ProxyMetrics implements AutoCloseable {
         .description("1 if the last reload (or the start) left the route file's content in use, 0 if it was rejected")
         .register(registry);
     BuildInfo build = BuildInfo.current();
+    String version = build.version();
+    String manifestVersion = ProxyMetrics.class.getPackage().getImplementationVersion();
+    if (version.equals(BuildInfo.UNKNOWN) && manifestVersion != null && !manifestVersion.isBlank()) {
+      version = manifestVersion.strip();
+    }
     Gauge.builder("oscope.build.info", () -> 1)
         .description("1, labelled with the version and commit oscope was built from and the Java version it runs on")
-        .tags("version", build.version(), "commit", build.commit(), "java_version", build.javaVersion())
+        .tags("version", version, "commit", build.commit(),
+            "java_version", System.getProperty("java.version", BuildInfo.UNKNOWN))
         .register(registry);
     new JvmMemoryMetrics().bindTo(registry);
     gc.bindTo(registry);

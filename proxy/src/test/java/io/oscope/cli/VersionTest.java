@@ -2,6 +2,7 @@ package io.oscope.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.oscope.build.BuildInfo;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
