@@ -15,6 +15,8 @@ public final class HeaderNames {
   public static final byte[] EXPECT = ascii("expect");
   public static final byte[] VIA = ascii("via");
   public static final byte[] TE = ascii("te");
+  /** OpenStack's request ID: a client's global one on a request, the service's own on a response. */
+  public static final byte[] X_OPENSTACK_REQUEST_ID = ascii("x-openstack-request-id");
   public static final byte[] TRAILER = ascii("trailer");
   public static final byte[] UPGRADE = ascii("upgrade");
   public static final byte[] PROXY_CONNECTION = ascii("proxy-connection");

@@ -31,7 +31,6 @@ public final class ResponseHead {
   private static final byte[] CLOSE_LINE = ascii("connection: close\r\n");
   private static final byte[] KEEP_ALIVE_LINE = ascii("connection: keep-alive\r\n");
   private static final byte[] CONTENT_LENGTH = ascii("content-length: ");
-  private static final byte[] X_OPENSTACK_REQUEST_ID = ascii("x-openstack-request-id");
   private static final byte[] X_COMPUTE_REQUEST_ID = ascii("x-compute-request-id");
 
 
@@ -106,7 +105,8 @@ public final class ResponseHead {
   }
 
   private static boolean isRequestId(byte[] buffer, int line, int nameLength) {
-    return nameLength == X_OPENSTACK_REQUEST_ID.length && is(buffer, line, nameLength, X_OPENSTACK_REQUEST_ID)
+    return nameLength == HeaderNames.X_OPENSTACK_REQUEST_ID.length
+        && is(buffer, line, nameLength, HeaderNames.X_OPENSTACK_REQUEST_ID)
         || nameLength == X_COMPUTE_REQUEST_ID.length && is(buffer, line, nameLength, X_COMPUTE_REQUEST_ID);
   }
 

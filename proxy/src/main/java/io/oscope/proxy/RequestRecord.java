@@ -14,7 +14,6 @@ import io.oscope.tracing.TraceParent;
  * service's request ID and the trace's.
  */
 final class RequestRecord {
-  static final byte[] X_OPENSTACK_REQUEST_ID = HeaderNames.ascii("x-openstack-request-id");
   static final byte[] X_OSCOPE_REQUEST_ID = HeaderNames.ascii("x-oscope-request-id");
   static final byte[] TRACEPARENT = HeaderNames.ascii("traceparent");
 
@@ -57,7 +56,7 @@ final class RequestRecord {
       int end = request.valueEnd(i);
       switch (request.nameEnd(i) - request.nameStart(i)) {
         case 22 -> {
-          if (globalRequestId == null && request.nameIs(i, X_OPENSTACK_REQUEST_ID)
+          if (globalRequestId == null && request.nameIs(i, HeaderNames.X_OPENSTACK_REQUEST_ID)
               && RequestIds.isOpenStackId(bytes, start, end)) {
             globalRequestId = request.value(i);
           }
