@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  *
  * <p>A valid token is remembered until it expires or for {@link Settings#maxTtl} (at most 300 s, as
  * keystonemiddleware), whichever comes first; a token Keystone refused, for {@link
- * Settings#invalidTtl}; a failure to ask (Keystone unreachable, 5xx) not at all, so the next request
+ * Settings#invalidTtl}; a failure to ask (Keystone unreachable, 5xx: {@link TokenVerdict.Unavailable}) not at all, so the next request
  * asks again while what is cached keeps serving.
  *
  * <pre>{@code
@@ -95,12 +95,15 @@ public final class TokenIdentities {
       if (offline != null) return offline;
     }
     CompletableFuture<TokenVerdict> asked = introspected.getIfPresent(key);
-    return asked != null && asked.isDone() && !asked.isCompletedExceptionally() ? asked.join() : null;
+    if (asked == null || !asked.isDone()) return null;
+    TokenVerdict verdict = asked.join();
+    return verdict instanceof TokenVerdict.Unavailable ? null : verdict;
   }
 
   /**
-   * What is known of {@code token}: from the caches, offline, or from Keystone. Completes
-   * exceptionally only when Keystone had to be asked and could not answer.
+   * What is known of {@code token}: from the caches, offline, or from Keystone; {@link
+   * TokenVerdict.Unavailable} when Keystone had to be asked and could not answer. Never completes
+   * exceptionally.
    */
   public CompletableFuture<TokenVerdict> identify(String token, boolean needRoles) {
     TokenKey key = TokenKey.of(token);
@@ -130,12 +133,23 @@ public final class TokenIdentities {
     });
   }
 
+  /**
+   * Keystone's verdict. A failure to ask completes normally, as {@link TokenVerdict.Unavailable}
+   * that expires at once: the requests waiting for this answer share it, the next one asks again,
+   * and Caffeine does not log a stack trace per token while Keystone is down.
+   */
   private CompletableFuture<TokenVerdict> ask(String token) {
-    return introspection.introspect(token).handle((identity, failure) -> {
+    CompletableFuture<TokenIdentity> asked;
+    try {
+      asked = introspection.introspect(token);
+    } catch (RuntimeException e) {
+      asked = CompletableFuture.failedFuture(e);
+    }
+    return asked.handle((identity, failure) -> {
       if (failure == null) return new TokenVerdict.Known(identity);
       Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
       if (cause instanceof InvalidTokenException invalid) return new TokenVerdict.Invalid(invalid.getMessage());
-      throw failure instanceof CompletionException completion ? completion : new CompletionException(cause);
+      return new TokenVerdict.Unavailable(String.valueOf(cause.getMessage()));
     });
   }
 
@@ -148,7 +162,7 @@ public final class TokenIdentities {
         if (left.isNegative()) return 0;
         return Math.min(left.toNanos(), settings.maxTtl().toNanos());
       }
-      return settings.invalidTtl().toNanos();
+      return verdict instanceof TokenVerdict.Invalid ? settings.invalidTtl().toNanos() : 0;
     }
 
     @Override
