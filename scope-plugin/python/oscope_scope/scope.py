@@ -4,8 +4,11 @@ This module depends on the standard library only, so that it can be tested
 (and reasoned about) without the OpenStack client stack.
 
 A scope maps an OpenStack service type to the name of the cloud that must
-serve it, e.g. ``{"compute": "CloudOne", "image": "CloudTwo"}``.  On the
-wire it travels in two places, both carrying the same compact JSON text:
+serve it, e.g. ``{"compute": "CloudOne", "image": "CloudTwo"}``, or to a
+cloud expression composing names with ``&`` (all of them) and ``|`` (the
+first that answers), e.g. ``"CloudOne | CloudTwo"``: see
+:func:`parse_expression`.  On the wire it travels in two places, both
+carrying the same compact JSON text:
 
 * the ``X-Scope`` header, whose value is the compact JSON itself;
 * the ``X-Auth-Token`` header, as ``<token>!SCOPE!<compact JSON>``.
@@ -47,10 +50,17 @@ MAX_NAME_LENGTH = 64
 
 # RFC 7230, section 3.2.6: tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*"
 #   / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
+# but "&" and "|", which compose clouds in cloud expressions.
+_NAME_CHARS = frozenset(
+    "!#$%'*+-.^_`~0123456789abcdefghijklmnopqrstuvwxyz"
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _TOKEN_RE = re.compile(
-    r"[!#$%&'*+\-.^_`|~0-9A-Za-z]{1," + str(MAX_NAME_LENGTH) + "}")
+    r"[!#$%'*+\-.^_`~0-9A-Za-z]{1," + str(MAX_NAME_LENGTH) + "}")
 
-_ALLOWED = "letters, digits and !#$%&'*+-.^_`|~"
+_ALLOWED = "letters, digits and !#$%'*+-.^_`~"
+
+#: Deepest nesting of parentheses in a cloud expression (as in the proxy).
+MAX_EXPRESSION_DEPTH = 16
 
 
 def _why_invalid(value):
@@ -58,6 +68,10 @@ def _why_invalid(value):
         return 'it is empty'
     if len(value) > MAX_NAME_LENGTH:
         return 'it is longer than %d characters' % MAX_NAME_LENGTH
+    for c in value:
+        if c in '&|()':
+            return ("it may not contain '%s': &, |, ( and ) compose cloud"
+                    " expressions in scopes" % c)
     return 'it may only contain ' + _ALLOWED
 
 
@@ -67,6 +81,155 @@ class ScopeError(ValueError):
     The message is a single line that names where the bad value came from
     (``--os-scope``, ``OS_SCOPE``, ``OS_SCOPE_IMAGE``...).
     """
+
+
+class ExpressionError(ValueError):
+    """A cloud expression is malformed.
+
+    The message is the proxy's, word for word: ``at position <N>: <problem>``
+    with N the 0-based offset of the problem in the expression.
+    """
+
+
+class Cloud(tuple):
+    """One cloud of a cloud expression: ``Cloud(('CloudOne',))``."""
+
+    def __str__(self):
+        return self[0]
+
+
+class AnyOf(tuple):
+    """``a | b | ...``: the alternatives, tried in order."""
+
+    def __str__(self):
+        return ' | '.join(str(e) for e in self)
+
+
+class AllOf(tuple):
+    """``a & b & ...``: every operand at once."""
+
+    def __str__(self):
+        return ' & '.join('(' + str(e) + ')' if isinstance(e, AnyOf) else str(e)
+                          for e in self)
+
+
+def clouds(expression):
+    """The cloud names of an expression, in the order of its text."""
+    if isinstance(expression, Cloud):
+        return [expression[0]]
+    return [name for part in expression for name in clouds(part)]
+
+
+def _describe(c):
+    if ' ' <= c < '\x7f':
+        return "'%s'" % c
+    return 'character U+%04X' % ord(c)
+
+
+class _ExpressionParser(object):
+    """Mirror of the proxy's CloudExpressionParser, message for message.
+
+    expression = term *( "|" term ); term = factor *( "&" factor );
+    factor = name / "(" expression ")"; spaces and tabs between tokens.
+    """
+
+    def __init__(self, text):
+        self.text = text
+        self.pos = 0
+        self.depth = 0
+        self.seen = set()
+
+    def fail(self, position, problem):
+        raise ExpressionError('at position %d: %s' % (position, problem))
+
+    def unexpected(self, expected):
+        found = ('the end' if self.pos >= len(self.text)
+                 else _describe(self.text[self.pos]))
+        self.fail(self.pos, 'expected %s but found %s' % (expected, found))
+
+    def skip_space(self):
+        while self.pos < len(self.text) and self.text[self.pos] in ' \t':
+            self.pos += 1
+
+    def peek(self):
+        self.skip_space()
+        return self.text[self.pos] if self.pos < len(self.text) else ''
+
+    def expression(self):
+        parts = [self.term()]
+        while self.peek() == '|':
+            self.pos += 1
+            parts.append(self.term())
+        return parts[0] if len(parts) == 1 else AnyOf(_flatten(parts, AnyOf))
+
+    def term(self):
+        parts = [self.factor()]
+        while self.peek() == '&':
+            self.pos += 1
+            parts.append(self.factor())
+        return parts[0] if len(parts) == 1 else AllOf(_flatten(parts, AllOf))
+
+    def factor(self):
+        self.skip_space()
+        start = self.pos
+        if self.pos < len(self.text) and self.text[self.pos] == '(':
+            self.depth += 1
+            if self.depth > MAX_EXPRESSION_DEPTH:
+                self.fail(start, 'parentheses nested deeper than %d'
+                          % MAX_EXPRESSION_DEPTH)
+            self.pos += 1
+            inner = self.expression()
+            if self.peek() != ')':
+                self.unexpected("'&', '|' or ')'")
+            self.pos += 1
+            self.depth -= 1
+            self.skip_space()
+            return inner
+        while (self.pos < len(self.text)
+               and self.text[self.pos] in _NAME_CHARS):
+            self.pos += 1
+        if self.pos == start:
+            self.unexpected("a cloud name or '('")
+        if self.pos - start > MAX_NAME_LENGTH:
+            self.fail(start, 'a cloud name is longer than %d characters'
+                      % MAX_NAME_LENGTH)
+        name = self.text[start:self.pos]
+        if name in self.seen:
+            self.fail(start, "cloud '%s' is named twice" % name)
+        self.seen.add(name)
+        self.skip_space()
+        return Cloud((name,))
+
+
+def _flatten(parts, kind):
+    flat = []
+    for part in parts:
+        flat.extend(part if isinstance(part, kind) else [part])
+    return flat
+
+
+def parse_expression(text):
+    """Parse a cloud expression: names, ``&``, ``|``, parentheses, spaces.
+
+    ``&`` binds tighter than ``|``; nested operators of one kind are
+    flattened; a cloud may be named once.  ``str()`` of the result is the
+    canonical text (single spaces around operators, parentheses only where
+    needed), the same as the proxy's.
+
+    :raises ExpressionError: ``at position <N>: expected ... but found ...``
+    """
+    parser = _ExpressionParser(text)
+    result = parser.expression()
+    if parser.pos < len(text):
+        parser.unexpected("'&', '|' or the end")
+    return result
+
+
+def canonical_expression(text):
+    """The canonical text of a cloud expression (a plain name as it is)."""
+    if is_valid_name(text):
+        return text
+    return str(parse_expression(text))
 
 
 def is_valid_name(value):
@@ -104,14 +267,20 @@ def check_service_type(service_type, source):
 
 
 def check_cloud_name(cloud, service_type, source):
+    """Check the cloud (or cloud expression) of a service type.
+
+    :returns: its canonical text.
+    """
     if not isinstance(cloud, str):
         raise ScopeError('%s: the cloud of service type %s must be a string,'
                          ' not %s' % (source, _show(service_type),
                                       _json_type(cloud)))
-    if not is_valid_name(cloud):
-        raise ScopeError('%s: invalid cloud name %s for service type %s: %s'
-                         % (source, _show(cloud), _show(service_type),
-                            _why_invalid(cloud)))
+    try:
+        return canonical_expression(cloud)
+    except ExpressionError as exc:
+        raise ScopeError('%s: invalid cloud expression %s for service type'
+                         ' %s: %s' % (source, _show(cloud),
+                                      _show(service_type), exc)) from None
 
 
 def _reject_duplicates(pairs, source):
@@ -127,9 +296,10 @@ def _reject_duplicates(pairs, source):
 def parse_scope_json(text, source='--os-scope'):
     """Parse and validate the JSON text of a scope.
 
-    :returns: a dict mapping service type to cloud name.
+    :returns: a dict mapping service type to cloud name or the canonical
+        text of a cloud expression.
     :raises ScopeError: on invalid JSON, a non-object, a non-string value,
-        an invalid service type or cloud name, or a repeated key.
+        an invalid service type or cloud expression, or a repeated key.
     """
     try:
         value = json.loads(
@@ -144,7 +314,7 @@ def parse_scope_json(text, source='--os-scope'):
                          % (source, _json_type(value)))
     for service_type, cloud in value.items():
         check_service_type(service_type, source)
-        check_cloud_name(cloud, service_type, source)
+        value[service_type] = check_cloud_name(cloud, service_type, source)
     return value
 
 
@@ -170,8 +340,7 @@ def scope_from_env(environ):
             continue
         service_type = name[len(SCOPE_ENV_PREFIX):].lower().replace('_', '-')
         check_service_type(service_type, name)
-        check_cloud_name(cloud, service_type, name)
-        result[service_type] = cloud
+        result[service_type] = check_cloud_name(cloud, service_type, name)
     return result
 
 

@@ -133,8 +133,8 @@ class OptionErrorTest(unittest.TestCase):
 
     def test_invalid_cloud_name(self):
         text = parse_error(self, ['--os-scope', '{"image": "C 2"}'], {})
-        self.assertIn('invalid cloud name "C 2" for service type "image"',
-                      text)
+        self.assertIn('invalid cloud expression "C 2" for service type'
+                      ' "image": at position 2', text)
 
     def test_invalid_os_scope_env_names_the_variable(self):
         text = parse_error(self, [], {'OS_SCOPE': '{"image": 2}'})
@@ -142,8 +142,9 @@ class OptionErrorTest(unittest.TestCase):
 
     def test_invalid_per_service_env_names_the_variable(self):
         text = parse_error(self, [], {'OS_SCOPE_IMAGE': 'Cloud Two'})
-        self.assertIn('error: OS_SCOPE_IMAGE: invalid cloud name "Cloud Two"',
-                      text)
+        self.assertIn(
+            'error: OS_SCOPE_IMAGE: invalid cloud expression "Cloud Two"',
+            text)
         text = parse_error(self, ['--os-scope', '{}'],
                            {'OS_SCOPE_NET<WORK': 'C'})
         self.assertIn('OS_SCOPE_NET<WORK: invalid service type "net<work"',

@@ -8,16 +8,16 @@ from oscope_scope import scope
 
 class NameRuleTest(unittest.TestCase):
 
-    def test_every_tchar_is_valid(self):
-        tchars = "!#$%&'*+-.^_`|~0123456789" + \
+    def test_every_tchar_but_the_operators_is_valid(self):
+        tchars = "!#$%'*+-.^_`~0123456789" + \
             'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'
         for c in tchars:
             self.assertTrue(scope.is_valid_name(c), c)
         self.assertTrue(scope.is_valid_name('object-store'))
         self.assertTrue(scope.is_valid_name('Cloud_1.eu~x'))
 
-    def test_non_tchars_are_invalid(self):
-        for c in ' "(),/:;<=>?@[\\]{}\t\n\x00\x7fé':
+    def test_non_tchars_and_operators_are_invalid(self):
+        for c in ' "(),/:;<=>?@[\\]{}\t\n\x00\x7fé&|':
             self.assertFalse(scope.is_valid_name('a' + c), repr(c))
 
     def test_length_is_1_to_64(self):
@@ -83,18 +83,37 @@ class ParseScopeJsonTest(unittest.TestCase):
                               'invalid service type', 'longer than 64')
 
     def test_invalid_cloud_name(self):
-        self.assertScopeError('{"image": "Cloud Two"}',
-                              'invalid cloud name "Cloud Two"', '"image"')
-        self.assertScopeError('{"image": ""}', 'invalid cloud name ""',
-                              'empty')
+        self.assertScopeError(
+            '{"image": "Cloud Two"}',
+            '--os-scope: invalid cloud expression "Cloud Two" for service'
+            ' type "image": at position 6: expected \'&\', \'|\' or the end'
+            ' but found \'T\'')
+        self.assertScopeError('{"image": ""}', 'invalid cloud expression ""',
+                              'at position 0: expected a cloud name')
         self.assertScopeError('{"image": "%s"}' % ('c' * 65,),
-                              'invalid cloud name', 'longer than 64')
+                              'invalid cloud expression', 'longer than 64')
         self.assertScopeError('{"image": "Cloud\\u00e9"}',
-                              'invalid cloud name "Cloud\\u00e9"')
+                              'invalid cloud expression "Cloud\\u00e9"',
+                              'character U+00E9')
+
+    def test_cloud_expressions(self):
+        self.assertEqual(
+            {'image': 'CloudOne | CloudTwo', 'compute': 'A & (B | C)'},
+            scope.parse_scope_json(
+                '{"image": "CloudOne|CloudTwo", "compute": "A&(B|C)"}'))
+        self.assertScopeError('{"image": "CloudOne | & CloudTwo"}',
+                              'at position 11: expected a cloud name or'
+                              ' \'(\' but found \'&\'')
+        self.assertScopeError('{"image": "A | A"}',
+                              "at position 4: cloud 'A' is named twice")
+
+    def test_operators_are_no_name_characters(self):
+        self.assertScopeError('{"im|age": "A"}', 'invalid service type',
+                              "may not contain '|'")
 
     def test_control_characters_stay_on_one_line(self):
         message = self.assertScopeError('{"image": "a\\nb"}',
-                                        'invalid cloud name "a\\nb"')
+                                        'invalid cloud expression "a\\nb"')
         self.assertNotIn('\n', message)
 
     def test_long_values_are_shortened(self):

@@ -33,7 +33,7 @@ import java.util.TreeMap;
  *
  * <ul>
  *   <li>A cloud's name is what a scope names it by, in an HTTP header: 1 to 64 letters, digits or
- *       {@code !#$%&'*+-.^_`|~}.
+ *       {@code !#$%'*+-.^_`~} ({@code &} and {@code |} compose clouds in a scope).
  *   <li>{@code region} (optional): the Keystone region of the cloud's endpoints; by default its
  *       name. Two clouds may share a region (two devstacks, both {@code RegionOne}) when each has
  *       its own endpoint list, from its own Keystone: that list says whose endpoints they are.
@@ -172,7 +172,7 @@ public record CloudsFile(String source, Map<String, Cloud> clouds) {
       int before = problems.size();
       if (!Names.isValid(name)) {
         problems.add(new Problem(source, "clouds", name, null, "is not a valid cloud name: a scope names clouds"
-            + " in an HTTP header, so it must be 1 to " + Names.MAX_LENGTH + " letters, digits or !#$%&'*+-.^_`|~"));
+            + " in an HTTP header and composes them with &, |, ( and ), so it must be " + Names.RULE));
       }
       if (!node.isObject()) {
         problem(null, Json.shown(node), "must be an object with \"frontend\", and optionally \"endpoints\", \"region\""
@@ -210,8 +210,8 @@ public record CloudsFile(String source, Map<String, Cloud> clouds) {
         String type = field.getKey();
         JsonNode value = field.getValue();
         if (!Names.isValid(type)) {
-          problems.add(new Problem(source, entry, type, null, "is not a valid service type: it must be 1 to "
-              + Names.MAX_LENGTH + " letters, digits or !#$%&'*+-.^_`|~"));
+          problems.add(new Problem(source, entry, type, null, "is not a valid service type: it must be "
+              + Names.RULE));
         }
         if (!value.isTextual() || value.asText().isBlank()) {
           problems.add(new Problem(source, entry, type, Json.shown(value), "must be a host:port string"));

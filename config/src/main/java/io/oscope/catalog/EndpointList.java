@@ -99,7 +99,7 @@ public record EndpointList(String source, List<Endpoint> endpoints, List<Problem
         }
       }
       String region = text(REGION);
-      String type = name(SERVICE_TYPE, "service type: it must be");
+      String type = name(SERVICE_TYPE, "service type");
       String ifaceText = text(INTERFACE);
       Interface iface = null;
       if (ifaceText != null) {
@@ -128,8 +128,7 @@ public record EndpointList(String source, List<Endpoint> endpoints, List<Problem
     private String name(String field, String what) {
       String value = text(field);
       if (value != null && !Names.isValid(value)) {
-        problem(field, value, "is not a valid " + what
-            + " 1 to " + Names.MAX_LENGTH + " letters, digits or !#$%&'*+-.^_`|~");
+        problem(field, value, "is not a valid " + what + ": it " + Names.whyInvalid(value));
         return null;
       }
       return value;

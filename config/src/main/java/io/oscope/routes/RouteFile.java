@@ -180,8 +180,7 @@ public final class RouteFile {
     String name(String field, String what) {
       String value = text(field, true);
       if (value != null && !Names.isValid(value)) {
-        problem(field, value, "is not a valid " + what
-            + " (1 to " + Names.MAX_LENGTH + " letters, digits or !#$%&'*+-.^_`|~)");
+        problem(field, value, "is not a valid " + what + ": it " + Names.whyInvalid(value));
         return null;
       }
       return value;

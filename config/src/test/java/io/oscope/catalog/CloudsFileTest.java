@@ -56,6 +56,15 @@ class CloudsFileTest {
   }
 
   @Test
+  void refusesCloudNamesWithTheOperatorsOfScopes() {
+    assertThat(problems("""
+        {"clouds": {"Cloud|Two": {"frontend": "10.2.0.1:8888"}, "One&Two": {"frontend": "10.3.0.1:8888"}}}"""))
+        .anyMatch(p -> p.startsWith("clouds.json: clouds \"Cloud|Two\": is not a valid cloud name: a scope names clouds"
+            + " in an HTTP header and composes them with &, |, ( and )"))
+        .anyMatch(p -> p.startsWith("clouds.json: clouds \"One&Two\": is not a valid cloud name"));
+  }
+
+  @Test
   void reportsEveryProblemNamingCloudFieldAndValue() {
     assertThat(problems("""
         {"clouds": {
@@ -67,13 +76,13 @@ class CloudsFileTest {
           "CloudFive": {"frontend": "h/x"}},
          "services": []}""")).containsExactly(
         "clouds.json: \"services\": unknown field; expected only \"clouds\"",
-        "clouds.json: clouds \"Cloud One\": is not a valid cloud name: a scope names clouds in an HTTP header, so it"
-            + " must be 1 to 64 letters, digits or !#$%&'*+-.^_`|~",
+        "clouds.json: clouds \"Cloud One\": is not a valid cloud name: a scope names clouds in an HTTP header"
+            + " and composes them with &, |, ( and ), so it must be 1 to 64 letters, digits or !#$%'*+-.^_`~",
         "clouds.json: clouds.Cloud One \"backend\": unknown field; expected frontend, endpoints, region or backends",
         "clouds.json: clouds.CloudTwo \"endpoints\" = \"3\": must be a string",
         "clouds.json: clouds.CloudTwo.backends \"image\" = \"10.2.0.5:0\": port 0 is not in 1..65535",
         "clouds.json: clouds.CloudTwo.backends \"bad type\": is not a valid service type: it must be 1 to 64 letters,"
-            + " digits or !#$%&'*+-.^_`|~",
+            + " digits or !#$%'*+-.^_`~",
         "clouds.json: clouds.CloudTwo.backends \"compute\" = \"10.1.0.1:8888\": is the frontend of CloudTwo: its"
             + " proxy would send requests to itself",
         "clouds.json: clouds.CloudTwo.backends \"x\" = \"1\": must be a host:port string",

@@ -40,8 +40,8 @@ class EndpointListTest {
     assertThat(list.problems()).extracting(Problem::toString).containsExactly(
         "bad.json: [0] \"Enabled\" = \"yes\": must be true or false",
         "bad.json: [0] \"Region\": is missing",
-        "bad.json: [0] \"Service Type\" = \"image \": is not a valid service type: it must be 1 to 64 letters,"
-            + " digits or !#$%&'*+-.^_`|~",
+        "bad.json: [0] \"Service Type\" = \"image \": is not a valid service type: it may only contain"
+            + " letters, digits and !#$%'*+-.^_`~",
         "bad.json: [0] \"URL\" = \"http://h:0/x\": port 0 is not in 1..65535",
         "bad.json: [1] \"URL\" = \"http://h:99999\": port 99999 is not in 1..65535",
         "bad.json: [2] \"Service Type\" = \"[\"image\"]\": must be a string",

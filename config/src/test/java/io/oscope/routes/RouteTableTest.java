@@ -102,6 +102,22 @@ class RouteTableTest {
   }
 
   @Test
+  void refusesCloudNamesWithTheOperatorsOfScopes() {
+    for (String name : new String[] {"Cloud|Two", "Cloud&Two", "(CloudTwo)"}) {
+      String json = """
+          {"services": [
+            {"Service Type": "image", "Interface": "public", "URL": "h:8888/image", "Region": "%s", "Frontend": "h:8888", "Backend": "b:80"}
+          ]}""".formatted(name);
+      char operator = name.replaceAll("[A-Za-z]", "").charAt(0);
+
+      assertThatThrownBy(() -> RouteFile.parse("bad.json", json.getBytes(StandardCharsets.UTF_8)))
+          .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).extracting(Problem::toString)
+              .containsExactly("bad.json: services[0] \"Region\" = \"" + name + "\": is not a valid cloud name: it may not"
+                  + " contain '" + operator + "': &, |, ( and ) compose cloud expressions in scopes"));
+    }
+  }
+
+  @Test
   void reportsEveryProblemOfTheFileAtOnce() {
     String json = """
         {"services": [
@@ -115,7 +131,7 @@ class RouteTableTest {
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).extracting(Problem::toString)
             .containsExactly(
                 "bad.json: services[0] \"URL\" = \"ftp://h/image\": scheme 'ftp' is not http or https",
-                "bad.json: services[1] \"Region\" = \"Cloud One\": is not a valid cloud name (1 to 64 letters, digits or !#$%&'*+-.^_`|~)",
+                "bad.json: services[1] \"Region\" = \"Cloud One\": is not a valid cloud name: it may only contain letters, digits and !#$%'*+-.^_`~",
                 "bad.json: services[1] \"Interface\" = \"private\": must be public, internal or admin",
                 "bad.json: services[2] \"Frontend\" = \"h:99999\": port 99999 is not in 1..65535",
                 "bad.json: services[3] \"Service Type\": is missing",

@@ -8,22 +8,31 @@ import java.util.Objects;
 
 /**
  * Which cloud serves which service type for one request, e.g. {@code {"compute": "CloudOne",
- * "image": "CloudTwo"}}. Immutable; every key and value is a valid {@linkplain Names name}.
+ * "image": "CloudTwo | CloudThree"}}. Immutable; every key is a valid {@linkplain Names name},
+ * every value a {@link CloudExpression}: most often a single cloud's name, kept as it is, or a
+ * compound expression, kept in its canonical text.
  *
  * <pre>{@code
  * Scope scope = Scope.parse("{\"image\": \"CloudTwo\"}");
  * scope.cloudOf("image");               // "CloudTwo"
+ * scope.expressionOf("image");          // Cloud[name=CloudTwo]
  * scope.withDefault(types, "CloudOne"); // complete for every type in types
  * }</pre>
  */
 public final class Scope {
-  private static final Scope EMPTY = new Scope(Map.of());
+  private static final Scope EMPTY = new Scope(Map.of(), Map.of());
 
+  /** Each value the canonical text of its expression: a single cloud's name for most. */
   private final Map<String, String> cloudByService;
+  private final Map<String, CloudExpression> expressionByService;
+  /** Whether every expression is a single cloud: the proxy's hot path asks this per request. */
+  private final boolean single;
   private volatile String json;
 
-  private Scope(Map<String, String> cloudByService) {
+  private Scope(Map<String, String> cloudByService, Map<String, CloudExpression> expressionByService) {
     this.cloudByService = cloudByService;
+    this.expressionByService = expressionByService;
+    this.single = expressionByService.values().stream().allMatch(CloudExpression::isSingle);
   }
 
   /** The scope that names no cloud: every service is served by the proxy's own cloud. */
@@ -32,16 +41,29 @@ public final class Scope {
   }
 
   /**
-   * A scope from service type to cloud name.
+   * A scope from service type to cloud name or {@linkplain CloudExpression expression}.
    *
-   * @throws MalformedScopeException if a key or value is not a valid name
+   * @throws MalformedScopeException if a key is not a valid name or a value no valid expression
    */
   public static Scope of(Map<String, String> cloudByService) {
+    Map<String, CloudExpression> expressions = new HashMap<>();
     for (Map.Entry<String, String> entry : cloudByService.entrySet()) {
       requireName("service type", entry.getKey());
-      requireName("cloud name for '" + entry.getKey() + "'", entry.getValue());
+      if (entry.getValue() == null) throw new MalformedScopeException("cloud for '" + entry.getKey() + "' is missing");
+      expressions.put(entry.getKey(), expression(entry.getKey(), entry.getValue()));
     }
-    return cloudByService.isEmpty() ? EMPTY : new Scope(Map.copyOf(cloudByService));
+    return trusted(expressions);
+  }
+
+  /** {@code text}, the value of {@code serviceType} in a scope, as an expression. */
+  static CloudExpression expression(String serviceType, String text) {
+    if (Names.isValid(text)) return new CloudExpression.Cloud(text); // the common case: no parser
+    try {
+      return CloudExpression.parse(text);
+    } catch (MalformedScopeException e) {
+      throw new MalformedScopeException("cloud expression for '" + ScopeJson.printable(serviceType) + "' ('"
+          + ScopeJson.printable(text) + "') is malformed " + e.getMessage());
+    }
   }
 
   /**
@@ -54,8 +76,13 @@ public final class Scope {
     return ScopeJson.parse(json);
   }
 
-  static Scope trusted(Map<String, String> cloudByService) {
-    return cloudByService.isEmpty() ? EMPTY : new Scope(Map.copyOf(cloudByService));
+  static Scope trusted(Map<String, CloudExpression> expressionByService) {
+    if (expressionByService.isEmpty()) return EMPTY;
+    Map<String, String> text = new HashMap<>(expressionByService.size() * 2);
+    for (Map.Entry<String, CloudExpression> entry : expressionByService.entrySet()) {
+      text.put(entry.getKey(), entry.getValue().toString());
+    }
+    return new Scope(Map.copyOf(text), Map.copyOf(expressionByService));
   }
 
   static void requireName(String what, String name) {
@@ -65,17 +92,38 @@ public final class Scope {
     }
   }
 
-  /** The cloud named for {@code serviceType}, or {@code null} when the scope does not name one. */
+  /**
+   * The cloud named for {@code serviceType}, or {@code null} when the scope does not name one. For
+   * a compound expression this is its canonical text, no cloud's name: ask {@link #expressionOf}.
+   */
   public String cloudOf(String serviceType) {
     return cloudByService.get(serviceType);
   }
 
-  /** The cloud named for {@code serviceType}, or {@code fallback}. */
+  /** The cloud named for {@code serviceType}, or {@code fallback}; see {@link #cloudOf(String)}. */
   public String cloudOf(String serviceType, String fallback) {
     return cloudByService.getOrDefault(serviceType, fallback);
   }
 
-  /** The scope as an unmodifiable map. */
+  /** The expression for {@code serviceType}, or {@code null} when the scope does not name one. */
+  public CloudExpression expressionOf(String serviceType) {
+    return expressionByService.get(serviceType);
+  }
+
+  /** Whether every service type of this scope names a single cloud (no {@code &}, no {@code |}). */
+  public boolean isSingle() {
+    return single;
+  }
+
+  /** This scope with {@code expression} for {@code serviceType}, e.g. one branch of a compound. */
+  public Scope with(String serviceType, CloudExpression expression) {
+    requireName("service type", serviceType);
+    Map<String, CloudExpression> changed = new HashMap<>(expressionByService);
+    changed.put(serviceType, Objects.requireNonNull(expression, "expression"));
+    return trusted(changed);
+  }
+
+  /** The scope as an unmodifiable map of service type to cloud name or expression text. */
   public Map<String, String> asMap() {
     return cloudByService;
   }
@@ -89,15 +137,19 @@ public final class Scope {
    * Returns {@code this} when nothing is missing.
    */
   public Scope withDefault(Collection<String> serviceTypes, String cloud) {
-    Map<String, String> complete = null;
+    Map<String, CloudExpression> complete = null;
+    CloudExpression single = null;
     for (String type : serviceTypes) {
-      if (!cloudByService.containsKey(type)) {
-        if (complete == null) complete = new HashMap<>(cloudByService);
-        complete.put(type, cloud);
+      if (!expressionByService.containsKey(type)) {
+        if (complete == null) {
+          requireName("cloud name", cloud);
+          complete = new HashMap<>(expressionByService);
+          single = new CloudExpression.Cloud(cloud);
+        }
+        complete.put(type, single);
       }
     }
     if (complete == null) return this;
-    requireName("cloud name", cloud);
     return trusted(complete);
   }
 
@@ -110,7 +162,7 @@ public final class Scope {
       StringBuilder out = new StringBuilder(16 + keys.length * 24).append('{');
       for (int i = 0; i < keys.length; i++) {
         if (i > 0) out.append(',');
-        // Names are tokens: no character in them needs escaping in JSON.
+        // Names are tokens and expressions add only ( ) & | and spaces: nothing needs escaping in JSON.
         out.append('"').append(keys[i]).append("\":\"").append(cloudByService.get(keys[i])).append('"');
       }
       result = out.append('}').toString();

@@ -30,7 +30,7 @@ final class ScopeJson {
           "scope must be a JSON object mapping service types to cloud names, got " + kindAt(pos));
     }
     pos++;
-    Map<String, String> entries = new HashMap<>(8);
+    Map<String, CloudExpression> entries = new HashMap<>(8);
     skipSpace();
     if (peek() == '}') {
       pos++;
@@ -50,8 +50,7 @@ final class ScopeJson {
         String cloud = string();
         // Only a bad name pays for building its message.
         if (!Names.isValid(type)) Scope.requireName("service type", type);
-        if (!Names.isValid(cloud)) Scope.requireName("cloud name for '" + type + "'", cloud);
-        if (entries.put(type, cloud) != null) {
+        if (entries.put(type, Scope.expression(type, cloud)) != null) {
           throw new MalformedScopeException("scope names service type '" + type + "' twice");
         }
         skipSpace();

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
  */
 class ScopePropertyTest {
   private static final String TCHARS =
-      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-.^_`|~";
-  private static final String JSON_ALPHABET = "{}[]\":, \\u0aAbZ9-.tfn\n\t\u00e9\u0001";
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%'*+-.^_`~";
+  private static final String JSON_ALPHABET = "{}[]\":, \\u0aAbZ9-.tfn\n\t\u00e9\u0001&|()";
 
   @Test
   void everyValidScopeSurvivesARoundTrip() {

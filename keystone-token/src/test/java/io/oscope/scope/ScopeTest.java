@@ -61,9 +61,9 @@ class ScopeTest {
       '{\"image\": \"CloudTwo\"'      | expected ',' or '}' at offset 20, found the end
       '{\"image\" \"CloudTwo\"}'      | expected ':' at offset 9
       '{image: \"CloudTwo\"}'         | expected a service type in double quotes at offset 1
-      '{\"image\": \"Cloud Two\"}'    | cloud name for 'image' 'Cloud Two' may only contain
+      '{\"image\": \"Cloud Two\"}'    | cloud expression for 'image' ('Cloud Two') is malformed at position 6
       '{\"\": \"CloudTwo\"}'          | service type '' is empty
-      '{\"image\": \"\"}'             | cloud name for 'image' '' is empty
+      '{\"image\": \"\"}'             | cloud expression for 'image' ('') is malformed at position 0
       '{\"image\": \"A\", \"image\": \"B\"}' | scope names service type 'image' twice
       '{\"image\": \"A\"} x'          | unexpected 'x' after the object at offset 15
       '{\"image\": \"A\\q\"}'         | invalid escape at offset 12
@@ -80,7 +80,11 @@ class ScopeTest {
   void rejectsInvalidNamesGivenAsAMap() {
     assertThatThrownBy(() -> Scope.of(Map.of("image", "Cloud\nTwo")))
         .isInstanceOf(MalformedScopeException.class)
-        .hasMessage("cloud name for 'image' 'Cloud\\u000aTwo' may only contain letters, digits and !#$%&'*+-.^_`|~");
+        .hasMessage("cloud expression for 'image' ('Cloud\\u000aTwo') is malformed at position 5:"
+            + " expected '&', '|' or the end but found character U+000A");
+    assertThatThrownBy(() -> Scope.of(Map.of("im|age", "CloudTwo")))
+        .isInstanceOf(MalformedScopeException.class)
+        .hasMessage("service type 'im|age' may not contain '|': &, |, ( and ) compose cloud expressions in scopes");
   }
 
   @Test
@@ -92,5 +96,9 @@ class ScopeTest {
     assertThat(Names.isValid("a:b")).isFalse();
     assertThat(Names.isValid("é")).isFalse();
     assertThat(Names.isValid("")).isFalse();
+    assertThat(Names.isValid("A&B")).isFalse();
+    assertThat(Names.isValid("A|B")).isFalse();
+    assertThat(Names.isValid("(A)")).isFalse();
+    assertThat(Names.whyInvalid("A&B")).isEqualTo("may not contain '&': &, |, ( and ) compose cloud expressions in scopes");
   }
 }

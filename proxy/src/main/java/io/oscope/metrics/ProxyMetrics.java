@@ -72,7 +72,8 @@ public final class ProxyMetrics implements AutoCloseable {
    * The reasons of {@code oscope_scope_errors_total}: 400s for the request's scope. These and the
    * kinds below are registered at zero; {@code ErrorMapper} counts no other (a test holds them).
    */
-  public static final List<String> SCOPE_ERROR_REASONS = List.of("malformed_scope", "unknown_cloud", "service_not_in_cloud");
+  public static final List<String> SCOPE_ERROR_REASONS = List.of("malformed_scope", "unknown_cloud", "service_not_in_cloud",
+      "unsupported_expression", "replicated_write");
   /**
    * The kinds of {@code oscope_upstream_errors_total}: {@code unavailable} (502), {@code refused}
    * (503), {@code timeout} (504), {@code all_down} (503), {@code busy} (503, the connection limit).

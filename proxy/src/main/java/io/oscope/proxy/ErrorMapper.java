@@ -108,6 +108,8 @@ final class ErrorMapper {
     if (error instanceof ProxyError.MalformedScope) metrics.scopeError("malformed_scope");
     else if (error instanceof ProxyError.UnknownCloud) metrics.scopeError("unknown_cloud");
     else if (error instanceof ProxyError.ServiceNotInCloud) metrics.scopeError("service_not_in_cloud");
+    else if (error instanceof ProxyError.UnsupportedExpression) metrics.scopeError("unsupported_expression");
+    else if (error instanceof ProxyError.ReplicatedWrite) metrics.scopeError("replicated_write");
     else if (error instanceof ProxyError.UpstreamUnavailable) metrics.upstreamError("unavailable");
     else if (error instanceof ProxyError.UpstreamRefused) metrics.upstreamError("refused");
     else if (error instanceof ProxyError.UpstreamTimeout) metrics.upstreamError("timeout");

@@ -31,6 +31,24 @@ public sealed interface ProxyError {
     }
   }
 
+  /** The scope composes clouds in a way the proxy does not route (yet), e.g. {@code A & B | C}. */
+  record UnsupportedExpression(String serviceType, String expression, String why) implements ProxyError {
+    public int status() { return 400; }
+    public String message() {
+      return "The scope's expression '" + expression + "' for service type '" + serviceType + "' is not supported yet: "
+          + why;
+    }
+  }
+
+  /** A write ({@code POST}, {@code PUT}, {@code PATCH}, {@code DELETE}) the scope would send to several clouds at once. */
+  record ReplicatedWrite(String serviceType, String method, String expression) implements ProxyError {
+    public int status() { return 400; }
+    public String message() {
+      return "The scope sends service type '" + serviceType + "' to all of '" + expression + "': replicated writes ("
+          + method + ") are not supported; name one cloud, or clouds joined with '|'";
+    }
+  }
+
   /** The scope sends a service to a cloud that does not offer it on that interface. */
   record ServiceNotInCloud(String serviceType, String iface, String cloud) implements ProxyError {
     public int status() { return 400; }

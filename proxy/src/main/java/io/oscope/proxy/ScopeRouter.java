@@ -8,12 +8,12 @@ import io.oscope.routes.HostPort;
 import io.oscope.routes.Pool;
 import io.oscope.routes.RouteTable;
 import io.oscope.routes.ServiceMatch;
+import io.oscope.scope.CloudExpression;
 import io.oscope.scope.MalformedScopeException;
 import io.oscope.scope.Scope;
 import io.oscope.scope.ScopedToken;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -70,6 +70,13 @@ final class ScopeRouter {
       scope = completeScopeOf(request);
     } catch (ProxyException e) {
       throw new ProxyException(e.error(), type);
+    }
+    if (!scope.scope().isSingle()) {
+      CloudExpression expression = scope.scope().expressionOf(type);
+      if (expression != null && !expression.isSingle()) {
+        throw new ProxyException(new ProxyError.UnsupportedExpression(type, expression.toString(),
+            "the proxy routes a scope's value to one cloud"), type);
+      }
     }
     String cloud = scope.scope().cloudOf(type, table.localCloud());
     Destination destination = match.destinationIn(cloud);
@@ -138,9 +145,9 @@ final class ScopeRouter {
     ScopeHeaders complete = byText.getIfPresent(text);
     if (complete == null) {
       Scope scope = decode(source, text);
-      for (Map.Entry<String, String> entry : scope.asMap().entrySet()) {
-        if (!table.hasCloud(entry.getValue())) {
-          throw new ProxyException(new ProxyError.UnknownCloud(entry.getKey(), entry.getValue(), table.clouds()));
+      for (String type : scope.asMap().keySet()) {
+        for (String cloud : scope.expressionOf(type).clouds()) {
+          if (!table.hasCloud(cloud)) throw new ProxyException(new ProxyError.UnknownCloud(type, cloud, table.clouds()));
         }
       }
       complete = ScopeHeaders.encode(scope.withDefault(table.serviceTypes(), table.localCloud()), table);

@@ -54,7 +54,8 @@ class BadScopeE2eTest {
   @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
       "{\"image\": | invalid JSON",
       "[\"CloudTwo\"] | must be a JSON object mapping service types to cloud names, not an array",
-      "{\"image\": \"Cloud Two\"} | invalid cloud name \"Cloud Two\"",
+      "{\"image\": \"Cloud Two\"} | invalid cloud expression \"Cloud Two\"",
+      "{\"image\": \"CloudOne & \"} | at position 11: expected a cloud name or '(' but found the end",
       "{\"image\": 2} | the cloud of service type \"image\" must be a string, not a number",
       "'{\"image\": \"CloudTwo\"}' | invalid JSON"})
   void malformedScope(String scope, String message, Clouds clouds, Cli cli) throws Exception {

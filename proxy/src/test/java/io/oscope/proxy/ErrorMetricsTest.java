@@ -20,6 +20,8 @@ class ErrorMetricsTest {
           new ProxyError.MalformedScope("X-Scope", "oops"),
           new ProxyError.UnknownCloud("image", "Nowhere", Set.of("Solo")),
           new ProxyError.ServiceNotInCloud("image", "public", "Solo"),
+          new ProxyError.UnsupportedExpression("image", "A & B | C", "why"),
+          new ProxyError.ReplicatedWrite("image", "POST", "A & B"),
           new ProxyError.InvalidRequest(400, "bad"),
           new ProxyError.RequestTimeout("the request head", Duration.ofSeconds(1)),
           new ProxyError.NoService("h:1", "/x"),

@@ -57,4 +57,15 @@ class ScopeRouterTest {
             e -> assertThat(e.error()).isInstanceOf(ProxyError.MalformedScope.class));
     assertThat(cloudOf("X-Auth-Token", "tok!SCOPE!{\"image\":\"CloudTwo\"}")).isEqualTo("CloudTwo");
   }
+
+  @Test
+  void everyCloudOfAnExpressionMustBeKnown() {
+    assertThatThrownBy(() -> cloudOf("X-Scope", "{\"image\":\"CloudTwo | CloudTwX\"}"))
+        .isInstanceOfSatisfying(ProxyException.class, e -> assertThat(e.error())
+            .isEqualTo(new ProxyError.UnknownCloud("image", "CloudTwX", Set.of("CloudOne", "CloudTwo"))));
+    assertThatThrownBy(() -> cloudOf("X-Scope", "{\"image\":\"CloudTwo | & CloudOne\"}"))
+        .isInstanceOfSatisfying(ProxyException.class, e -> assertThat(e.error().message()).isEqualTo(
+            "Malformed scope in the X-Scope header: cloud expression for 'image' ('CloudTwo | & CloudOne') is malformed"
+                + " at position 11: expected a cloud name or '(' but found '&'"));
+  }
 }
