@@ -1,0 +1,146 @@
+package io.oscope.tenant;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.handler.codec.http.HttpMethod;
+import io.oscope.exchange.ServiceTokens;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufMono;
+import reactor.netty.http.client.HttpClient;
+
+/**
+ * Reads and writes the tenant state oscope keeps in Keystone, on the projects themselves ({@link
+ * TenantState}'s properties), with a token of the service account or of an operator. Keystone is
+ * where every proxy instance already looks and what already survives the loss of any machine: no
+ * database of oscope's own, and proxies behind a load balancer all see the same state.
+ */
+public final class KeystoneProjects {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int MAX_BODY = 4 << 20;
+
+  private final ServiceTokens tokens;
+  private final HttpClient client;
+  private final String identityUrl;
+  private final Duration timeout;
+
+  /** @param identityUrl Keystone's v3 URL, e.g. {@code http://127.0.0.1:5000/v3} */
+  public KeystoneProjects(ServiceTokens tokens, HttpClient client, String identityUrl, Duration timeout) {
+    this.tokens = tokens;
+    this.client = client;
+    this.identityUrl = identityUrl.endsWith("/") ? identityUrl.substring(0, identityUrl.length() - 1) : identityUrl;
+    this.timeout = timeout;
+  }
+
+  /** The state of project {@code projectId}; fails with {@link UnknownProjectException} when there is none. */
+  public CompletableFuture<TenantState> state(String projectId) {
+    return call(HttpMethod.GET, "/projects/" + encode(projectId), null)
+        .map(body -> stateOf(body.path("project"))).toFuture();
+  }
+
+  /** The project named {@code nameOrId}: by ID, else by name (which must then be unique). */
+  public CompletableFuture<TenantState> find(String nameOrId) {
+    return call(HttpMethod.GET, "/projects/" + encode(nameOrId), null)
+        .map(body -> stateOf(body.path("project")))
+        .onErrorResume(UnknownProjectException.class, notAnId ->
+            call(HttpMethod.GET, "/projects?name=" + encode(nameOrId), null).flatMap(body -> {
+              JsonNode projects = body.path("projects");
+              if (projects.size() == 1) return Mono.just(stateOf(projects.get(0)));
+              if (projects.isEmpty()) return Mono.error(new UnknownProjectException("no project has the name or ID '" + nameOrId + "'"));
+              return Mono.error(new UnknownProjectException(projects.size() + " projects are named '" + nameOrId
+                  + "' (in different domains): name it by ID"));
+            }))
+        .toFuture();
+  }
+
+  /** Every project that is in maintenance or has a home cloud. */
+  public CompletableFuture<List<TenantState>> withState() {
+    return call(HttpMethod.GET, "/projects", null).map(body -> {
+      List<TenantState> states = new ArrayList<>();
+      for (JsonNode project : body.path("projects")) {
+        TenantState state = stateOf(project);
+        if (state.inMaintenance() || state.homeCloud() != null) states.add(state);
+      }
+      return states;
+    }).toFuture();
+  }
+
+  /**
+   * Sets the properties of project {@code projectId} named in {@code properties} ({@code null}
+   * values clear them) and answers its new state.
+   */
+  public CompletableFuture<TenantState> update(String projectId, ObjectNode properties) {
+    ObjectNode body = JSON.createObjectNode();
+    body.set("project", properties);
+    return call(HttpMethod.PATCH, "/projects/" + encode(projectId), body.toString())
+        .map(answer -> stateOf(answer.path("project"))).toFuture();
+  }
+
+  static TenantState stateOf(JsonNode project) {
+    return new TenantState(project.path("id").asText(), project.path("name").asText(null),
+        text(project, TenantState.MAINTENANCE), text(project, TenantState.MAINTENANCE_SINCE),
+        text(project, TenantState.HOME_CLOUD));
+  }
+
+  /** A property's text; {@code null} when absent, JSON null or empty (what clearing it leaves). */
+  private static String text(JsonNode project, String property) {
+    JsonNode value = project.get(property);
+    return value == null || value.isNull() || value.asText().isEmpty() ? null : value.asText();
+  }
+
+  private Mono<JsonNode> call(HttpMethod method, String path, String body) {
+    return tokens.current().flatMap(token -> client
+        .headers(headers -> {
+          headers.set("X-Auth-Token", token);
+          if (body != null) headers.set("Content-Type", "application/json");
+        })
+        .request(method)
+        .uri(identityUrl + path)
+        .send(body == null ? Mono.empty() : ByteBufMono.fromString(Mono.just(body)))
+        .responseSingle((response, content) -> content.asString(StandardCharsets.UTF_8).defaultIfEmpty("{}")
+            .flatMap(text -> {
+              int status = response.status().code();
+              if (status == 404) return Mono.error(new UnknownProjectException("Keystone knows no " + path));
+              if (status == 401) tokens.refused(token);
+              if (status / 100 != 2) {
+                return Mono.error(new IOException("Keystone at " + identityUrl + " answered " + status + " to "
+                    + method + " " + path + keystoneMessage(text)));
+              }
+              try {
+                return Mono.just(JSON.readTree(text.length() > MAX_BODY ? "{}" : text));
+              } catch (IOException e) {
+                return Mono.error(e);
+              }
+            })))
+        .timeout(timeout, Mono.error(() -> new IOException("Keystone at " + identityUrl + " did not answer within " + timeout)));
+  }
+
+  private static String keystoneMessage(String body) {
+    try {
+      String message = JSON.readTree(body).path("error").path("message").asText("");
+      return message.isEmpty() ? "" : ": " + message;
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+
+  /** No project has that name or ID. */
+  public static final class UnknownProjectException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public UnknownProjectException(String message) {
+      super(message, null, false, false);
+    }
+  }
+}
