@@ -21,7 +21,8 @@ import picocli.CommandLine;
     mixinStandardHelpOptions = true,
     versionProvider = Oscope.Version.class,
     description = "A scope-routing proxy for collaborating OpenStack clouds.",
-    subcommands = {ProxyCommand.class, RoutesCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ProxyCommand.class, RoutesCommand.class, TenantCommand.class, DemoCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Oscope implements Callable<Integer> {
   /** Success. */
   public static final int OK = 0;
