@@ -1,0 +1,116 @@
+package io.oscope.tenant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.netty.handler.codec.http.HttpMethod;
+import io.oscope.token.InvalidTokenException;
+import io.oscope.token.TokenIdentities;
+import io.oscope.token.TokenIdentity;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class TenantGateTest {
+  private static final Instant NOW = Instant.parse("2026-12-03T08:00:00Z");
+  private static final TenantState MOVING = new TenantState("p-moving", "moving", "moving to CloudTwo", "2026-12-03T07:00:00Z", null);
+  private static final TenantState STAYING = new TenantState("p-staying", "staying", null, null, null);
+
+  /** Tokens Keystone knows: token -> identity; a token absent is invalid; "down" fails. */
+  private final Map<String, TokenIdentity> tokens = Map.of(
+      "tok-moving-member", identity("p-moving", "member"),
+      "tok-moving-admin", identity("p-moving", "admin", "member"),
+      "tok-staying", identity("p-staying", "member"),
+      "tok-domain", identity(null, "admin"));
+  private final List<String> introspected = new ArrayList<>();
+  private final List<String> projectsRead = new ArrayList<>();
+  private boolean keystoneDown;
+
+  private final TokenIdentities identities = new TokenIdentities(() -> null, token -> {
+    introspected.add(token);
+    if (keystoneDown) return CompletableFuture.failedFuture(new IOException("connection refused"));
+    TokenIdentity who = tokens.get(token);
+    return who != null ? CompletableFuture.completedFuture(who)
+        : CompletableFuture.failedFuture(new InvalidTokenException("Keystone does not know the token (404)"));
+  }, TokenIdentities.Settings.DEFAULT, Ticker.systemTicker(), InstantSource.system());
+  private final TenantStates states = new TenantStates(project -> {
+    projectsRead.add(project);
+    if (keystoneDown) return CompletableFuture.failedFuture(new IOException("connection refused"));
+    return CompletableFuture.completedFuture(project.equals("p-moving") ? MOVING : STAYING);
+  }, Duration.ofSeconds(5), Duration.ofMinutes(10), Ticker.systemTicker());
+  private final TenantGate gate = new TenantGate(identities, states, "admin");
+
+  private static TokenIdentity identity(String project, String... roles) {
+    return new TokenIdentity("u", project, project == null ? "default" : null, null, List.of("password"), List.of("a"),
+        NOW.plusSeconds(3600), Set.of(roles), TokenIdentity.Source.KEYSTONE);
+  }
+
+  private TenantGate.Refusal admit(HttpMethod method, String path, String token) {
+    return gate.admit("compute", method, path, token).join();
+  }
+
+  @Test
+  void readsPassWithoutALookAtTheToken() {
+    assertThat(admit(HttpMethod.GET, "/servers/detail", "tok-moving-member")).isNull();
+    assertThat(gate.admit("identity", HttpMethod.POST, "/v3/auth/tokens", "tok-moving-member").join()).isNull();
+    assertThat(introspected).isEmpty();
+  }
+
+  @Test
+  void refusesTheWritesOfAProjectInMaintenance() {
+    assertThat(admit(HttpMethod.POST, "/servers", "tok-moving-member")).isEqualTo(new TenantGate.Refusal.InMaintenance(MOVING));
+    assertThat(admit(HttpMethod.POST, "/servers/1234/action", "tok-moving-member")).isInstanceOf(TenantGate.Refusal.InMaintenance.class);
+    assertThat(admit(HttpMethod.DELETE, "/servers/1234", "tok-moving-member")).isInstanceOf(TenantGate.Refusal.InMaintenance.class);
+  }
+
+  @Test
+  void letsOtherProjectsWriteAndAsksKeystoneOncePerTokenAndProject() {
+    for (int i = 0; i < 3; i++) assertThat(admit(HttpMethod.POST, "/servers", "tok-staying")).isNull();
+
+    assertThat(introspected).containsExactly("tok-staying");
+    assertThat(projectsRead).containsExactly("p-staying");
+  }
+
+  @Test
+  void theBypassRoleWritesThroughMaintenance() {
+    assertThat(admit(HttpMethod.POST, "/servers", "tok-moving-admin")).isNull();
+  }
+
+  @Test
+  void withoutABypassRoleNobodyWritesThroughMaintenance() {
+    TenantGate strict = new TenantGate(identities, states, null);
+
+    assertThat(strict.admit("compute", HttpMethod.POST, "/servers", "tok-moving-admin").join())
+        .isInstanceOf(TenantGate.Refusal.InMaintenance.class);
+  }
+
+  @Test
+  void anInvalidTokenOrOneWithoutProjectIsLeftToTheService() {
+    assertThat(admit(HttpMethod.POST, "/servers", "tok-nobody-knows")).isNull();
+    assertThat(admit(HttpMethod.POST, "/servers", "tok-domain")).isNull();
+    assertThat(admit(HttpMethod.POST, "/servers", null)).isNull();
+    assertThat(projectsRead).isEmpty();
+  }
+
+  @Test
+  void aWriteKeystoneCannotTellAboutIsUnavailableNeverLetThrough() {
+    keystoneDown = true;
+
+    assertThat(admit(HttpMethod.POST, "/servers", "tok-moving-member")).isInstanceOf(TenantGate.Refusal.Unavailable.class);
+  }
+
+  @Test
+  void whatIsRememberedKeepsDecidingWhileKeystoneIsDown() {
+    assertThat(admit(HttpMethod.POST, "/servers", "tok-moving-member")).isInstanceOf(TenantGate.Refusal.InMaintenance.class);
+    keystoneDown = true;
+
+    assertThat(admit(HttpMethod.POST, "/servers", "tok-moving-member")).isInstanceOf(TenantGate.Refusal.InMaintenance.class);
+  }
+}
