@@ -3,6 +3,8 @@ package io.oscope.cli;
 import io.oscope.admin.AdminServer;
 import io.oscope.exchange.PeerTrust;
 import io.oscope.exchange.ServiceCredentials;
+import io.oscope.fanout.FanOutSettings;
+import io.oscope.fanout.MarkerKey;
 import io.oscope.logging.AppLogLayout;
 import io.oscope.pool.PoolSettings;
 import io.oscope.pool.RetryBudget;
@@ -223,6 +225,31 @@ final class ProxyCommand implements Callable<Integer> {
           + " project_name, user_domain_name, project_domain_name), used to validate tokens for peers.")
   Path serviceCredentials;
 
+  @Option(names = "--fan-out-failure", paramLabel = "POLICY", defaultValue = "FAIL",
+      description = "What an '&' fan-out answers when some clouds fail: FAIL (502 naming them) or PARTIAL (what the"
+          + " others answered, with X-Oscope-Fan-Out-Failed naming them) (default: ${DEFAULT-VALUE}).")
+  FanOutSettings.Failure fanOutFailure;
+
+  @Option(names = "--fan-out-timeout", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
+      description = "How long one cloud of an '&' fan-out may take to answer; later, it has failed (default: ${DEFAULT-VALUE}).")
+  Duration fanOutTimeout;
+
+  @Option(names = "--fan-out-max-body", paramLabel = "SIZE", defaultValue = "32m", converter = SizeConverter.class,
+      description = "The largest answer read from one cloud of an '&' fan-out, to merge; larger is a failure of that"
+          + " cloud (default: ${DEFAULT-VALUE}).")
+  long fanOutMaxBody;
+
+  @Option(names = "--fan-out-marker-key-file", paramLabel = "FILE",
+      description = "Key (at least 32 bytes) signing the markers of merged lists; the same on every instance of"
+          + " this proxy behind a load balancer. Default: derived from --peer-secret-file, else drawn at start"
+          + " (then markers are valid on this instance only, until it restarts).")
+  Path fanOutMarkerKeyFile;
+
+  private FanOutSettings fanOut() throws java.io.IOException {
+    return new FanOutSettings(fanOutFailure, fanOutTimeout, fanOutMaxBody,
+        fanOutMarkerKeyFile == null ? null : MarkerKey.of(Files.readAllBytes(fanOutMarkerKeyFile)));
+  }
+
   private PeerTrust peerTrust() throws java.io.IOException {
     if (peerSecretFile == null) {
       if (serviceCredentials != null) throw new IllegalArgumentException("--service-credentials needs --peer-secret-file");
@@ -249,7 +276,7 @@ final class ProxyCommand implements Callable<Integer> {
             maxConnections != null ? maxConnections : ProxySettings.ClientLimits.defaultMaxConnections(),
             headBudget != null ? headBudget : ProxySettings.ClientLimits.defaults().headBudget()),
         maxUpstreamConnections,
-        TrustedHops.parse(trustedProxies).withHopCount(trustedHops), proxyProtocol);
+        TrustedHops.parse(trustedProxies).withHopCount(trustedHops), proxyProtocol, fanOut());
     AppLogLayout.nameProxy(settings.viaName());
     ScopeProxy proxy = ScopeProxy.start(table, settings);
     RouteReloader reloader = RouteReloader.start(services, cloud, proxy::swap, table);

@@ -89,7 +89,9 @@ public final class ListMerge {
         }
         position = new CompositeMarker.Position(last.asText(), false);
       }
-      if (!page.more() && n == size) position = new CompositeMarker.Position(position.after(), true);
+      if (page.answered() && !page.more() && n == size) {
+        position = new CompositeMarker.Position(position.after(), true);
+      }
       next.put(entry.getKey(), position);
     }
     CompositeMarker after = new CompositeMarker(from.call(), from.walk(), next);

@@ -9,14 +9,25 @@ import java.util.List;
  * @param cloud the cloud that answered
  * @param items the page's items, as the service sorted them
  * @param more whether the cloud may have items after the page (it was full, or linked a next one)
+ * @param answered false for a cloud that failed, under the partial policy: its position stays
+ *     where it was, so the next page asks it again
  */
-public record Page(String cloud, List<JsonNode> items, boolean more) {
+public record Page(String cloud, List<JsonNode> items, boolean more, boolean answered) {
   public Page {
     items = List.copyOf(items);
   }
 
+  public Page(String cloud, List<JsonNode> items, boolean more) {
+    this(cloud, items, more, true);
+  }
+
   /** A cloud whose position says it has nothing more: asked nothing. */
   public static Page exhausted(String cloud) {
-    return new Page(cloud, List.of(), false);
+    return new Page(cloud, List.of(), false, true);
+  }
+
+  /** A cloud that failed to answer. */
+  public static Page unavailable(String cloud) {
+    return new Page(cloud, List.of(), false, false);
   }
 }

@@ -85,6 +85,11 @@ public final class ProxyMetrics implements AutoCloseable {
    * spent: the failure met is answered).
    */
   public static final List<String> RETRY_RESULTS = List.of("done", "refused_by_budget");
+  /**
+   * How one cloud of an {@code &} fan-out ended: a 2xx, a 404, another 4xx, a failure (connection,
+   * 5xx, an answer too large or unreadable), or no answer within {@code --fan-out-timeout}.
+   */
+  public static final List<String> FANOUT_OUTCOMES = List.of("ok", "not_found", "client_error", "failed", "timeout");
   /** The results of {@code oscope_reloads_total}. */
   public static final List<String> RELOAD_RESULTS = List.of("success", "failure", "unchanged");
 
@@ -93,6 +98,7 @@ public final class ProxyMetrics implements AutoCloseable {
   private final Map<String, Counter> scopeErrors;
   private final Map<String, Counter> upstreamErrors;
   private final Map<String, Counter> reloads;
+  private final Map<String, Counter> fanOutBranches;
   private final Counter retriesDone;
   private final Counter retriesRefused;
   private final AtomicInteger activeConnections = new AtomicInteger();
@@ -130,6 +136,8 @@ public final class ProxyMetrics implements AutoCloseable {
     scopeErrors = counters("oscope.scope.errors", "Requests refused for their scope", "reason", SCOPE_ERROR_REASONS);
     upstreamErrors = counters("oscope.upstream.errors", "Upstream failures answered by the proxy", "kind",
         UPSTREAM_ERROR_KINDS);
+    fanOutBranches = counters("oscope.fanout.branches", "Clouds asked by '&' fan-outs, by how each ended", "outcome",
+        FANOUT_OUTCOMES);
     reloads = counters("oscope.reloads", "Route file reloads, by result", "result", RELOAD_RESULTS);
     Map<String, Counter> retries = counters("oscope.retries",
         "Retries of failed tries: done, or refused because the pool's retry budget was spent", "result", RETRY_RESULTS);
@@ -211,6 +219,11 @@ public final class ProxyMetrics implements AutoCloseable {
   public void upstreamError(String kind) {
     upstreamErrors.computeIfAbsent(kind, k -> counter("oscope.upstream.errors",
         "Upstream failures answered by the proxy", "kind", k)).increment();
+  }
+
+  /** Counts one cloud of a fan-out that ended as {@code outcome}, one of {@link #FANOUT_OUTCOMES}. */
+  public void fanOutBranch(String outcome) {
+    fanOutBranches.get(outcome).increment();
   }
 
   /** Counts a retry sent to the pool again ({@code done}) or refused by its retry budget. */

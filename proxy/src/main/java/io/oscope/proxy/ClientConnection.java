@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client connection: serves its requests one at a time, each by a {@link Forwarding}. While a
+ * One client connection: serves its requests one at a time, each by an {@link Exchange}. While a
  * request is served, the next one a client pipelines stays unread in the {@link RequestDecoder}'s
  * buffer (reads stop), so a connection holds at most one request head and one read of bytes. After
  * a response that closes the connection, nothing more is read or processed (RFC 9112 section 9.6).
@@ -36,7 +36,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   private String peer;
   private Runnable closedMetric;
   /** The request being served, or null between requests. */
-  private Forwarding current;
+  private Exchange current;
   /** Whether the current request's body has been read to its end. */
   private boolean requestDone = true;
   /** Set once a response says the connection closes: nothing more is read or served. */
@@ -80,7 +80,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   public void channelInactive(ChannelHandlerContext ctx) {
     if (closedMetric != null) closedMetric.run();
     Deadlines.of(ctx.executor(), context).remove(this);
-    Forwarding forwarding = current;
+    Exchange forwarding = current;
     current = null;
     if (forwarding != null) {
       forwarding.clientClosed();
@@ -181,7 +181,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   }
 
   /** {@code forwarding} is over (answered, failed or cut): logs it and serves the next request. */
-  void finished(Forwarding forwarding) {
+  void finished(Exchange forwarding) {
     if (current != forwarding) return;
     current = null;
     context.log(forwarding.record());
@@ -243,7 +243,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   void checkDeadlines(long now) {
     if (!ctx.channel().isActive()) return;
     ProxySettings settings = context.settings();
-    Forwarding forwarding = current;
+    Exchange forwarding = current;
     if (forwarding == null) {
       if (closeAfterResponse) return;
       if (decoder.midHead()) {
@@ -280,14 +280,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
-    Forwarding forwarding = current;
+    Exchange forwarding = current;
     if (forwarding != null) forwarding.clientReadComplete();
     else if (!headStarted && decoder.midHead()) startHead(context.ticker().nanoTime());
   }
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    Forwarding forwarding = current;
+    Exchange forwarding = current;
     if (forwarding != null) forwarding.clientWritabilityChanged();
   }
 

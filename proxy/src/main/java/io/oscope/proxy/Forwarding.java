@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * refused is sent once more with a fresh one. Once response headers went to the client, a failure
  * can only cut the client connection, so that a truncated body never looks complete.
  */
-final class Forwarding implements UpstreamListener {
+final class Forwarding extends Exchange implements UpstreamListener {
   private static final Logger LOG = LoggerFactory.getLogger(Forwarding.class);
   /** The first size of the buffer of a request head; it grows for larger heads. */
   private static final int HEAD_BUFFER_BYTES = 2048;

@@ -2,6 +2,8 @@ package io.oscope.proxy;
 
 import io.oscope.http1.Http1Violation;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -146,6 +148,34 @@ public sealed interface ProxyError {
     public int status() { return 504; }
     public String message() {
       return "Upstream " + upstream + " did not " + phase + " within " + limit.toMillis() + " ms";
+    }
+  }
+
+  /** A merged list ({@code &}) cannot be served as asked: a marker it did not issue, a bad {@code limit}. */
+  record BadFanOutList(String problem) implements ProxyError {
+    public int status() { return 400; }
+    public String message() { return "Cannot list across clouds: " + problem; }
+  }
+
+  /**
+   * Clouds of a fan-out ({@code &}) failed and the policy ({@code --fan-out-failure fail}, or every
+   * cloud failed) says the whole request fails: each failed cloud and why, in the expression's order.
+   */
+  record FanOutFailed(Map<String, String> failures) implements ProxyError {
+    public int status() { return 502; }
+    public String message() {
+      StringBuilder text = new StringBuilder("Clouds of the fan-out failed: ");
+      failures.forEach((cloud, why) -> text.append(cloud).append(" (").append(why).append("); "));
+      return text.substring(0, text.length() - 2);
+    }
+  }
+
+  /** No cloud of a fan-out ({@code &}) has the resource; {@code unanswered} did not say (partial policy). */
+  record NotFoundInAnyCloud(List<String> clouds, List<String> unanswered) implements ProxyError {
+    public int status() { return 404; }
+    public String message() {
+      return "Not found in " + String.join(", ", clouds)
+          + (unanswered.isEmpty() ? "" : "; " + String.join(", ", unanswered) + " did not answer");
     }
   }
 }

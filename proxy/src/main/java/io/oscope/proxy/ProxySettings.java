@@ -2,6 +2,7 @@ package io.oscope.proxy;
 
 import com.sun.management.UnixOperatingSystemMXBean;
 import io.oscope.exchange.PeerTrust;
+import io.oscope.fanout.FanOutSettings;
 import io.oscope.pool.PoolSettings;
 import io.oscope.routes.HostPort;
 import io.oscope.tls.TlsSettings;
@@ -36,6 +37,7 @@ import java.util.TreeSet;
  *     proxies; from any other, {@code X-Forwarded-*} are replaced and {@code Forwarded} dropped
  * @param proxyProtocol whether every client connection starts with a PROXY protocol header (v1 or
  *     v2), whose source is the client's address; one without is closed (see {@link ProxyHeader})
+ * @param fanOut how {@code &} scopes fan out: failure policy, per-cloud deadline, marker key
  */
 public record ProxySettings(
     String cloud,
@@ -52,7 +54,8 @@ public record ProxySettings(
     ClientLimits clients,
     int maxUpstreamConnections,
     TrustedHops trustedHops,
-    boolean proxyProtocol) {
+    boolean proxyProtocol,
+    FanOutSettings fanOut) {
 
   /** The default of {@link #maxUpstreamConnections}: Envoy's for a cluster's connections. */
   public static final int MAX_UPSTREAM_CONNECTIONS = 1024;
@@ -105,10 +108,11 @@ public record ProxySettings(
       Duration responseTimeout, Duration maxIdle, String viaName, PeerTrust peerTrust, AccessLog accessLog,
       PoolSettings pools, TlsSettings tls, ClientLimits clients, int maxUpstreamConnections, TrustedHops trustedHops) {
     this(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, peerTrust, accessLog, pools, tls,
-        clients, maxUpstreamConnections, trustedHops, false);
+        clients, maxUpstreamConnections, trustedHops, false, null);
   }
 
   public ProxySettings {
+    if (fanOut == null) fanOut = FanOutSettings.defaults();
     allowed = Set.copyOf(new TreeSet<>(allowed));
     if (accessLog == null) accessLog = AccessLog.TEXT;
     if (pools == null) pools = PoolSettings.defaults();
@@ -133,7 +137,7 @@ public record ProxySettings(
   public static ProxySettings of(String cloud, HostPort listen) {
     return new ProxySettings(cloud, listen, Set.of(), Duration.ofSeconds(10), Duration.ofSeconds(60),
         Duration.ofSeconds(30), "oscope-" + cloud, null, AccessLog.TEXT, PoolSettings.defaults(), TlsSettings.none(),
-        ClientLimits.defaults(), MAX_UPSTREAM_CONNECTIONS, TrustedHops.none(), false);
+        ClientLimits.defaults(), MAX_UPSTREAM_CONNECTIONS, TrustedHops.none(), false, null);
   }
 
   /** How long a request head may take to arrive. */
@@ -168,6 +172,7 @@ public record ProxySettings(
     private int maxUpstreamConnections;
     private TrustedHops trustedHops;
     private boolean proxyProtocol;
+    private FanOutSettings fanOut;
 
     private Builder(ProxySettings from) {
       cloud = from.cloud;
@@ -185,6 +190,7 @@ public record ProxySettings(
       maxUpstreamConnections = from.maxUpstreamConnections;
       trustedHops = from.trustedHops;
       proxyProtocol = from.proxyProtocol;
+      fanOut = from.fanOut;
     }
 
     public Builder allowed(Set<String> value) {
@@ -252,9 +258,14 @@ public record ProxySettings(
       return this;
     }
 
+    public Builder fanOut(FanOutSettings value) {
+      fanOut = value;
+      return this;
+    }
+
     public ProxySettings build() {
       return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, peerTrust,
-          accessLog, pools, tls, clients, maxUpstreamConnections, trustedHops, proxyProtocol);
+          accessLog, pools, tls, clients, maxUpstreamConnections, trustedHops, proxyProtocol, fanOut);
     }
   }
 

@@ -24,7 +24,7 @@ final class RequestPipeline {
    * The forwarding of {@code request}, its route decided with {@code router}'s table; the caller
    * starts it, the last step.
    */
-  Forwarding prepare(ScopeRouter router, ClientConnection client, ChannelHandlerContext front, RequestHead request,
+  Exchange prepare(ScopeRouter router, ClientConnection client, ChannelHandlerContext front, RequestHead request,
       RequestRecord record) {
     Route route = resolve(router, request);
     if (!route.passThrough()) {

@@ -33,7 +33,10 @@ class ErrorMetricsTest {
           new ProxyError.UpstreamBusy("u", 1),
           new ProxyError.NoHealthyUpstream("u", "pool"),
           new ProxyError.Internal(),
-          new ProxyError.UpstreamTimeout("u", "answer", Duration.ofSeconds(1)));
+          new ProxyError.UpstreamTimeout("u", "answer", Duration.ofSeconds(1)),
+          new ProxyError.BadFanOutList("limit"),
+          new ProxyError.FanOutFailed(java.util.Map.of("CloudTwo", "answered 500")),
+          new ProxyError.NotFoundInAnyCloud(List.of("CloudOne", "CloudTwo"), List.of()));
       Set<Class<?>> kinds = errors.stream().<Class<?>>map(Object::getClass).collect(Collectors.toSet());
       assertThat(kinds).as("one of each kind of ProxyError").isEqualTo(Set.of(ProxyError.class.getPermittedSubclasses()));
 
