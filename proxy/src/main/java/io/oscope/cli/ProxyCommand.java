@@ -5,6 +5,8 @@ import io.oscope.exchange.PeerTrust;
 import io.oscope.exchange.ServiceCredentials;
 import io.oscope.fanout.FanOutSettings;
 import io.oscope.fanout.MarkerKey;
+import io.oscope.tenant.TenantGate;
+import io.oscope.tenant.Tenants;
 import io.oscope.logging.AppLogLayout;
 import io.oscope.pool.PoolSettings;
 import io.oscope.pool.RetryBudget;
@@ -250,9 +252,41 @@ final class ProxyCommand implements Callable<Integer> {
         fanOutMarkerKeyFile == null ? null : MarkerKey.of(Files.readAllBytes(fanOutMarkerKeyFile)));
   }
 
+  @Option(names = "--maintenance",
+      description = "Honour per-project maintenance mode (oscope tenant maintenance): the writes of a project in"
+          + " maintenance are refused with 409. Reads the state from the local Keystone with --service-credentials.")
+  boolean maintenance;
+
+  @Option(names = "--maintenance-bypass-role", paramLabel = "ROLE", defaultValue = "admin",
+      description = "The Keystone role whose tokens write through maintenance, for the migration tool itself"
+          + " (default: ${DEFAULT-VALUE}; 'none' for no one).")
+  String maintenanceBypassRole;
+
+  @Option(names = "--tenant-state-ttl", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
+      description = "How long a project's maintenance state is used before Keystone is asked again: a toggle takes"
+          + " effect on every proxy within it (default: ${DEFAULT-VALUE}).")
+  Duration tenantStateTtl;
+
+  @Option(names = "--jws-public-keys", paramLabel = "DIR",
+      description = "Keystone's JWS public key directory ([jwt_tokens] jws_public_key_repository), when Keystone"
+          + " issues JWS tokens: their project is then read offline, with no Keystone call.")
+  Path jwsPublicKeys;
+
+  private TenantGate tenantGate() throws java.io.IOException {
+    if (!maintenance) {
+      if (jwsPublicKeys != null) throw new IllegalArgumentException("--jws-public-keys needs --maintenance");
+      return null;
+    }
+    if (serviceCredentials == null) throw new IllegalArgumentException("--maintenance needs --service-credentials");
+    return Tenants.gate(ServiceCredentials.read(serviceCredentials), jwsPublicKeys,
+        maintenanceBypassRole.equals("none") ? null : maintenanceBypassRole, tenantStateTtl);
+  }
+
   private PeerTrust peerTrust() throws java.io.IOException {
     if (peerSecretFile == null) {
-      if (serviceCredentials != null) throw new IllegalArgumentException("--service-credentials needs --peer-secret-file");
+      if (serviceCredentials != null && !maintenance) {
+        throw new IllegalArgumentException("--service-credentials needs --peer-secret-file or --maintenance");
+      }
       return null;
     }
     String secret = Files.readString(peerSecretFile).strip();
@@ -278,7 +312,7 @@ final class ProxyCommand implements Callable<Integer> {
         maxUpstreamConnections,
         TrustedHops.parse(trustedProxies).withHopCount(trustedHops), proxyProtocol, fanOut());
     AppLogLayout.nameProxy(settings.viaName());
-    ScopeProxy proxy = ScopeProxy.start(table, settings);
+    ScopeProxy proxy = ScopeProxy.start(table, settings, io.netty.util.concurrent.Ticker.systemTicker(), tenantGate());
     RouteReloader reloader = RouteReloader.start(services, cloud, proxy::swap, table);
     reloader.onReload(outcome -> proxy.metrics().reloaded(outcome.result(), java.time.Instant.now()));
     if (watch) reloader.watch();

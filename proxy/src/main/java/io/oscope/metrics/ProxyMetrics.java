@@ -92,6 +92,8 @@ public final class ProxyMetrics implements AutoCloseable {
   public static final List<String> FANOUT_OUTCOMES = List.of("ok", "not_found", "client_error", "failed", "timeout");
   /** The results of {@code oscope_reloads_total}. */
   public static final List<String> RELOAD_RESULTS = List.of("success", "failure", "unchanged");
+  /** Why a tenant policy refused a request: a project in maintenance (409), or Keystone could not tell (503). */
+  public static final List<String> TENANT_REFUSAL_REASONS = List.of("maintenance", "unavailable");
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final ConcurrentHashMap<Key, Meters> meters = new ConcurrentHashMap<>();
@@ -99,6 +101,7 @@ public final class ProxyMetrics implements AutoCloseable {
   private final Map<String, Counter> upstreamErrors;
   private final Map<String, Counter> reloads;
   private final Map<String, Counter> fanOutBranches;
+  private final Map<String, Counter> tenantRefusals;
   private final Counter retriesDone;
   private final Counter retriesRefused;
   private final AtomicInteger activeConnections = new AtomicInteger();
@@ -139,6 +142,8 @@ public final class ProxyMetrics implements AutoCloseable {
     fanOutBranches = counters("oscope.fanout.branches", "Clouds asked by '&' fan-outs, by how each ended", "outcome",
         FANOUT_OUTCOMES);
     reloads = counters("oscope.reloads", "Route file reloads, by result", "result", RELOAD_RESULTS);
+    tenantRefusals = counters("oscope.tenant.refusals", "Requests a tenant policy refused", "reason",
+        TENANT_REFUSAL_REASONS);
     Map<String, Counter> retries = counters("oscope.retries",
         "Retries of failed tries: done, or refused because the pool's retry budget was spent", "result", RETRY_RESULTS);
     retriesDone = retries.get("done");
@@ -224,6 +229,11 @@ public final class ProxyMetrics implements AutoCloseable {
   /** Counts one cloud of a fan-out that ended as {@code outcome}, one of {@link #FANOUT_OUTCOMES}. */
   public void fanOutBranch(String outcome) {
     fanOutBranches.get(outcome).increment();
+  }
+
+  /** Counts a request a tenant policy refused: one of {@link #TENANT_REFUSAL_REASONS}. */
+  public void tenantRefusal(String reason) {
+    tenantRefusals.get(reason).increment();
   }
 
   /** Counts a retry sent to the pool again ({@code done}) or refused by its retry budget. */

@@ -115,5 +115,7 @@ final class ErrorMapper {
     else if (error instanceof ProxyError.UpstreamTimeout) metrics.upstreamError("timeout");
     else if (error instanceof ProxyError.NoHealthyUpstream) metrics.upstreamError("all_down");
     else if (error instanceof ProxyError.UpstreamBusy) metrics.upstreamError("busy");
+    else if (error instanceof ProxyError.ProjectInMaintenance) metrics.tenantRefusal("maintenance");
+    else if (error instanceof ProxyError.TenantUnknown) metrics.tenantRefusal("unavailable");
   }
 }

@@ -21,6 +21,7 @@ import io.oscope.routes.RouteTable;
 import io.oscope.tracing.RequestIds;
 import io.oscope.upstream.UpstreamHandler;
 import io.oscope.upstream.UpstreamListener;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,7 +115,23 @@ final class Forwarding extends Exchange implements UpstreamListener {
 
   void start() {
     load.begin();
-    next(null);
+    CompletableFuture<ProxyError> refusal = TenantAdmission.check(context.tenants(), request, route);
+    if (refusal == null) {
+      next(null);
+    } else if (refusal.isDone()) {
+      admitted(refusal.join());
+    } else {
+      // Keystone is being asked: the request body waits in held, the client's reads paused.
+      refusal.thenAccept(error -> front.executor().execute(() -> {
+        if (phase != Phase.DONE) admitted(error);
+      }));
+    }
+  }
+
+  /** Goes on once the tenant policy answered: to the first try, or to its refusal. */
+  private void admitted(ProxyError refusal) {
+    if (refusal == null) next(null);
+    else fail(new ProxyException(refusal));
   }
 
   private void next(Throwable previous) {

@@ -5,6 +5,7 @@ import io.oscope.exchange.TokenExchange;
 import io.oscope.logging.AccessLog;
 import io.oscope.metrics.ProxyMetrics;
 import io.oscope.pool.Balancer;
+import io.oscope.tenant.TenantGate;
 import io.oscope.tracing.RequestIds;
 import io.oscope.upstream.UpstreamChannels;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,6 +19,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * @param tokenExchange cross-cloud token validation, or null when it is off
  * @param ids oscope's request IDs
  * @param ticker the clock every deadline is measured with: tests move it instead of sleeping
+ * @param tenants the tenant policy (maintenance mode), or null when none is configured: then no
+ *     request costs anything for it
  */
 record ProxyContext(
     ProxySettings settings,
@@ -30,7 +33,8 @@ record ProxyContext(
     RequestIds ids,
     Ticker ticker,
     AtomicReference<ScopeRouter> routes,
-    AtomicBoolean stopping) {
+    AtomicBoolean stopping,
+    TenantGate tenants) {
 
   /** The router of the current route table: read once per request, kept for its whole exchange. */
   ScopeRouter router() {

@@ -178,4 +178,20 @@ public sealed interface ProxyError {
           + (unanswered.isEmpty() ? "" : "; " + String.join(", ", unanswered) + " did not answer");
     }
   }
+
+  /** The token's project is in maintenance mode and the call would change state (OpenStack's 409 for a busy resource). */
+  record ProjectInMaintenance(String projectId, String projectName, String reason, String since) implements ProxyError {
+    public int status() { return 409; }
+    public String message() {
+      return "Project " + (projectName == null ? projectId : projectName + " (" + projectId + ")")
+          + " is in maintenance" + (since == null ? "" : " since " + since) + ": " + reason
+          + "; reads work, changes are refused until it ends";
+    }
+  }
+
+  /** A tenant policy needs what Keystone cannot tell now (who the token is, a project's state). */
+  record TenantUnknown(String reason) implements ProxyError {
+    public int status() { return 503; }
+    public String message() { return "The proxy cannot check this request's project now, try again: " + reason; }
+  }
 }

@@ -21,6 +21,7 @@ import io.oscope.pool.HealthChecker;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.RouteTable;
 import io.oscope.tls.TlsContexts;
+import io.oscope.tenant.TenantGate;
 import io.oscope.tracing.RequestIds;
 import io.oscope.upstream.Transport;
 import io.oscope.upstream.UpstreamChannels;
@@ -90,7 +91,7 @@ public final class ScopeProxy implements AutoCloseable {
   /** Client connections open; at the limit, accepting pauses. */
   private final AtomicInteger open = new AtomicInteger();
 
-  private ScopeProxy(RouteTable table, ProxySettings settings, Ticker ticker) {
+  private ScopeProxy(RouteTable table, ProxySettings settings, Ticker ticker, TenantGate tenants) {
     this.settings = settings;
     this.balancer = new Balancer(settings.pools());
     this.metrics = new ProxyMetrics(settings.maxUpstreamConnections());
@@ -109,7 +110,7 @@ public final class ScopeProxy implements AutoCloseable {
     HeaderRules rules = new HeaderRules(settings.viaName(), settings.tls().serverTls() ? "https" : "http",
         settings.trustedHops());
     this.context = new ProxyContext(settings, rules, balancer, upstreams, tokenExchange, metrics, AccessLog.configured(),
-        RequestIds.random(), ticker, router, closing);
+        RequestIds.random(), ticker, router, closing, tenants);
     this.pipeline = new RequestPipeline(context);
     this.headBudget = new HeadBudget(settings.clients().headBudget());
     router.set(new ScopeRouter(table, settings.allowed(), Set.of()));
@@ -122,11 +123,19 @@ public final class ScopeProxy implements AutoCloseable {
 
   /** {@link #start(RouteTable, ProxySettings)} with deadlines measured by {@code ticker}. */
   public static ScopeProxy start(RouteTable table, ProxySettings settings, Ticker ticker) {
+    return start(table, settings, ticker, null);
+  }
+
+  /**
+   * {@link #start(RouteTable, ProxySettings, Ticker)} with a tenant policy: {@code tenants} refuses
+   * the writes of projects in maintenance; {@code null} for none.
+   */
+  public static ScopeProxy start(RouteTable table, ProxySettings settings, Ticker ticker, TenantGate tenants) {
     if (!table.localCloud().equals(settings.cloud())) {
       throw new IllegalArgumentException("route table compiled for " + table.localCloud()
           + ", proxy runs for " + settings.cloud());
     }
-    ScopeProxy proxy = new ScopeProxy(table, settings, ticker);
+    ScopeProxy proxy = new ScopeProxy(table, settings, ticker, tenants);
     try {
       proxy.bind();
     } catch (RuntimeException e) {

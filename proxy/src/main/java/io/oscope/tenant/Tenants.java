@@ -1,0 +1,54 @@
+package io.oscope.tenant;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.oscope.exchange.ServiceCredentials;
+import io.oscope.exchange.ServiceTokens;
+import io.oscope.exchange.TokenIntrospection;
+import io.oscope.token.JwsVerifier;
+import io.oscope.token.TokenIdentities;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.function.Supplier;
+import reactor.netty.http.client.HttpClient;
+
+/**
+ * Builds the tenant policy of a proxy from its options: the local Keystone, reached with the service
+ * account, tells who tokens name and what state projects are in.
+ *
+ * <pre>{@code
+ * TenantGate gate = Tenants.gate(account, keysOrNull, "admin", Duration.ofSeconds(5));
+ * }</pre>
+ */
+public final class Tenants {
+  /** How long one Keystone call may take on behalf of a waiting request. */
+  private static final Duration KEYSTONE_TIMEOUT = Duration.ofSeconds(10);
+  /** How long a project's last known state keeps serving while Keystone cannot be reached. */
+  private static final Duration STALE = Duration.ofMinutes(10);
+  private static final Duration JWS_SKEW = Duration.ofSeconds(30);
+
+  private Tenants() {}
+
+  /**
+   * The maintenance gate of a proxy.
+   *
+   * @param jwsKeys Keystone's JWS public key directory, or {@code null} when it issues Fernet tokens
+   * @param bypassRole the role that writes through maintenance, or {@code null}
+   * @param fresh how long a project's state is used before it is read again
+   * @throws IOException when the key directory cannot be read
+   */
+  public static TenantGate gate(ServiceCredentials account, Path jwsKeys, String bypassRole, Duration fresh)
+      throws IOException {
+    HttpClient client = HttpClient.create();
+    ServiceTokens tokens = new ServiceTokens(account, client, Clock.systemUTC());
+    Supplier<JwsVerifier> jws = () -> null;
+    if (jwsKeys != null) jws = JwsKeyDirectory.load(jwsKeys, JWS_SKEW, InstantSource.system());
+    TokenIdentities identities = new TokenIdentities(jws,
+        new TokenIntrospection(tokens, client, account.authUrl(), KEYSTONE_TIMEOUT), TokenIdentities.Settings.DEFAULT,
+        Ticker.systemTicker(), InstantSource.system());
+    KeystoneProjects projects = new KeystoneProjects(tokens, client, account.authUrl(), KEYSTONE_TIMEOUT);
+    return new TenantGate(identities, new TenantStates(projects::state, fresh, STALE, Ticker.systemTicker()), bypassRole);
+  }
+}
