@@ -18,6 +18,8 @@ import io.oscope.reload.Signals;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.RouteTable;
 import io.oscope.tls.TlsSettings;
+import io.oscope.tracing.Tracing;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -134,6 +136,16 @@ final class ProxyCommand implements Callable<Integer> {
       description = "Access log on stderr (logger oscope.access): ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})."
           + " It never contains a token.")
   ProxySettings.AccessLog accessLog;
+
+  @Option(names = "--tracing",
+      description = "OpenTelemetry spans: one per request and hop, one per upstream try, in the trace of the client's"
+          + " W3C traceparent, sent by OTLP/HTTP to --otlp-endpoint (default: off; off costs nothing).")
+  boolean tracing;
+
+  @Option(names = "--otlp-endpoint", paramLabel = "URL", converter = OtlpEndpointConverter.class,
+      description = "Where --tracing sends spans: an OTLP/HTTP (protobuf) receiver; /v1/traces is added to a URL"
+          + " without a path (default: http://localhost:4318/v1/traces).")
+  URI otlpEndpoint;
 
   @Option(names = "--health-interval", paramLabel = "DURATION", defaultValue = "2s", converter = DurationConverter.class,
       description = "Time between two health checks of an upstream address (default: ${DEFAULT-VALUE}).")
@@ -293,9 +305,19 @@ final class ProxyCommand implements Callable<Integer> {
     return new PeerTrust(secret, serviceCredentials == null ? null : ServiceCredentials.read(serviceCredentials));
   }
 
+  /** Where spans go, or null when tracing is off. */
+  private URI traces() {
+    if (!tracing) {
+      if (otlpEndpoint != null) throw new IllegalArgumentException("--otlp-endpoint needs --tracing");
+      return null;
+    }
+    return otlpEndpoint != null ? otlpEndpoint : Tracing.DEFAULT_ENDPOINT;
+  }
+
   @Override
   public Integer call() throws Exception {
     // Before anything binds: a refused start must leave no port taken.
+    URI traces = traces();
     String token = adminTokenFile == null ? null : Files.readString(adminTokenFile).strip();
     AdminServer.requireProtected(admin, token);
     RouteTable table = RouteTable.load(services, cloud);
@@ -310,7 +332,7 @@ final class ProxyCommand implements Callable<Integer> {
             maxConnections != null ? maxConnections : ProxySettings.ClientLimits.defaultMaxConnections(),
             headBudget != null ? headBudget : ProxySettings.ClientLimits.defaults().headBudget()),
         maxUpstreamConnections,
-        TrustedHops.parse(trustedProxies).withHopCount(trustedHops), proxyProtocol, fanOut());
+        TrustedHops.parse(trustedProxies).withHopCount(trustedHops), proxyProtocol, fanOut(), traces);
     AppLogLayout.nameProxy(settings.viaName());
     ScopeProxy proxy = ScopeProxy.start(table, settings, io.netty.util.concurrent.Ticker.systemTicker(), tenantGate());
     RouteReloader reloader = RouteReloader.start(services, cloud, proxy::swap, table);

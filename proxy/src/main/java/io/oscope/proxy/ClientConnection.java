@@ -132,6 +132,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     RequestRecord record = context.record(request.method().name(), ScopeRouter.pathOnly(request.target()), client);
     bodyProgressAt = record.startNanos;
     record.readIds(request);
+    context.trace(record, request);
     try {
       current = pipeline.prepare(router, this, ctx, request, record);
     } catch (ProxyException e) {
@@ -157,6 +158,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     ByteBuf response = ErrorMapper.response(error, body, ctx.alloc(), context.rules().viaEntry(), closing);
     record.status = error.status();
     record.bytes = body.length;
+    if (record.spans != null) record.failure = ErrorMapper.kind(error);
     ErrorMapper.count(error, context.metrics());
     if (closing) {
       closeAfterResponse = true;

@@ -44,6 +44,16 @@ final class ErrorMapper {
    */
   static ProxyError ofUpstream(Throwable failure, String upstream, Duration connectTimeout) {
     Throwable cause = telling(failure);
+    ProxyError error = upstreamError(cause, upstream, connectTimeout);
+    if (error == null) {
+      if (!(cause instanceof IOException)) LOG.warn("unexpected upstream failure for {}", upstream, cause);
+      return new ProxyError.UpstreamUnavailable(upstream, describe(cause));
+    }
+    return error;
+  }
+
+  /** The error for {@code cause}, a most telling exception; null for an unknown failure. */
+  private static ProxyError upstreamError(Throwable cause, String upstream, Duration connectTimeout) {
     if (cause instanceof ProxyException e) return e.error();
     if (cause instanceof ConnectionLimitReached e) return new ProxyError.UpstreamBusy(upstream, e.limit());
     if (cause instanceof Http1Violation e) return new ProxyError.UpstreamUnavailable(upstream, "invalid response: " + e.problem());
@@ -54,8 +64,18 @@ final class ErrorMapper {
     if (cause instanceof ClosedBeforeResponse) {
       return new ProxyError.UpstreamUnavailable(upstream, "connection closed before the response");
     }
-    if (!(cause instanceof IOException)) LOG.warn("unexpected upstream failure for {}", upstream, cause);
-    return new ProxyError.UpstreamUnavailable(upstream, describe(cause));
+    return null;
+  }
+
+  /** The kind of {@code error}, for a span's {@code error.type}: {@code UpstreamTimeout}. */
+  static String kind(ProxyError error) {
+    return error.getClass().getSimpleName();
+  }
+
+  /** The kind of the error that {@code failure} of an upstream is: {@code UpstreamRefused}. */
+  static String kind(Throwable failure) {
+    ProxyError error = upstreamError(telling(failure), "-", Duration.ZERO);
+    return error == null ? "UpstreamUnavailable" : kind(error);
   }
 
   /** The most telling exception in a chain: TLS and codecs wrap the one that matters. */

@@ -19,6 +19,7 @@ import io.oscope.pool.RetryBudget;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.RouteTable;
 import io.oscope.tracing.RequestIds;
+import io.oscope.tracing.RequestSpans;
 import io.oscope.upstream.UpstreamHandler;
 import io.oscope.upstream.UpstreamListener;
 import java.util.concurrent.CompletableFuture;
@@ -74,6 +75,8 @@ final class Forwarding extends Exchange implements UpstreamListener {
   private boolean retrying;
   /** The address of the try in progress, until the balancer heard how it ended. */
   private Member member;
+  /** The CLIENT span of the try in progress, with tracing on; else null. */
+  private RequestSpans.Attempt attempt;
   private UpstreamHandler upstream;
   /** Request body received before the upstream connection was ready, or null. */
   private RequestBody held;
@@ -160,6 +163,9 @@ final class Forwarding extends Exchange implements UpstreamListener {
   private void connect() {
     phase = Phase.CONNECTING;
     context.balancer().begin(member);
+    if (record.spans != null) {
+      attempt = record.spans.attempt(member.label(), member.address().host(), member.address().port(), target());
+    }
     Future<UpstreamHandler> connection =
         context.upstreams().acquire(front.channel().eventLoop(), member.address(), route.upstream().tls());
     if (connection.isDone()) {
@@ -184,11 +190,13 @@ final class Forwarding extends Exchange implements UpstreamListener {
     phase = Phase.FORWARDING;
     handler.serve(this, request.method().equals(HttpMethod.HEAD));
     Channel channel = handler.channel();
-    String target = route.toPeer() ? route.absoluteUri() : route.pathAndQuery();
     ByteBuf head = channel.alloc().buffer(HEAD_BUFFER_BYTES);
     // Peers get oscope's request ID, to log as their origin; services do not: they log their own.
-    HeaderRules.HopHeaders hop = route.toPeer() ? HeaderRules.HopHeaders.of(record.peerId(context.ids()), null, null) : null;
-    context.rules().writeUpstreamHead(head, request, target, route, table, client.peer(), request.chunked(),
+    // With tracing on, the upstream is in this try's span (HopHeaders.of makes nothing of nulls).
+    String peerId = route.toPeer() ? record.peerId(context.ids()) : null;
+    HeaderRules.HopHeaders hop = attempt == null ? HeaderRules.HopHeaders.of(peerId, null, null)
+        : HeaderRules.HopHeaders.of(peerId, attempt.traceparent(), attempt.tracestate());
+    context.rules().writeUpstreamHead(head, request, target(), route, table, client.peer(), request.chunked(),
         tokenSwap.headers(), hop);
     channel.write(head, channel.voidPromise());
     if (!request.hasBody()) {
@@ -204,6 +212,11 @@ final class Forwarding extends Exchange implements UpstreamListener {
     client.updateReads();
   }
 
+  /** What the upstream request asks for: an absolute URI for a peer, else the path and query. */
+  private String target() {
+    return route.toPeer() ? route.absoluteUri() : route.pathAndQuery();
+  }
+
   /** The whole request went upstream: the response timeout starts. */
   private void requestWritten() {
     deadline.start(); // before the flush, which the answer may follow at once
@@ -213,6 +226,7 @@ final class Forwarding extends Exchange implements UpstreamListener {
   /** Answers 504, or cuts the client once the response started, if the response timeout struck by {@code now}. */
   void checkTimeout(long now) {
     if (phase == Phase.DONE || !deadline.struck(now)) return;
+    if (attempt != null) attempt.failed("UpstreamTimeout", "no data within the response timeout");
     detach(false, Outcome.silent(context.settings().responseTimeout()));
     if (phase == Phase.RESPONDING) {
       cutClient("no data within the response timeout");
@@ -245,6 +259,7 @@ final class Forwarding extends Exchange implements UpstreamListener {
   void requestFailed(ProxyError error) {
     requestReceived = true;
     if (phase == Phase.DONE) return;
+    if (attempt != null) attempt.failed(ErrorMapper.kind(error), "the request body cannot be read");
     detach(false, Outcome.NOTHING_LEARNED);
     if (phase == Phase.RESPONDING) {
       cutClient("the request body cannot be read");
@@ -273,6 +288,7 @@ final class Forwarding extends Exchange implements UpstreamListener {
   @Override
   public ResponseReader.Delivery head(ResponseHead head) {
     int status = head.status();
+    if (attempt != null) attempt.answered(status);
     if (tokenSwap.refusedOnce(status)) {
       phase = Phase.SKIPPING_REFUSAL;
       return ResponseReader.Delivery.DISCARD;
@@ -344,6 +360,7 @@ final class Forwarding extends Exchange implements UpstreamListener {
     Throwable failure = cause != null ? cause : new ErrorMapper.ClosedBeforeResponse();
     RetryPolicy.Failure kind = RetryPolicy.Failure.of(failure, upstream.received(), upstream.reused());
     if (phase == Phase.RESPONDING) {
+      attemptFailed(failure);
       detach(false, outcome(kind, failure));
       LOG.warn("upstream {} {} failed mid-response after {} bytes ({}); closing the client connection",
           route.describeUpstream(), record.upstream, record.bytes, ErrorMapper.describe(failure));
@@ -356,6 +373,7 @@ final class Forwarding extends Exchange implements UpstreamListener {
   /** The try failed before any response went to the client: the pool again, or the failure answered. */
   private void tryFailed(RetryPolicy.Failure kind, Throwable failure) {
     HostPort address = member.address();
+    attemptFailed(failure);
     detach(false, outcome(kind, failure));
     var pools = context.balancer().settings();
     switch (tries.again(kind, address, request.method(), request.hasBody(), pools.retries())) {
@@ -378,6 +396,11 @@ final class Forwarding extends Exchange implements UpstreamListener {
         next(failure);
       }
     }
+  }
+
+  /** The try in progress failed as {@code failure} says: its span says so. */
+  private void attemptFailed(Throwable failure) {
+    if (attempt != null) attempt.failed(ErrorMapper.kind(failure), ErrorMapper.describe(ErrorMapper.telling(failure)));
   }
 
   /** The retry in progress, if any, is over: its slot of the budget is free. */
@@ -406,6 +429,10 @@ final class Forwarding extends Exchange implements UpstreamListener {
     upstream = null;
     deadline.stop();
     retryEnded();
+    if (attempt != null) {
+      attempt.end();
+      attempt = null;
+    }
     if (handler != null) {
       if (reuse) handler.release();
       else handler.discard();
@@ -426,6 +453,7 @@ final class Forwarding extends Exchange implements UpstreamListener {
 
   private void cutClient(String why) {
     LOG.debug("cutting the client connection: {}", why);
+    if (record.spans != null) record.failure = "ResponseCut";
     done();
     front.close();
     client.finished(this);
@@ -434,6 +462,10 @@ final class Forwarding extends Exchange implements UpstreamListener {
   /** The client went away: drop the upstream side of the exchange. */
   void clientClosed() {
     if (phase == Phase.DONE) return;
+    if (record.spans != null) {
+      record.failure = "ClientClosed";
+      if (attempt != null) attempt.failed("ClientClosed", "the client closed its connection");
+    }
     detach(false, Outcome.NOTHING_LEARNED);
     done();
   }

@@ -38,7 +38,7 @@ final class HeaderRules {
   private static final byte[] X_FORWARDED_HOST = ascii("x-forwarded-host");
   private static final byte[] FORWARDED = ascii("forwarded");
   private static final byte[] TRACEPARENT = RequestRecord.TRACEPARENT;
-  private static final byte[] TRACESTATE = ascii("tracestate");
+  static final byte[] TRACESTATE = ascii("tracestate");
   private static final byte[] VIA = HeaderNames.VIA;
   private static final byte[] HOST = HeaderNames.HOST;
   private static final byte[] CONTENT_LENGTH = HeaderNames.CONTENT_LENGTH;

@@ -2,11 +2,14 @@ package io.oscope.proxy;
 
 import io.netty.util.concurrent.Ticker;
 import io.oscope.exchange.TokenExchange;
+import io.oscope.http1.HeaderNames;
+import io.oscope.http1.RequestHead;
 import io.oscope.logging.AccessLog;
 import io.oscope.metrics.ProxyMetrics;
 import io.oscope.pool.Balancer;
 import io.oscope.tenant.TenantGate;
 import io.oscope.tracing.RequestIds;
+import io.oscope.tracing.Tracing;
 import io.oscope.upstream.UpstreamChannels;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -18,6 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * @param tokenExchange cross-cloud token validation, or null when it is off
  * @param ids oscope's request IDs
+ * @param tracing the spans of requests, or null when tracing is off: then no request makes one
  * @param ticker the clock every deadline is measured with: tests move it instead of sleeping
  * @param tenants the tenant policy (maintenance mode), or null when none is configured: then no
  *     request costs anything for it
@@ -31,6 +35,7 @@ record ProxyContext(
     ProxyMetrics metrics,
     AccessLog accessLog,
     RequestIds ids,
+    Tracing tracing,
     Ticker ticker,
     AtomicReference<ScopeRouter> routes,
     AtomicBoolean stopping,
@@ -53,9 +58,21 @@ record ProxyContext(
     return record;
   }
 
-  /** Records a finished exchange: metrics, and the access log as configured. */
+  /**
+   * With tracing on, starts the SERVER span of {@code request}, in the trace of its W3C trace
+   * context if valid: the access log's trace ID is the span's.
+   */
+  void trace(RequestRecord record, RequestHead request) {
+    if (tracing == null) return;
+    record.spans = tracing.request(request.value(RequestRecord.TRACEPARENT), request.value(HeaderRules.TRACESTATE),
+        record.method, request.target(), record.client, request.value(HeaderNames.HOST));
+    record.traceId = record.spans.traceId();
+  }
+
+  /** Records a finished exchange: metrics, its span, and the access log as configured. */
   void log(RequestRecord record) {
     long end = ticker.nanoTime();
+    if (record.spans != null) record.endSpan(ids);
     metrics.request(record.serviceOrNull(), record.cloudOrNull(), record.status, record.bytes,
         end - record.startNanos);
     if (!accessLog.enabled()) return;

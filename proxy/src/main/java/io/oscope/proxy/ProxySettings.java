@@ -7,6 +7,7 @@ import io.oscope.pool.PoolSettings;
 import io.oscope.routes.HostPort;
 import io.oscope.tls.TlsSettings;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
@@ -38,6 +39,8 @@ import java.util.TreeSet;
  * @param proxyProtocol whether every client connection starts with a PROXY protocol header (v1 or
  *     v2), whose source is the client's address; one without is closed (see {@link ProxyHeader})
  * @param fanOut how {@code &} scopes fan out: failure policy, per-cloud deadline, marker key
+ * @param traces where the spans of requests go, an OTLP/HTTP traces URL ({@link
+ *     io.oscope.tracing.Tracing#endpoint}); null, the default, when tracing is off
  */
 public record ProxySettings(
     String cloud,
@@ -55,7 +58,8 @@ public record ProxySettings(
     int maxUpstreamConnections,
     TrustedHops trustedHops,
     boolean proxyProtocol,
-    FanOutSettings fanOut) {
+    FanOutSettings fanOut,
+    URI traces) {
 
   /** The default of {@link #maxUpstreamConnections}: Envoy's for a cluster's connections. */
   public static final int MAX_UPSTREAM_CONNECTIONS = 1024;
@@ -103,12 +107,12 @@ public record ProxySettings(
     }
   }
 
-  /** Without the PROXY protocol. */
+  /** Without the PROXY protocol, fan-out settings (the defaults) and tracing. */
   public ProxySettings(String cloud, HostPort listen, Set<String> allowed, Duration connectTimeout,
       Duration responseTimeout, Duration maxIdle, String viaName, PeerTrust peerTrust, AccessLog accessLog,
       PoolSettings pools, TlsSettings tls, ClientLimits clients, int maxUpstreamConnections, TrustedHops trustedHops) {
     this(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, peerTrust, accessLog, pools, tls,
-        clients, maxUpstreamConnections, trustedHops, false, null);
+        clients, maxUpstreamConnections, trustedHops, false, null, null);
   }
 
   public ProxySettings {
@@ -137,7 +141,7 @@ public record ProxySettings(
   public static ProxySettings of(String cloud, HostPort listen) {
     return new ProxySettings(cloud, listen, Set.of(), Duration.ofSeconds(10), Duration.ofSeconds(60),
         Duration.ofSeconds(30), "oscope-" + cloud, null, AccessLog.TEXT, PoolSettings.defaults(), TlsSettings.none(),
-        ClientLimits.defaults(), MAX_UPSTREAM_CONNECTIONS, TrustedHops.none(), false, null);
+        ClientLimits.defaults(), MAX_UPSTREAM_CONNECTIONS, TrustedHops.none(), false, null, null);
   }
 
   /** How long a request head may take to arrive. */
@@ -173,6 +177,7 @@ public record ProxySettings(
     private TrustedHops trustedHops;
     private boolean proxyProtocol;
     private FanOutSettings fanOut;
+    private URI traces;
 
     private Builder(ProxySettings from) {
       cloud = from.cloud;
@@ -191,6 +196,7 @@ public record ProxySettings(
       trustedHops = from.trustedHops;
       proxyProtocol = from.proxyProtocol;
       fanOut = from.fanOut;
+      traces = from.traces;
     }
 
     public Builder allowed(Set<String> value) {
@@ -263,9 +269,14 @@ public record ProxySettings(
       return this;
     }
 
+    public Builder traces(URI value) {
+      traces = value;
+      return this;
+    }
+
     public ProxySettings build() {
       return new ProxySettings(cloud, listen, allowed, connectTimeout, responseTimeout, maxIdle, viaName, peerTrust,
-          accessLog, pools, tls, clients, maxUpstreamConnections, trustedHops, proxyProtocol, fanOut);
+          accessLog, pools, tls, clients, maxUpstreamConnections, trustedHops, proxyProtocol, fanOut, traces);
     }
   }
 

@@ -30,6 +30,7 @@ final class RequestPipeline {
     if (!route.passThrough()) {
       record.service = route.serviceType();
       record.cloud = route.cloud();
+      if (record.spans != null) record.spans.routed(route.serviceType(), route.cloud());
     }
     return new Forwarding(context, client, front, request, route, record, router.table(),
         tokenHandling(request, route));

@@ -5,6 +5,7 @@ import io.oscope.http1.HeaderNames;
 import io.oscope.http1.RequestHead;
 import io.oscope.logging.LogTime;
 import io.oscope.tracing.RequestIds;
+import io.oscope.tracing.RequestSpans;
 import io.oscope.tracing.TraceParent;
 
 /**
@@ -37,6 +38,13 @@ final class RequestRecord {
   String openStackRequestId;
   /** The trace's ID, or null when the request is in no trace. */
   String traceId;
+  /** The request's spans, with tracing on; else null. */
+  RequestSpans spans;
+  /**
+   * For the span: what kept the exchange from completing (a {@link ProxyError}'s kind, a cut
+   * response, a client gone), or null.
+   */
+  String failure;
 
   RequestRecord(String method, String path, String client, long startNanos) {
     this.method = method;
@@ -77,6 +85,11 @@ final class RequestRecord {
   /** The ID a peer gets in {@code X-Oscope-Request-ID}: the first proxy's, which may be this one. */
   String peerId(RequestIds ids) {
     return originId != null ? originId : ids.format(id);
+  }
+
+  /** Ends the request's SERVER span with what is known now. */
+  void endSpan(RequestIds ids) {
+    spans.end(status, failure, ids.format(id), originId, globalRequestId, openStackRequestId);
   }
 
   String serviceOrNull() {

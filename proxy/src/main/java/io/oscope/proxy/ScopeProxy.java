@@ -23,11 +23,13 @@ import io.oscope.routes.RouteTable;
 import io.oscope.tls.TlsContexts;
 import io.oscope.tenant.TenantGate;
 import io.oscope.tracing.RequestIds;
+import io.oscope.tracing.Tracing;
 import io.oscope.upstream.Transport;
 import io.oscope.upstream.UpstreamChannels;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,6 +78,8 @@ public final class ScopeProxy implements AutoCloseable {
   private final SslContext serverTls;
   private final SslContext upstreamTls;
   private final Transport transport = Transport.best();
+  /** What makes the spans of requests, or null when tracing is off. */
+  private final Tracing tracing;
   /**
    * One event loop per CPU the JVM may use, shared by client and upstream connections: on a proxy
    * pinned to one core, more loops only hand work to each other (measured in BENCHMARKS.md).
@@ -91,8 +95,9 @@ public final class ScopeProxy implements AutoCloseable {
   /** Client connections open; at the limit, accepting pauses. */
   private final AtomicInteger open = new AtomicInteger();
 
-  private ScopeProxy(RouteTable table, ProxySettings settings, Ticker ticker, TenantGate tenants) {
+  private ScopeProxy(RouteTable table, ProxySettings settings, Ticker ticker, TenantGate tenants, Tracing tracing) {
     this.settings = settings;
+    this.tracing = tracing;
     this.balancer = new Balancer(settings.pools());
     this.metrics = new ProxyMetrics(settings.maxUpstreamConnections());
     try {
@@ -110,7 +115,7 @@ public final class ScopeProxy implements AutoCloseable {
     HeaderRules rules = new HeaderRules(settings.viaName(), settings.tls().serverTls() ? "https" : "http",
         settings.trustedHops());
     this.context = new ProxyContext(settings, rules, balancer, upstreams, tokenExchange, metrics, AccessLog.configured(),
-        RequestIds.random(), ticker, router, closing, tenants);
+        RequestIds.random(), tracing, ticker, router, closing, tenants);
     this.pipeline = new RequestPipeline(context);
     this.headBudget = new HeadBudget(settings.clients().headBudget());
     router.set(new ScopeRouter(table, settings.allowed(), Set.of()));
@@ -121,26 +126,44 @@ public final class ScopeProxy implements AutoCloseable {
     return start(table, settings, Ticker.systemTicker());
   }
 
-  /** {@link #start(RouteTable, ProxySettings)} with deadlines measured by {@code ticker}. */
+  /**
+   * {@link #start(RouteTable, ProxySettings)} with deadlines measured by {@code ticker}; with
+   * {@link ProxySettings#traces()}, spans go there by OTLP.
+   */
   public static ScopeProxy start(RouteTable table, ProxySettings settings, Ticker ticker) {
     return start(table, settings, ticker, null);
   }
 
   /**
    * {@link #start(RouteTable, ProxySettings, Ticker)} with a tenant policy: {@code tenants} refuses
-   * the writes of projects in maintenance; {@code null} for none.
+   * the writes of projects in maintenance; {@code null} for none. With {@link ProxySettings#traces()},
+   * spans go there by OTLP.
    */
   public static ScopeProxy start(RouteTable table, ProxySettings settings, Ticker ticker, TenantGate tenants) {
+    URI traces = settings.traces();
+    return start(table, settings, ticker, tenants,
+        traces == null ? null : Tracing.otlp(traces, settings.viaName(), settings.cloud()));
+  }
+
+  /**
+   * {@link #start(RouteTable, ProxySettings, Ticker, TenantGate)} with the spans of requests made
+   * by {@code tracing} (whatever {@link ProxySettings#traces()} says), which the proxy closes when
+   * it stops; null for none.
+   */
+  public static ScopeProxy start(RouteTable table, ProxySettings settings, Ticker ticker, TenantGate tenants,
+      Tracing tracing) {
     if (!table.localCloud().equals(settings.cloud())) {
+      if (tracing != null) tracing.close();
       throw new IllegalArgumentException("route table compiled for " + table.localCloud()
           + ", proxy runs for " + settings.cloud());
     }
-    ScopeProxy proxy = new ScopeProxy(table, settings, ticker, tenants);
+    ScopeProxy proxy = new ScopeProxy(table, settings, ticker, tenants, tracing);
     try {
       proxy.bind();
     } catch (RuntimeException e) {
       proxy.loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       proxy.closeUpstreams();
+      if (tracing != null) tracing.close();
       throw e;
     }
     proxy.router.set(new ScopeRouter(table, settings.allowed(), proxy.selfAddresses()));
@@ -286,6 +309,7 @@ public final class ScopeProxy implements AutoCloseable {
     connections.close().awaitUninterruptibly();
     closeUpstreams();
     loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+    if (tracing != null) tracing.close(); // every span ended with the loops: export what is batched
     metrics.close();
     disposed.complete(null);
   }

@@ -95,6 +95,13 @@ class ProxyCommandTest {
 
     assertThat(run("proxy", "--services", "x.json", "--cloud", "A", "--retry-budget", "120%")).isEqualTo(2);
     assertThat(err.toString()).contains("'120%' is not a percentage from 0 to 100 such as 20%");
+
+    assertThat(run("proxy", "--services", "x.json", "--cloud", "A", "--tracing", "--otlp-endpoint", "collector:4318"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("'collector:4318' is not an http or https URL with a host, such as http://collector:4318");
+
+    assertThat(run("proxy", "--services", "x.json", "--cloud", "A", "--otlp-endpoint", "http://collector:4318")).isEqualTo(2);
+    assertThat(err.toString()).contains("--otlp-endpoint needs --tracing");
   }
 
   @Test

@@ -1,14 +1,17 @@
 package io.oscope.proxy;
 
+import io.netty.util.concurrent.Ticker;
 import io.oscope.demo.StandInService;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.RouteFile;
 import io.oscope.routes.RouteTable;
 import io.oscope.routes.ServiceEntry;
 import io.oscope.testing.FreePorts;
+import io.oscope.tracing.Tracing;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -35,6 +38,11 @@ final class TwoClouds implements AutoCloseable {
   }
 
   TwoClouds(UnaryOperator<ProxySettings> tune) throws Exception {
+    this(tune, cloud -> null);
+  }
+
+  /** With the spans of each cloud's proxy made by what {@code tracing} gives for its name (null: none). */
+  TwoClouds(UnaryOperator<ProxySettings> tune, Function<String, Tracing> tracing) throws Exception {
     String p1 = oneFrontend.toString();
     List<String> rows = new ArrayList<>();
     for (String iface : List.of("public", "admin")) {
@@ -51,8 +59,10 @@ final class TwoClouds implements AutoCloseable {
     rows.add(row("image", "public", "http://" + twoImage.address(), "CloudTwo", twoFrontend.toString(),
         twoImage.address()));
     routeFile = "{\"services\": [\n" + String.join(",\n", rows) + "\n]}";
-    one = ScopeProxy.start(table("CloudOne"), tune.apply(ProxySettings.of("CloudOne", oneFrontend)));
-    two = ScopeProxy.start(table("CloudTwo"), tune.apply(ProxySettings.of("CloudTwo", twoFrontend)));
+    one = ScopeProxy.start(table("CloudOne"), tune.apply(ProxySettings.of("CloudOne", oneFrontend)), Ticker.systemTicker(), null,
+        tracing.apply("CloudOne"));
+    two = ScopeProxy.start(table("CloudTwo"), tune.apply(ProxySettings.of("CloudTwo", twoFrontend)), Ticker.systemTicker(), null,
+        tracing.apply("CloudTwo"));
   }
 
   RouteTable table(String cloud) throws Exception {
