@@ -20,6 +20,7 @@ import io.oscope.routes.HostPort;
 import io.oscope.upstream.AddressLoad;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,6 +48,8 @@ import java.util.function.Function;
  *       {@code oscope_upstream_refused_total} by {@code address}, and
  *       {@code oscope_upstream_connection_limit}: see {@link UpstreamMeters}.
  *   <li>{@code oscope_retries_total{result}}: {@link #RETRY_RESULTS}.
+ *   <li>{@code oscope_failovers_total{service,from,to}}: requests of an {@code A | B} scope that
+ *       moved on from one cloud to the next.
  *   <li>{@code oscope_route_table_info{version}}, {@code oscope_route_table_loaded_timestamp_seconds};
  *       {@code oscope_reloads_total{result}}, {@code oscope_last_reload_timestamp_seconds},
  *       {@code oscope_last_reload_successful}.
@@ -111,6 +114,7 @@ public final class ProxyMetrics implements AutoCloseable {
   private final MultiGauge tableInfo;
   private final UpstreamMeters upstreams = new UpstreamMeters(registry);
   private final JvmGcMetrics gc = new JvmGcMetrics();
+  private final Map<List<String>, Counter> failovers = new ConcurrentHashMap<>();
 
   private record Key(String service, String cloud, int statusClass) {}
 
@@ -239,6 +243,31 @@ public final class ProxyMetrics implements AutoCloseable {
   /** Counts a retry sent to the pool again ({@code done}) or refused by its retry budget. */
   public void retry(boolean done) {
     (done ? retriesDone : retriesRefused).increment();
+  }
+
+  /** Counts a request of {@code service} that moved on from cloud {@code from} to {@code to} ({@code A | B}). */
+  public void failover(String service, String from, String to) {
+    failoverCounter(service, from, to).increment();
+  }
+
+  /**
+   * Makes the failover counters of {@code cloudsByService}, service type to the clouds offering it,
+   * exist at zero: every pair of distinct clouds of one service. Kept across reloads.
+   */
+  public void failoverRoutes(Map<String, ? extends Collection<String>> cloudsByService) {
+    cloudsByService.forEach((service, clouds) -> {
+      for (String from : clouds) {
+        for (String to : clouds) {
+          if (!from.equals(to)) failoverCounter(service, from, to);
+        }
+      }
+    });
+  }
+
+  private Counter failoverCounter(String service, String from, String to) {
+    return failovers.computeIfAbsent(List.of(service, from, to), key -> Counter.builder("oscope.failovers")
+        .description("Requests of an 'A | B' scope that moved on from one cloud to the next")
+        .tags("service", service, "from", from, "to", to).register(registry));
   }
 
   /** Counts a reload of the route file, {@code result} one of {@link #RELOAD_RESULTS}, finished {@code at}. */

@@ -23,6 +23,7 @@ import io.oscope.tracing.RequestSpans;
 import io.oscope.upstream.UpstreamHandler;
 import io.oscope.upstream.UpstreamListener;
 import java.util.concurrent.CompletableFuture;
+import java.util.Iterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,12 @@ import org.slf4j.LoggerFactory;
  * {@code --retries} does not count it either). A peer's token validation whose exchanged service token Keystone
  * refused is sent once more with a fresh one. Once response headers went to the client, a failure
  * can only cut the client connection, so that a truncated body never looks complete.
+ *
+ * <p>A route with fallbacks ({@code A | B}) moves on to the next when its try ends without an
+ * answer to relay (the pool failed, timed out or is all down), or with a 5xx, or a 404 to a read of
+ * one resource ({@link SingleResource}): that answer is read to its end, never relayed. It moves on
+ * only while nothing of the request body went upstream, and after the request head went only for
+ * an idempotent method: a {@code POST} a backend may have acted on is never sent again.
  */
 final class Forwarding extends Exchange implements UpstreamListener {
   private static final Logger LOG = LoggerFactory.getLogger(Forwarding.class);
@@ -52,6 +59,8 @@ final class Forwarding extends Exchange implements UpstreamListener {
     FORWARDING,
     /** Reading to its end a 401 that refused an exchanged service token, to send again. */
     SKIPPING_REFUSAL,
+    /** Reading to its end an answer that sends the request on to the next fallback. */
+    SKIPPING_FOR_FALLBACK,
     /** The response's head went to the client: failures now cut the client connection. */
     RESPONDING,
     /** Answered, failed or abandoned: nothing more happens. */
@@ -62,15 +71,23 @@ final class Forwarding extends Exchange implements UpstreamListener {
   private final ClientConnection client;
   private final ChannelHandlerContext front;
   private final RequestHead request;
-  private final Route route;
+  /** The route tried now: the first, then its fallbacks in turn. */
+  private Route route;
+  /** The routes still to fail over to, in order. */
+  private final Iterator<Route> fallbacks;
   private final RequestRecord record;
   private final RouteTable table;
   private final ServiceTokenSwap tokenSwap;
 
   private Phase phase = Phase.CONNECTING;
-  private final Tries tries = new Tries();
+  private Tries tries = new Tries();
   /** The requests and retries in flight to the route's pool: this one counts from start to done. */
-  private final PoolLoad load;
+  private PoolLoad load;
+  /** Whether the request head went to an upstream, and whether any of its body did. */
+  private boolean headSent;
+  private boolean bodySent;
+  /** Whether the client got its {@code 100 Continue}: once, whichever upstream it was for. */
+  private boolean continued;
   /** Whether the try in progress is a retry holding a slot of the pool's budget. */
   private boolean retrying;
   /** The address of the try in progress, until the balancer heard how it ended. */
@@ -93,6 +110,7 @@ final class Forwarding extends Exchange implements UpstreamListener {
     this.front = front;
     this.request = request;
     this.route = route;
+    this.fallbacks = route.fallbacks().iterator();
     this.record = record;
     this.table = table;
     this.tokenSwap = validation == TokenValidation.NONE ? ServiceTokenSwap.NONE
@@ -199,14 +217,19 @@ final class Forwarding extends Exchange implements UpstreamListener {
     context.rules().writeUpstreamHead(head, request, target(), route, table, client.peer(), request.chunked(),
         tokenSwap.headers(), hop);
     channel.write(head, channel.voidPromise());
+    headSent = true;
     if (!request.hasBody()) {
       requestWritten();
       return;
     }
-    if (request.expectsContinue()) {
+    if (request.expectsContinue() && !continued) {
+      continued = true;
       front.writeAndFlush(Unpooled.wrappedBuffer(CONTINUE), front.voidPromise());
     }
-    if (held != null) held.sendTo(channel, request.chunked());
+    if (held != null) {
+      bodySent = true;
+      held.sendTo(channel, request.chunked());
+    }
     if (requestReceived) requestWritten();
     else channel.flush();
     client.updateReads();
@@ -246,6 +269,7 @@ final class Forwarding extends Exchange implements UpstreamListener {
       if (held == null) held = new RequestBody();
       held.hold(part);
     } else {
+      bodySent = true;
       RequestBody.send(upstream.channel(), part, request.chunked());
       if (end) requestWritten();
     }
@@ -293,6 +317,12 @@ final class Forwarding extends Exchange implements UpstreamListener {
       phase = Phase.SKIPPING_REFUSAL;
       return ResponseReader.Delivery.DISCARD;
     }
+    if ((status >= 500 || status == 404 && SingleResource.isRead(request.method(), route.pathAndQuery()))
+        && mayFailOver()) {
+      record.status = status; // what the next try's log line says was met, should no answer follow
+      phase = Phase.SKIPPING_FOR_FALLBACK;
+      return ResponseReader.Delivery.DISCARD;
+    }
     phase = Phase.RESPONDING;
     record.status = status;
     record.openStackRequestId = head.requestId(RequestIds::isOpenStackId);
@@ -327,6 +357,11 @@ final class Forwarding extends Exchange implements UpstreamListener {
       detach(reusable && requestReceived, Outcome.ANSWERED);
       member = same;
       withFreshServiceToken();
+      return;
+    }
+    if (phase == Phase.SKIPPING_FOR_FALLBACK) {
+      detach(reusable && requestReceived, Outcome.ANSWERED);
+      failOver("answered " + record.status);
       return;
     }
     if (phase != Phase.RESPONDING) return;
@@ -444,11 +479,46 @@ final class Forwarding extends Exchange implements UpstreamListener {
   }
 
   private void fail(Throwable failure) {
+    if (phase != Phase.DONE && upstreamFailed(failure) && mayFailOver()) {
+      failOver(ErrorMapper.describe(failure));
+      return;
+    }
     ProxyError error = ErrorMapper.ofUpstream(failure, route.describeUpstream() + " " + record.upstream,
         context.settings().connectTimeout());
     done();
     client.fail(record, error, !requestReceived || !(request.keepAlive() && client.keepAlive()));
     client.finished(this);
+  }
+
+  /**
+   * Whether a failed try may move on to the next fallback: there is one, nothing of the body went
+   * upstream, and the method is idempotent if the head did. A token validation between peers is
+   * signed or swapped for its first route only: it stays there.
+   */
+  private boolean mayFailOver() {
+    return fallbacks.hasNext() && !bodySent && (!headSent || RetryPolicy.isIdempotent(request.method()))
+        && tokenSwap == ServiceTokenSwap.NONE;
+  }
+
+  /** Whether {@code failure} is the upstream's (not, e.g., a tenant policy's refusal): then a fallback may do better. */
+  private static boolean upstreamFailed(Throwable failure) {
+    return !(failure instanceof ProxyException e) || e.error() instanceof ProxyError.NoHealthyUpstream
+        || e.error() instanceof ProxyError.UpstreamTimeout;
+  }
+
+  /** The try of {@link #route} is over, {@code why} unanswered: the next fallback, its pool afresh. */
+  private void failOver(String why) {
+    Route from = route;
+    route = fallbacks.next();
+    LOG.debug("{} {}: trying {} instead", from.describeUpstream(), why, route.cloud());
+    context.metrics().failover(route.serviceType(), from.cloud(), route.cloud());
+    record.failedOver(from.cloud());
+    record.cloud = route.cloud();
+    load.end();
+    load = context.balancer().load(route.upstream());
+    load.begin();
+    tries = new Tries();
+    next(null);
   }
 
   private void cutClient(String why) {

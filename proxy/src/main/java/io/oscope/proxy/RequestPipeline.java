@@ -27,6 +27,11 @@ final class RequestPipeline {
   Exchange prepare(ScopeRouter router, ClientConnection client, ChannelHandlerContext front, RequestHead request,
       RequestRecord record) {
     Route route = resolve(router, request);
+    if (route.fansOut()) {
+      // Until the fan-out is there, a route to several clouds is refused, never sent to one of them.
+      throw new ProxyException(new ProxyError.UnsupportedExpression(route.serviceType(), route.cloud(),
+          "fan-out ('&') is not available yet"), route.serviceType());
+    }
     if (!route.passThrough()) {
       record.service = route.serviceType();
       record.cloud = route.cloud();

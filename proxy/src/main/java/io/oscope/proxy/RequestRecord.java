@@ -26,6 +26,8 @@ final class RequestRecord {
   String cloud = "-";
   int status;
   long bytes;
+  /** The clouds tried before {@link #cloud} answered, in order, comma-separated ({@code |} failover), or null. */
+  String failover;
   /** The upstream address of the last try. */
   String upstream = "-";
   /** oscope's own ID of the request ({@link RequestIds}). */
@@ -82,6 +84,11 @@ final class RequestRecord {
     }
   }
 
+  /** {@code cloud} was tried and did not answer: the request went on to the next alternative. */
+  void failedOver(String cloud) {
+    failover = failover == null ? cloud : failover + "," + cloud;
+  }
+
   /** The ID a peer gets in {@code X-Oscope-Request-ID}: the first proxy's, which may be this one. */
   String peerId(RequestIds ids) {
     return originId != null ? originId : ids.format(id);
@@ -103,7 +110,8 @@ final class RequestRecord {
   /**
    * One access-log line, ended at {@code epochMillis} and written by proxy {@code proxy}: time,
    * proxy, method, service, target cloud, status, bytes, duration, path (no query), and the
-   * upstream address of the last try; then {@code id=}, and those of the other IDs that are known.
+   * upstream address of the last try; then {@code id=}, and those of the other IDs that are known;
+   * then {@code failover=} and the clouds tried before the one that answered, if any.
    */
   String logLine(long endNanos, long epochMillis, String proxy, RequestIds ids) {
     StringBuilder line = LogTime.append(new StringBuilder(128), epochMillis).append(' ').append(proxy).append(' ')
@@ -115,6 +123,7 @@ final class RequestRecord {
     if (globalRequestId != null) line.append(" global_request_id=").append(globalRequestId);
     if (openStackRequestId != null) line.append(" openstack_request_id=").append(openStackRequestId);
     if (traceId != null) line.append(" trace_id=").append(traceId);
+    if (failover != null) line.append(" failover=").append(failover);
     return line.toString();
   }
 
@@ -137,6 +146,7 @@ final class RequestRecord {
     id(out, "global_request_id", globalRequestId);
     id(out, "openstack_request_id", openStackRequestId);
     id(out, "trace_id", traceId);
+    id(out, "failover", failover); // cloud names: tokens, nothing to escape
     return out.append('}').toString();
   }
 

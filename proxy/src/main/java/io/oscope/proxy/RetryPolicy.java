@@ -23,6 +23,11 @@ final class RetryPolicy {
 
   private RetryPolicy() {}
 
+  /** Whether sending {@code method} twice has the effect of sending it once (RFC 9110 section 9.2.2). */
+  static boolean isIdempotent(HttpMethod method) {
+    return IDEMPOTENT.contains(method);
+  }
+
   /** What went wrong with one try. */
   enum Failure {
     /** The connection could not be opened: nothing was sent. */

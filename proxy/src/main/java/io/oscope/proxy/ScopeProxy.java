@@ -20,6 +20,7 @@ import io.oscope.pool.Balancer;
 import io.oscope.pool.HealthChecker;
 import io.oscope.routes.HostPort;
 import io.oscope.routes.RouteTable;
+import io.oscope.routes.ServiceEntry;
 import io.oscope.tls.TlsContexts;
 import io.oscope.tenant.TenantGate;
 import io.oscope.tracing.RequestIds;
@@ -38,12 +39,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -329,6 +332,8 @@ public final class ScopeProxy implements AutoCloseable {
    */
   public String scrapeMetrics() {
     metrics.upstreams(checkedAddresses().keySet().stream().map(balancer::member).toList(), upstreams::load);
+    metrics.failoverRoutes(router.get().table().entries().stream().collect(Collectors.groupingBy(
+        ServiceEntry::serviceType, Collectors.mapping(ServiceEntry::cloud, Collectors.toCollection(TreeSet::new)))));
     return metrics.scrape();
   }
 

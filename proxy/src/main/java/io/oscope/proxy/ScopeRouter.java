@@ -1,5 +1,6 @@
 package io.oscope.proxy;
 
+import io.netty.handler.codec.http.HttpMethod;
 import io.oscope.http1.RequestHead;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -13,14 +14,20 @@ import io.oscope.scope.MalformedScopeException;
 import io.oscope.scope.Scope;
 import io.oscope.scope.ScopedToken;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 
 /**
  * Decides where a request goes: finds its service in the route table, reads its scope, and picks
- * the local backend or the scope's cloud. Pure: no I/O, so it is tested without sockets.
+ * the local backend or the scope's cloud; for a compound scope, the plan: the routes to fail over
+ * to ({@code |}) or to fan out to ({@code &}). Pure: no I/O, so it is tested without sockets.
  */
 final class ScopeRouter {
+  /** The methods that change something: never sent to several clouds at once. */
+  private static final Set<HttpMethod> WRITES = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
+
   private final RouteTable table;
   private final Set<String> allowed;
   private final Set<String> self;
@@ -74,11 +81,14 @@ final class ScopeRouter {
     if (!scope.scope().isSingle()) {
       CloudExpression expression = scope.scope().expressionOf(type);
       if (expression != null && !expression.isSingle()) {
-        throw new ProxyException(new ProxyError.UnsupportedExpression(type, expression.toString(),
-            "the proxy routes a scope's value to one cloud"), type);
+        return plan(target, match, type, expression, scope, request.method());
       }
     }
-    String cloud = scope.scope().cloudOf(type, table.localCloud());
+    return single(target, match, type, scope.scope().cloudOf(type, table.localCloud()), scope);
+  }
+
+  /** The route of {@code type} to {@code cloud} alone, {@code scope} naming it. */
+  private Route single(RequestTarget target, ServiceMatch match, String type, String cloud, ScopeHeaders scope) {
     Destination destination = match.destinationIn(cloud);
     if (destination == null) {
       throw new ProxyException(new ProxyError.ServiceNotInCloud(type, match.iface().label(), cloud), type);
@@ -95,6 +105,43 @@ final class ScopeRouter {
     String remoteAuthority = remote.url().address().toString();
     return new Route(type, cloud, remote.frontend(), path, remoteAuthority, authority,
         remote.url().scheme() + "://" + remoteAuthority + path, scope);
+  }
+
+  /**
+   * The routes of a compound expression: {@code A | B} fails over from A to B; {@code A & B} fans
+   * out, each operand one cloud or an {@code |} of clouds. Each route's scope names its one cloud,
+   * so that no peer fails over or fans out again. Other shapes are refused, not guessed at.
+   */
+  private Route plan(RequestTarget target, ServiceMatch match, String type, CloudExpression expression,
+      ScopeHeaders scope, HttpMethod method) {
+    if (expression instanceof CloudExpression.AnyOf any) return failover(target, match, type, any, expression, scope);
+    CloudExpression.AllOf all = (CloudExpression.AllOf) expression;
+    if (WRITES.contains(method)) {
+      throw new ProxyException(new ProxyError.ReplicatedWrite(type, method.name(), all.toString()), type);
+    }
+    List<Route> operands = new ArrayList<>(all.operands().size());
+    for (CloudExpression operand : all.operands()) {
+      operands.add(operand instanceof CloudExpression.AnyOf any
+          ? failover(target, match, type, any, expression, scope)
+          : single(target, match, type, ((CloudExpression.Cloud) operand).name(), scope.branch(type, operand.toString())));
+    }
+    Route first = operands.get(0);
+    return new Route(type, all.toString(), first.upstream(), first.pathAndQuery(), first.host(), first.forwardedHost(),
+        first.absoluteUri(), scope, List.of(), operands);
+  }
+
+  /** {@code any}'s first cloud, the others as its fallbacks; {@code whole} is the expression it is part of. */
+  private Route failover(RequestTarget target, ServiceMatch match, String type, CloudExpression.AnyOf any,
+      CloudExpression whole, ScopeHeaders scope) {
+    List<Route> routes = new ArrayList<>(any.alternatives().size());
+    for (CloudExpression alternative : any.alternatives()) {
+      if (!(alternative instanceof CloudExpression.Cloud cloud)) {
+        throw new ProxyException(new ProxyError.UnsupportedExpression(type, whole.toString(),
+            "an alternative of '|' must be one cloud, and '" + alternative + "' is several"), type);
+      }
+      routes.add(single(target, match, type, cloud.name(), scope.branch(type, cloud.name())));
+    }
+    return routes.get(0).withFallbacks(routes.subList(1, routes.size()));
   }
 
   private Route passThrough(RequestTarget target) {

@@ -25,10 +25,13 @@ final class Logs {
    * 3.2ms /v2/images -> 127.0.0.1:9292 …};
    * the upstream is {@code -} when the proxy answered itself.
    */
-  record Access(String method, String serviceType, String cloud, int status, String path, String upstream) {}
+  record Access(String method, String serviceType, String cloud, int status, String path, String upstream,
+      String failover) {}
 
   private static final Pattern ACCESS =
       Pattern.compile("^\\d{4}-\\S+Z \\S+ (\\S+) (\\S+) (\\S+) (\\d{3}) \\S+ \\S+ (\\S+) -> (\\S+)");
+  /** The clouds a {@code |} scope tried before the one that answered: {@code failover=CloudOne}, at the end. */
+  private static final Pattern FAILOVER = Pattern.compile(" failover=(\\S+)$");
   private static final AtomicInteger MARKERS = new AtomicInteger();
   /** Glance: {@code … eventlet.wsgi.server … "GET /v2/images HTTP/1.1" 200 …}. */
   private static final Pattern GLANCE_REQUEST = Pattern.compile("eventlet\\.wsgi\\.server .*\"[A-Z]+ \\S+ HTTP/1\\.[01]\"");
@@ -75,7 +78,9 @@ final class Logs {
       for (String line : newLines(cloud.proxyLog())) {
         Matcher m = ACCESS.matcher(line);
         if (m.find()) {
-          lines.add(new Access(m.group(1), m.group(2), m.group(3), Integer.parseInt(m.group(4)), m.group(5), m.group(6)));
+          Matcher failover = FAILOVER.matcher(line);
+          lines.add(new Access(m.group(1), m.group(2), m.group(3), Integer.parseInt(m.group(4)), m.group(5), m.group(6),
+              failover.find() ? failover.group(1) : null));
         }
       }
       return lines;

@@ -41,6 +41,8 @@ class MetricsContractTest {
   private static HostPort front;
   private static HostPort admin;
   private static Exposition scrape;
+  /** The frontend of the other cloud: nothing listens there. */
+  private static final HostPort OTHER = new HostPort("127.0.0.1", FreePorts.next());
 
   @BeforeAll
   static void runAProxyThenScrapeIt() throws Exception {
@@ -138,6 +140,8 @@ class MetricsContractTest {
       assertThat(scrape.value("oscope_reloads_total", Map.of("result", result))).as(result).isEqualTo(1);
     }
     assertThat(scrape.value("oscope_last_reload_successful", Map.of())).isZero();
+    assertThat(scrape.value("oscope_failovers_total", Map.of("service", "image", "from", "Solo", "to", "Other"))).isZero();
+    assertThat(scrape.value("oscope_failovers_total", Map.of("service", "image", "from", "Other", "to", "Solo"))).isZero();
     assertThat(scrape.value("oscope_last_reload_timestamp_seconds", Map.of()))
         .isGreaterThanOrEqualTo(scrape.value("oscope_route_table_loaded_timestamp_seconds", Map.of()));
     assertThat(scrape.value("oscope_requests_seconds_count", Map.of("service", "image", "status", "2xx"))).isEqualTo(2);
@@ -149,7 +153,8 @@ class MetricsContractTest {
     scrape.of("oscope_upstream_up").forEach(sample -> addresses.add(sample.labels().get("address")));
     scrape.of("oscope_upstream_connections").forEach(sample -> addresses.add(sample.labels().get("address")));
     scrape.of("oscope_upstream_refused_total").forEach(sample -> addresses.add(sample.labels().get("address")));
-    assertThat(addresses).as("the address that left the route file has no series").containsExactly(staying.address().toString());
+    assertThat(addresses).as("the address that left the route file has no series")
+        .containsExactlyInAnyOrder(staying.address().toString(), OTHER.toString());
     Map<String, String> address = Map.of("address", staying.address().toString());
     assertThat(scrape.value("oscope_upstream_connections", Map.of("address", staying.address().toString(), "state", "idle")))
         .as("the keep-alive connection of the last request waits in the pool").isPositive();
@@ -171,8 +176,12 @@ class MetricsContractTest {
   private static String routes(HostPort image, HostPort volume) {
     String row = "{\"Service Type\": \"%s\", \"Interface\": \"public\", \"URL\": \"%s/%s\", \"Region\": \"Solo\","
         + " \"Frontend\": \"%s\", \"Backend\": \"%s\"}";
+    // Another cloud's image service, so that image has a failover to count ('Solo | Other').
+    String other = "{\"Service Type\": \"image\", \"Interface\": \"public\", \"URL\": \"%s/image\", \"Region\": \"Other\","
+        + " \"Frontend\": \"%s\"}";
     return "{\"services\": [\n" + String.format(row, "image", front, "image", front, image) + ",\n"
-        + String.format(row, "volumev3", front, "volume", front, volume) + "\n]}\n";
+        + String.format(row, "volumev3", front, "volume", front, volume) + ",\n"
+        + String.format(other, OTHER, OTHER) + "\n]}\n";
   }
 
   private static HttpResponse<String> get(HostPort to, String path, String scope) throws Exception {

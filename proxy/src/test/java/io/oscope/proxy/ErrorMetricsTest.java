@@ -36,7 +36,9 @@ class ErrorMetricsTest {
           new ProxyError.UpstreamTimeout("u", "answer", Duration.ofSeconds(1)),
           new ProxyError.BadFanOutList("limit"),
           new ProxyError.FanOutFailed(java.util.Map.of("CloudTwo", "answered 500")),
-          new ProxyError.NotFoundInAnyCloud(List.of("CloudOne", "CloudTwo"), List.of()));
+          new ProxyError.NotFoundInAnyCloud(List.of("CloudOne", "CloudTwo"), List.of()),
+          new ProxyError.ProjectInMaintenance("p1", "demo", "upgrade", "2026-12-03T08:00:00Z"),
+          new ProxyError.TenantUnknown("Keystone is unreachable"));
       Set<Class<?>> kinds = errors.stream().<Class<?>>map(Object::getClass).collect(Collectors.toSet());
       assertThat(kinds).as("one of each kind of ProxyError").isEqualTo(Set.of(ProxyError.class.getPermittedSubclasses()));
 
