@@ -321,6 +321,24 @@ class OpenStackCliTest(unittest.TestCase):
         self.assertIn('Service Type', result.stdout)
         self.assertIn('| image        | CloudTwo |', result.stdout)
 
+    def test_scope_show_prints_cloud_expressions_canonically(self):
+        result = self.run_cli(
+            'scope', 'show', '-f', 'json',
+            env={'OS_SCOPE_IMAGE': 'CloudOne|(CloudTwo&CloudThree)'})
+        self.assertSucceeded(result)
+        self.assertIn({'Service Type': 'image',
+                       'Cloud': 'CloudOne | CloudTwo & CloudThree'},
+                      json.loads(result.stdout))
+
+    def test_a_malformed_expression_exits_2_naming_its_position(self):
+        result = self.run_cli('--os-scope', '{"image": "CloudOne | & C"}',
+                              'scope', 'show')
+        self.assertEqual(2, result.returncode, result.stderr)
+        self.assertIn(
+            'invalid cloud expression "CloudOne | & C" for service type'
+            ' "image": at position 11: expected a cloud name or \'(\' but'
+            ' found \'&\'', result.stderr)
+
     def test_bad_input_exits_2_before_sending(self):
         cases = [
             (['--os-scope', '{"image": '], {}, '--os-scope: invalid JSON'),
