@@ -6,6 +6,8 @@ import io.oscope.exchange.ServiceCredentials;
 import io.oscope.fanout.FanOutSettings;
 import io.oscope.fanout.MarkerKey;
 import io.oscope.tenant.TenantGate;
+import io.oscope.tenant.TenantPolicy;
+import io.oscope.tenant.TenantPolicyFile;
 import io.oscope.tenant.Tenants;
 import io.oscope.logging.AppLogLayout;
 import io.oscope.pool.PoolSettings;
@@ -284,20 +286,30 @@ final class ProxyCommand implements Callable<Integer> {
           + " issues JWS tokens: their project is then read offline, with no Keystone call.")
   Path jwsPublicKeys;
 
+  @Option(names = "--tenant-policy", paramLabel = "FILE",
+      description = "Tenant policy (JSON): roles needed to send a service to another cloud (remote_roles), clouds"
+          + " each project may use (project_clouds). Followed on disk; needs --service-credentials.")
+  Path tenantPolicy;
+
   private TenantGate tenantGate() throws java.io.IOException {
-    if (!maintenance) {
-      if (jwsPublicKeys != null) throw new IllegalArgumentException("--jws-public-keys needs --maintenance");
+    if (!maintenance && tenantPolicy == null) {
+      if (jwsPublicKeys != null) throw new IllegalArgumentException("--jws-public-keys needs --maintenance or --tenant-policy");
       return null;
     }
-    if (serviceCredentials == null) throw new IllegalArgumentException("--maintenance needs --service-credentials");
-    return Tenants.gate(ServiceCredentials.read(serviceCredentials), jwsPublicKeys,
+    if (serviceCredentials == null) {
+      throw new IllegalArgumentException("--maintenance and --tenant-policy need --service-credentials");
+    }
+    java.util.function.Supplier<TenantPolicy> policy = tenantPolicy == null ? () -> TenantPolicy.NONE
+        : TenantPolicyFile.load(tenantPolicy, java.time.InstantSource.system());
+    return Tenants.gate(ServiceCredentials.read(serviceCredentials), maintenance, policy, jwsPublicKeys,
         maintenanceBypassRole.equals("none") ? null : maintenanceBypassRole, tenantStateTtl);
   }
 
   private PeerTrust peerTrust() throws java.io.IOException {
     if (peerSecretFile == null) {
-      if (serviceCredentials != null && !maintenance) {
-        throw new IllegalArgumentException("--service-credentials needs --peer-secret-file or --maintenance");
+      if (serviceCredentials != null && !maintenance && tenantPolicy == null) {
+        throw new IllegalArgumentException(
+            "--service-credentials needs --peer-secret-file, --maintenance or --tenant-policy");
       }
       return null;
     }

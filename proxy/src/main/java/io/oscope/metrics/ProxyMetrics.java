@@ -95,8 +95,11 @@ public final class ProxyMetrics implements AutoCloseable {
   public static final List<String> FANOUT_OUTCOMES = List.of("ok", "not_found", "client_error", "failed", "timeout");
   /** The results of {@code oscope_reloads_total}. */
   public static final List<String> RELOAD_RESULTS = List.of("success", "failure", "unchanged");
-  /** Why a tenant policy refused a request: a project in maintenance (409), or Keystone could not tell (503). */
-  public static final List<String> TENANT_REFUSAL_REASONS = List.of("maintenance", "unavailable");
+  /**
+   * Why a tenant policy refused a request: a project in maintenance (409), a role missing to send a
+   * service away or a cloud the project may not use (403), or Keystone could not tell (503).
+   */
+  public static final List<String> TENANT_REFUSAL_REASONS = List.of("maintenance", "role", "cloud", "unavailable");
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final ConcurrentHashMap<Key, Meters> meters = new ConcurrentHashMap<>();

@@ -137,5 +137,7 @@ final class ErrorMapper {
     else if (error instanceof ProxyError.UpstreamBusy) metrics.upstreamError("busy");
     else if (error instanceof ProxyError.ProjectInMaintenance) metrics.tenantRefusal("maintenance");
     else if (error instanceof ProxyError.TenantUnknown) metrics.tenantRefusal("unavailable");
+    else if (error instanceof ProxyError.RoleRequired) metrics.tenantRefusal("role");
+    else if (error instanceof ProxyError.CloudNotAllowed) metrics.tenantRefusal("cloud");
   }
 }

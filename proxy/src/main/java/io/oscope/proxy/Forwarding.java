@@ -136,7 +136,7 @@ final class Forwarding extends Exchange implements UpstreamListener {
 
   void start() {
     load.begin();
-    CompletableFuture<ProxyError> refusal = TenantAdmission.check(context.tenants(), request, route);
+    CompletableFuture<ProxyError> refusal = TenantAdmission.check(context.tenants(), request, route, record);
     if (refusal == null) {
       next(null);
     } else if (refusal.isDone()) {

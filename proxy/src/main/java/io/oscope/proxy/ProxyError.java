@@ -194,4 +194,22 @@ public sealed interface ProxyError {
     public int status() { return 503; }
     public String message() { return "The proxy cannot check this request's project now, try again: " + reason; }
   }
+
+  /** Sending a service to another cloud needs a role the token has not ({@code remote_roles} of the tenant policy). */
+  record RoleRequired(String serviceType, String cloud, Set<String> roles) implements ProxyError {
+    public int status() { return 403; }
+    public String message() {
+      return "Sending service type '" + serviceType + "' to cloud " + cloud + " needs one of the roles "
+          + String.join(", ", new java.util.TreeSet<>(roles)) + ", which this token does not have";
+    }
+  }
+
+  /** The token's project may not use the cloud ({@code project_clouds} of the tenant policy). */
+  record CloudNotAllowed(String projectId, String cloud, Set<String> allowed) implements ProxyError {
+    public int status() { return 403; }
+    public String message() {
+      return "Project " + projectId + " may not use cloud " + cloud + "; it may use "
+          + String.join(", ", new java.util.TreeSet<>(allowed));
+    }
+  }
 }

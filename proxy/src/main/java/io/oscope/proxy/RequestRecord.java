@@ -47,6 +47,9 @@ final class RequestRecord {
    * response, a client gone), or null.
    */
   String failure;
+  /** The user and project of the request's token, when a tenant policy needed them; else null. */
+  String userId;
+  String projectId;
 
   RequestRecord(String method, String path, String client, long startNanos) {
     this.method = method;
@@ -124,6 +127,8 @@ final class RequestRecord {
     if (openStackRequestId != null) line.append(" openstack_request_id=").append(openStackRequestId);
     if (traceId != null) line.append(" trace_id=").append(traceId);
     if (failover != null) line.append(" failover=").append(failover);
+    if (userId != null) line.append(" user_id=").append(userId);
+    if (projectId != null) line.append(" project_id=").append(projectId);
     return line.toString();
   }
 
@@ -147,6 +152,9 @@ final class RequestRecord {
     id(out, "openstack_request_id", openStackRequestId);
     id(out, "trace_id", traceId);
     id(out, "failover", failover); // cloud names: tokens, nothing to escape
+    // Keystone's IDs are hex digits; escaped all the same, since they come from Keystone's answer.
+    if (userId != null) field(out, "user_id", userId);
+    if (projectId != null) field(out, "project_id", projectId);
     return out.append('}').toString();
   }
 

@@ -2,16 +2,16 @@ package io.oscope.proxy;
 
 import io.oscope.http1.RequestHead;
 import io.oscope.scope.ScopedToken;
-import io.oscope.tenant.MaintenanceCalls;
 import io.oscope.tenant.TenantGate;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The tenant policy's step of a request, between its route and its first try: what {@link
- * TenantGate} says of it, as the {@link ProxyError} to answer. Every refusal is an event in the log
- * (project, call, reason; never the token) and in {@code oscope_tenant_refusals_total}.
+ * The tenant policies' step of a request, between its route and its first try: what {@link
+ * TenantGate} says of it, as the {@link ProxyError} to answer; who sent it goes to the request's
+ * record (the access log's user and project). Every refusal is an event in the log (project, call,
+ * reason; never the token) and in {@code oscope_tenant_refusals_total}.
  */
 final class TenantAdmission {
   private static final Logger LOG = LoggerFactory.getLogger(TenantAdmission.class);
@@ -20,24 +20,39 @@ final class TenantAdmission {
 
   /**
    * Completes with the error to answer, or {@code null} to go on; {@code null} itself when the
-   * request is none of the policy's business (no policy, passed through, a read): nothing to wait
-   * for and nothing allocated.
+   * request is none of the policies' business (none configured, passed through, a read under
+   * maintenance alone): nothing to wait for and nothing allocated.
    */
-  static CompletableFuture<ProxyError> check(TenantGate gate, RequestHead request, Route route) {
+  static CompletableFuture<ProxyError> check(TenantGate gate, RequestHead request, Route route, RequestRecord record) {
     if (gate == null || route.passThrough()) return null;
     String path = ScopeRouter.pathOnly(route.pathAndQuery());
-    if (MaintenanceCalls.allowed(route.serviceType(), request.method(), path)) return null;
+    if (!gate.concerns(route.serviceType(), request.method(), path, route.toPeer())) return null;
     String token = request.value(HeaderRules.X_AUTH_TOKEN);
     if (token != null) token = ScopedToken.tokenOf(token);
-    return gate.admit(route.serviceType(), request.method(), path, token).thenApply(refusal -> {
-      if (refusal == null) return null;
-      ProxyError error = refusal instanceof TenantGate.Refusal.InMaintenance maintenance
-          ? new ProxyError.ProjectInMaintenance(maintenance.project().projectId(), maintenance.project().name(),
-              maintenance.project().maintenance(), maintenance.project().maintenanceSince())
-          : new ProxyError.TenantUnknown(((TenantGate.Refusal.Unavailable) refusal).reason());
-      LOG.info("tenant policy refused {} {} to {} {}: {}", request.method(), path, route.cloud(), route.serviceType(),
-          error.message());
+    TenantGate.Call call = new TenantGate.Call(route.serviceType(), request.method(), path, route.cloud(), route.toPeer(),
+        token);
+    return gate.admit(call).thenApply(admission -> {
+      record.userId = admission.userId();
+      record.projectId = admission.projectId();
+      if (admission.admitted()) return null;
+      ProxyError error = errorOf(admission.refusal());
+      LOG.info("tenant policy refused {} {} to {} {} (user {}, project {}): {}", request.method(), path, route.cloud(),
+          route.serviceType(), admission.userId(), admission.projectId(), error.message());
       return error;
     });
+  }
+
+  private static ProxyError errorOf(TenantGate.Refusal refusal) {
+    if (refusal instanceof TenantGate.Refusal.InMaintenance maintenance) {
+      return new ProxyError.ProjectInMaintenance(maintenance.project().projectId(), maintenance.project().name(),
+          maintenance.project().maintenance(), maintenance.project().maintenanceSince());
+    }
+    if (refusal instanceof TenantGate.Refusal.RoleRequired role) {
+      return new ProxyError.RoleRequired(role.serviceType(), role.cloud(), role.roles());
+    }
+    if (refusal instanceof TenantGate.Refusal.CloudNotAllowed cloud) {
+      return new ProxyError.CloudNotAllowed(cloud.projectId(), cloud.cloud(), cloud.allowed());
+    }
+    return new ProxyError.TenantUnknown(((TenantGate.Refusal.Unavailable) refusal).reason());
   }
 }

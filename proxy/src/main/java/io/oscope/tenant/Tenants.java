@@ -32,15 +32,17 @@ public final class Tenants {
   private Tenants() {}
 
   /**
-   * The maintenance gate of a proxy.
+   * The tenant gate of a proxy.
    *
+   * @param maintenance whether maintenance mode is honoured
+   * @param policy the tenant policy of the moment ({@link TenantPolicy#NONE} for none)
    * @param jwsKeys Keystone's JWS public key directory, or {@code null} when it issues Fernet tokens
    * @param bypassRole the role that writes through maintenance, or {@code null}
    * @param fresh how long a project's state is used before it is read again
    * @throws IOException when the key directory cannot be read
    */
-  public static TenantGate gate(ServiceCredentials account, Path jwsKeys, String bypassRole, Duration fresh)
-      throws IOException {
+  public static TenantGate gate(ServiceCredentials account, boolean maintenance, Supplier<TenantPolicy> policy,
+      Path jwsKeys, String bypassRole, Duration fresh) throws IOException {
     HttpClient client = HttpClient.create();
     ServiceTokens tokens = new ServiceTokens(account, client, Clock.systemUTC());
     Supplier<JwsVerifier> jws = () -> null;
@@ -49,6 +51,7 @@ public final class Tenants {
         new TokenIntrospection(tokens, client, account.authUrl(), KEYSTONE_TIMEOUT), TokenIdentities.Settings.DEFAULT,
         Ticker.systemTicker(), InstantSource.system());
     KeystoneProjects projects = new KeystoneProjects(tokens, client, account.authUrl(), KEYSTONE_TIMEOUT);
-    return new TenantGate(identities, new TenantStates(projects::state, fresh, STALE, Ticker.systemTicker()), bypassRole);
+    TenantStates states = maintenance ? new TenantStates(projects::state, fresh, STALE, Ticker.systemTicker()) : null;
+    return new TenantGate(identities, states, bypassRole, policy);
   }
 }

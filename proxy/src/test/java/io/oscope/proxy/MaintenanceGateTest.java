@@ -77,7 +77,7 @@ class MaintenanceGateTest {
     port = FreePorts.next();
     proxy = ScopeProxy.start(SoloRoutes.table("compute", "compute", port, backend.port()),
         ProxySettings.of("Solo", new HostPort("127.0.0.1", port)), Ticker.systemTicker(),
-        new TenantGate(identities, states, "admin"));
+        new TenantGate(identities, states, "admin", () -> io.oscope.tenant.TenantPolicy.NONE));
   }
 
   @AfterEach

@@ -45,7 +45,8 @@ class TenantGateTest {
     if (keystoneDown) return CompletableFuture.failedFuture(new IOException("connection refused"));
     return CompletableFuture.completedFuture(project.equals("p-moving") ? MOVING : STAYING);
   }, Duration.ofSeconds(5), Duration.ofMinutes(10), Ticker.systemTicker());
-  private final TenantGate gate = new TenantGate(identities, states, "admin");
+  private TenantPolicy policy = TenantPolicy.NONE;
+  private final TenantGate gate = new TenantGate(identities, states, "admin", () -> policy);
 
   private static TokenIdentity identity(String project, String... roles) {
     return new TokenIdentity("u", project, project == null ? "default" : null, null, List.of("password"), List.of("a"),
@@ -53,13 +54,20 @@ class TenantGateTest {
   }
 
   private TenantGate.Refusal admit(HttpMethod method, String path, String token) {
-    return gate.admit("compute", method, path, token).join();
+    return admit(gate, "compute", method, path, "Solo", false, token).refusal();
+  }
+
+  private static TenantGate.Admission admit(TenantGate gate, String service, HttpMethod method, String path,
+      String cloud, boolean remote, String token) {
+    return gate.admit(new TenantGate.Call(service, method, path, cloud, remote, token)).join();
   }
 
   @Test
   void readsPassWithoutALookAtTheToken() {
     assertThat(admit(HttpMethod.GET, "/servers/detail", "tok-moving-member")).isNull();
-    assertThat(gate.admit("identity", HttpMethod.POST, "/v3/auth/tokens", "tok-moving-member").join()).isNull();
+    assertThat(admit(gate, "identity", HttpMethod.POST, "/v3/auth/tokens", "Solo", false, "tok-moving-member").admitted())
+        .isTrue();
+    assertThat(gate.concerns("compute", HttpMethod.GET, "/servers", true)).isFalse();
     assertThat(introspected).isEmpty();
   }
 
@@ -85,9 +93,9 @@ class TenantGateTest {
 
   @Test
   void withoutABypassRoleNobodyWritesThroughMaintenance() {
-    TenantGate strict = new TenantGate(identities, states, null);
+    TenantGate strict = new TenantGate(identities, states, null, () -> TenantPolicy.NONE);
 
-    assertThat(strict.admit("compute", HttpMethod.POST, "/servers", "tok-moving-admin").join())
+    assertThat(admit(strict, "compute", HttpMethod.POST, "/servers", "Solo", false, "tok-moving-admin").refusal())
         .isInstanceOf(TenantGate.Refusal.InMaintenance.class);
   }
 
@@ -112,5 +120,37 @@ class TenantGateTest {
     keystoneDown = true;
 
     assertThat(admit(HttpMethod.POST, "/servers", "tok-moving-member")).isInstanceOf(TenantGate.Refusal.InMaintenance.class);
+  }
+
+  @Test
+  void sendingAServiceAwayNeedsARoleOfThePolicy() {
+    policy = new TenantPolicy(Map.of("compute", Set.of("admin", "cross-cloud")), Map.of());
+
+    TenantGate.Admission member = admit(gate, "compute", HttpMethod.GET, "/servers", "CloudTwo", true, "tok-staying");
+    TenantGate.Admission admin = admit(gate, "compute", HttpMethod.GET, "/servers", "CloudTwo", true, "tok-moving-admin");
+    TenantGate.Admission local = admit(gate, "compute", HttpMethod.GET, "/servers", "Solo", false, "tok-staying");
+    TenantGate.Admission image = admit(gate, "image", HttpMethod.GET, "/v2/images", "CloudTwo", true, "tok-staying");
+
+    assertThat(member.refusal()).isEqualTo(
+        new TenantGate.Refusal.RoleRequired("compute", "CloudTwo", Set.of("admin", "cross-cloud")));
+    assertThat(member.projectId()).isEqualTo("p-staying");
+    assertThat(admin.admitted()).isTrue();
+    assertThat(local.admitted()).isTrue();
+    assertThat(image.admitted()).isTrue();
+    assertThat(admit(gate, "compute", HttpMethod.GET, "/servers", "CloudTwo", true, "tok-nobody-knows").refusal())
+        .isInstanceOf(TenantGate.Refusal.RoleRequired.class);
+    assertThat(admit(gate, "compute", HttpMethod.GET, "/servers", "CloudTwo", true, null).refusal())
+        .isInstanceOf(TenantGate.Refusal.RoleRequired.class);
+  }
+
+  @Test
+  void aProjectUsesOnlyTheCloudsThePolicyGivesIt() {
+    policy = new TenantPolicy(Map.of(), Map.of("p-staying", Set.of("Solo")));
+
+    assertThat(admit(gate, "image", HttpMethod.GET, "/v2/images", "CloudTwo", true, "tok-staying").refusal())
+        .isEqualTo(new TenantGate.Refusal.CloudNotAllowed("p-staying", "CloudTwo", Set.of("Solo")));
+    assertThat(admit(gate, "image", HttpMethod.GET, "/v2/images", "Solo", false, "tok-staying").admitted()).isTrue();
+    assertThat(admit(gate, "image", HttpMethod.GET, "/v2/images", "CloudTwo", true, "tok-moving-member").admitted())
+        .as("a project the policy does not list").isTrue();
   }
 }
