@@ -136,6 +136,14 @@ final class Forwarding extends Exchange implements UpstreamListener {
 
   void start() {
     load.begin();
+    admit();
+  }
+
+  /**
+   * Asks the tenant policies about {@link #route} (the first, or a fallback: each cloud is checked
+   * before it is tried), then goes on to its first try or answers the refusal.
+   */
+  private void admit() {
     CompletableFuture<ProxyError> refusal = TenantAdmission.check(context.tenants(), request, route, record);
     if (refusal == null) {
       next(null);
@@ -518,7 +526,7 @@ final class Forwarding extends Exchange implements UpstreamListener {
     load = context.balancer().load(route.upstream());
     load.begin();
     tries = new Tries();
-    next(null);
+    admit();
   }
 
   private void cutClient(String why) {

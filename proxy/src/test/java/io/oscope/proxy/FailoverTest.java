@@ -14,7 +14,12 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import io.oscope.tenant.TenantGate;
+import io.oscope.tenant.TenantPolicy;
+import io.oscope.token.TokenIdentities;
+import io.oscope.token.TokenIdentity;
 import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +49,10 @@ class FailoverTest {
 
   /** CloudOne's proxy with its image backend on {@code onePort}; CloudTwo's proxy answers {@link #FROM_TWO}. */
   private void start(int onePort, Ticker ticker, Duration responseTimeout) throws Exception {
+    start(onePort, ticker, responseTimeout, null);
+  }
+
+  private void start(int onePort, Ticker ticker, Duration responseTimeout, TenantGate tenants) throws Exception {
     two = upstream((head, connection, out) -> {
       out.write(ascii(FROM_TWO));
       return true;
@@ -59,7 +68,7 @@ class FailoverTest {
     // No active checks: only what requests meet takes an address down (fall 1 for the all-down case).
     PoolSettings pools = new PoolSettings(Duration.ofHours(1), Duration.ofSeconds(1), 1, 1, null, 399, 2, null);
     proxy = ScopeProxy.start(table, ProxySettings.of("CloudOne", listen).toBuilder().connectTimeout(Duration.ofSeconds(5))
-        .responseTimeout(responseTimeout).pools(pools).build(), ticker);
+        .responseTimeout(responseTimeout).pools(pools).build(), ticker, tenants);
   }
 
   private void start(ConcurrentUpstream.Answer one) throws Exception {
@@ -266,5 +275,21 @@ class FailoverTest {
 
   private static byte[] ascii(String text) {
     return text.getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  @Test
+  void aFallbackToAnotherCloudIsCheckedByTheTenantPolicyAsTheFirstCloudWas() throws Exception {
+    TokenIdentity member = new TokenIdentity("u", "p", null, null, List.of("password"), List.of("a"),
+        java.time.Instant.now().plusSeconds(3600), java.util.Set.of("member"), TokenIdentity.Source.KEYSTONE);
+    TokenIdentities identities = new TokenIdentities(() -> null, token -> CompletableFuture.completedFuture(member),
+        TokenIdentities.Settings.DEFAULT, com.github.benmanes.caffeine.cache.Ticker.systemTicker(),
+        java.time.InstantSource.system());
+    TenantPolicy policy = new TenantPolicy(java.util.Map.of("image", java.util.Set.of("cross-cloud")), java.util.Map.of());
+    start(FreePorts.next(), Ticker.systemTicker(), Duration.ofSeconds(30), new TenantGate(identities, null, null, () -> policy));
+
+    String response = exchange("GET", "/image/v2/images/1", FAILOVER + "\r\nX-Auth-Token: member-token", null);
+
+    assertThat(response).startsWith("HTTP/1.1 403 ").contains("needs one of the roles cross-cloud");
+    assertThat(two.received).isEmpty();
   }
 }
