@@ -522,6 +522,7 @@ final class Forwarding extends Exchange implements UpstreamListener {
     context.metrics().failover(route.serviceType(), from.cloud(), route.cloud());
     record.failedOver(from.cloud());
     record.cloud = route.cloud();
+    retryEnded(); // a retry that found no address left holds a slot of the old pool's budget
     load.end();
     load = context.balancer().load(route.upstream());
     load.begin();
