@@ -347,7 +347,7 @@ class OpenStackCliTest(unittest.TestCase):
             (['--os-scope', '{"im age": "C"}'], {},
              'invalid service type "im age"'),
             (['--os-scope', '{"image": "Cloud Two"}'], {},
-             'invalid cloud name "Cloud Two"'),
+             'invalid cloud expression "Cloud Two"'),
             ([], {'OS_SCOPE': 'nope'}, 'OS_SCOPE: invalid JSON'),
             ([], {'OS_SCOPE_IMAGE': 'Cloud Two'}, 'OS_SCOPE_IMAGE: '),
             (['--os-scope', '{}', '--os-region-name', 'Region One'], {},
