@@ -38,7 +38,9 @@ class ErrorMetricsTest {
           new ProxyError.FanOutFailed(java.util.Map.of("CloudTwo", "answered 500")),
           new ProxyError.NotFoundInAnyCloud(List.of("CloudOne", "CloudTwo"), List.of()),
           new ProxyError.ProjectInMaintenance("p1", "demo", "upgrade", "2026-12-03T08:00:00Z"),
-          new ProxyError.TenantUnknown("Keystone is unreachable"));
+          new ProxyError.TenantUnknown("Keystone is unreachable"),
+          new ProxyError.RoleRequired("image", "CloudTwo", Set.of("member")),
+          new ProxyError.CloudNotAllowed("p1", "CloudTwo", Set.of("CloudOne")));
       Set<Class<?>> kinds = errors.stream().<Class<?>>map(Object::getClass).collect(Collectors.toSet());
       assertThat(kinds).as("one of each kind of ProxyError").isEqualTo(Set.of(ProxyError.class.getPermittedSubclasses()));
 
