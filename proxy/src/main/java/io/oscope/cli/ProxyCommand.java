@@ -291,23 +291,30 @@ final class ProxyCommand implements Callable<Integer> {
           + " each project may use (project_clouds). Followed on disk; needs --service-credentials.")
   Path tenantPolicy;
 
+  @Option(names = "--home-clouds",
+      description = "Send a project's requests whose scope names no cloud for a service (identity aside) to its home"
+          + " cloud (oscope tenant home-cloud), read from the local Keystone with --service-credentials.")
+  boolean homeClouds;
+
   private TenantGate tenantGate() throws java.io.IOException {
-    if (!maintenance && tenantPolicy == null) {
-      if (jwsPublicKeys != null) throw new IllegalArgumentException("--jws-public-keys needs --maintenance or --tenant-policy");
+    if (!maintenance && !homeClouds && tenantPolicy == null) {
+      if (jwsPublicKeys != null) {
+        throw new IllegalArgumentException("--jws-public-keys needs --maintenance, --home-clouds or --tenant-policy");
+      }
       return null;
     }
     if (serviceCredentials == null) {
-      throw new IllegalArgumentException("--maintenance and --tenant-policy need --service-credentials");
+      throw new IllegalArgumentException("--maintenance, --home-clouds and --tenant-policy need --service-credentials");
     }
     java.util.function.Supplier<TenantPolicy> policy = tenantPolicy == null ? () -> TenantPolicy.NONE
         : TenantPolicyFile.load(tenantPolicy, java.time.InstantSource.system());
-    return Tenants.gate(ServiceCredentials.read(serviceCredentials), maintenance, policy, jwsPublicKeys,
+    return Tenants.gate(ServiceCredentials.read(serviceCredentials), maintenance, homeClouds, policy, jwsPublicKeys,
         maintenanceBypassRole.equals("none") ? null : maintenanceBypassRole, tenantStateTtl);
   }
 
   private PeerTrust peerTrust() throws java.io.IOException {
     if (peerSecretFile == null) {
-      if (serviceCredentials != null && !maintenance && tenantPolicy == null) {
+      if (serviceCredentials != null && !maintenance && !homeClouds && tenantPolicy == null) {
         throw new IllegalArgumentException(
             "--service-credentials needs --peer-secret-file, --maintenance or --tenant-policy");
       }

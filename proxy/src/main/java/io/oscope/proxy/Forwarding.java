@@ -77,6 +77,9 @@ final class Forwarding extends Exchange implements UpstreamListener {
   private final Iterator<Route> fallbacks;
   private final RequestRecord record;
   private final RouteTable table;
+  private final ScopeRouter router;
+  /** Whether the route may still go to its project's home cloud: once, before its first try. */
+  private boolean homeAllowed = true;
   private final ServiceTokenSwap tokenSwap;
 
   private Phase phase = Phase.CONNECTING;
@@ -102,9 +105,9 @@ final class Forwarding extends Exchange implements UpstreamListener {
   private boolean closeClient;
   private final ResponseDeadline deadline;
 
-  /** {@code request} is the client's; {@code table} the one its route was decided with. */
+  /** {@code request} is the client's; {@code router} the one its route was decided with. */
   Forwarding(ProxyContext context, ClientConnection client, ChannelHandlerContext front, RequestHead request, Route route,
-      RequestRecord record, RouteTable table, TokenValidation validation) {
+      RequestRecord record, ScopeRouter router, TokenValidation validation) {
     this.context = context;
     this.client = client;
     this.front = front;
@@ -112,7 +115,8 @@ final class Forwarding extends Exchange implements UpstreamListener {
     this.route = route;
     this.fallbacks = route.fallbacks().iterator();
     this.record = record;
-    this.table = table;
+    this.router = router;
+    this.table = router.table();
     this.tokenSwap = validation == TokenValidation.NONE ? ServiceTokenSwap.NONE
         : new ServiceTokenSwap(validation, context.tokenExchange().tokens());
     this.requestReceived = !request.hasBody();
@@ -144,23 +148,47 @@ final class Forwarding extends Exchange implements UpstreamListener {
    * before it is tried), then goes on to its first try or answers the refusal.
    */
   private void admit() {
-    CompletableFuture<ProxyError> refusal = TenantAdmission.check(context.tenants(), request, route, record);
-    if (refusal == null) {
+    CompletableFuture<TenantAdmission.Decision> decision =
+        TenantAdmission.check(context.tenants(), router, request, route, record, homeAllowed);
+    homeAllowed = false;
+    if (decision == null) {
       next(null);
-    } else if (refusal.isDone()) {
-      admitted(refusal.join());
+    } else if (decision.isDone()) {
+      admitted(decision.join());
     } else {
       // Keystone is being asked: the request body waits in held, the client's reads paused.
-      refusal.thenAccept(error -> front.executor().execute(() -> {
-        if (phase != Phase.DONE) admitted(error);
+      decision.thenAccept(d -> front.executor().execute(() -> {
+        if (phase != Phase.DONE) admitted(d);
       }));
     }
   }
 
-  /** Goes on once the tenant policy answered: to the first try, or to its refusal. */
-  private void admitted(ProxyError refusal) {
-    if (refusal == null) next(null);
-    else fail(new ProxyException(refusal));
+  /** Goes on once the tenant policies answered: to the first try, to the project's home cloud, or to a refusal. */
+  private void admitted(TenantAdmission.Decision decision) {
+    if (decision.error() != null) {
+      fail(new ProxyException(decision.error()));
+    } else if (decision.homeCloud() != null) {
+      goHome(decision.homeCloud());
+    } else {
+      next(null);
+    }
+  }
+
+  /** The route to the project's home cloud instead, itself checked by the policies before its first try. */
+  private void goHome(String home) {
+    Route homeRoute;
+    try {
+      homeRoute = router.routeHome(RequestTarget.of(request.target(), request.value(HeaderNames.HOST)), request, home);
+    } catch (ProxyException e) {
+      fail(e);
+      return;
+    }
+    route = homeRoute;
+    record.cloud = route.cloud();
+    load.end();
+    load = context.balancer().load(route.upstream());
+    load.begin();
+    admit();
   }
 
   private void next(Throwable previous) {

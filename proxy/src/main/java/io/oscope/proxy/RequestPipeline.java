@@ -37,7 +37,7 @@ final class RequestPipeline {
       record.cloud = route.cloud();
       if (record.spans != null) record.spans.routed(route.serviceType(), route.cloud());
     }
-    return new Forwarding(context, client, front, request, route, record, router.table(),
+    return new Forwarding(context, client, front, request, route, record, router,
         tokenHandling(request, route));
   }
 

@@ -38,6 +38,10 @@ final class ScopeRouter {
    * per table, so a reload starts afresh and an identity URL is never that of an older table.
    */
   private final Cache<String, ScopeHeaders> byText = Caffeine.newBuilder().maximumSize(4096).build();
+  /** With home clouds on: the scopes as clients sent them, and complete scopes by home cloud and text. */
+  private final Cache<String, Scope> explicitByText = Caffeine.newBuilder().maximumSize(4096).build();
+  private final Cache<String, ScopeHeaders> homeScopes = Caffeine.newBuilder().maximumSize(4096).build();
+  private static final String IDENTITY = "identity";
   /**
    * The scope text met last and its entry of {@link #byText}, compared in place before any lookup.
    * Shared by the event loops without a lock: the record is immutable, and a loop that reads a
@@ -160,6 +164,58 @@ final class ScopeRouter {
     }
     return new Route(null, null, Pool.of(address), target.pathAndQuery(), target.authority(), target.authority(),
         null, null);
+  }
+
+  /**
+   * Whether the request's own scope names a cloud (or an expression) for {@code type}: then its
+   * project's home cloud does not apply. Only asked with home clouds on.
+   */
+  boolean names(RequestHead request, String type) {
+    String text = scopeText(request);
+    return text != null && explicitScopeOf(text).asMap().containsKey(type);
+  }
+
+  /**
+   * The route of {@code request}, whose scope does not name its service, to the home cloud of its
+   * project: its scope completed with {@code home} for every service but identity, which stays with
+   * the token's cloud (this proxy's), so that the services' own calls follow the tenant too.
+   */
+  Route routeHome(RequestTarget target, RequestHead request, String home) {
+    ServiceMatch match = table.match(target.authority(), target.pathAndQuery());
+    if (match == null) return passThrough(target);
+    String type = match.serviceType();
+    if (!table.hasCloud(home)) {
+      throw new ProxyException(new ProxyError.UnknownCloud(type, home, table.clouds()), type);
+    }
+    String text = scopeText(request);
+    ScopeHeaders scope = homeScopes.get(home + "\n" + (text == null ? "" : text), key -> {
+      Scope explicit = text == null ? Scope.empty() : explicitScopeOf(text);
+      Set<String> followers = new java.util.HashSet<>(table.serviceTypes());
+      followers.remove(IDENTITY);
+      return ScopeHeaders.encode(explicit.withDefault(followers, home).withDefault(table.serviceTypes(),
+          table.localCloud()), table);
+    });
+    return single(target, match, type, scope.scope().cloudOf(type, home), scope);
+  }
+
+  private Scope explicitScopeOf(String text) {
+    return explicitByText.get(text, t -> decode("the scope", t));
+  }
+
+  /** The text of the request's scope, from where {@link #completeScopeOf(RequestHead)} reads it, or {@code null}. */
+  private static String scopeText(RequestHead request) {
+    int header = request.find(HeaderRules.X_SCOPE);
+    if (header >= 0) return text(request, request.valueStart(header), header);
+    for (byte[] name : new byte[][] {HeaderRules.X_AUTH_TOKEN, HeaderRules.X_SUBJECT_TOKEN}) {
+      header = request.find(name);
+      int at = header < 0 ? -1 : ScopedToken.scopeStart(request.bytes(), request.valueStart(header), request.valueEnd(header));
+      if (at >= 0) return text(request, at, header);
+    }
+    return null;
+  }
+
+  private static String text(RequestHead request, int from, int header) {
+    return new String(request.bytes(), from, request.valueEnd(header) - from, StandardCharsets.ISO_8859_1);
   }
 
   /**

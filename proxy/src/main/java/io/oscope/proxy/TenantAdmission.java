@@ -15,30 +15,45 @@ import org.slf4j.LoggerFactory;
  */
 final class TenantAdmission {
   private static final Logger LOG = LoggerFactory.getLogger(TenantAdmission.class);
+  private static final String IDENTITY = "identity";
 
   private TenantAdmission() {}
 
+  /** What to do with the request: answer {@code error}, or go on, to {@code homeCloud} if not null. */
+  record Decision(ProxyError error, String homeCloud) {
+    static final Decision GO_ON = new Decision(null, null);
+  }
+
   /**
-   * Completes with the error to answer, or {@code null} to go on; {@code null} itself when the
-   * request is none of the policies' business (none configured, passed through, a read under
-   * maintenance alone): nothing to wait for and nothing allocated.
+   * The decision for {@code route}; {@code null} when the request is none of the policies' business
+   * (none configured, passed through, a read under maintenance alone): nothing to wait for and
+   * nothing allocated.
+   *
+   * @param homeAllowed whether a home cloud may still replace the route (not once it did)
    */
-  static CompletableFuture<ProxyError> check(TenantGate gate, RequestHead request, Route route, RequestRecord record) {
+  static CompletableFuture<Decision> check(TenantGate gate, ScopeRouter router, RequestHead request, Route route,
+      RequestRecord record, boolean homeAllowed) {
     if (gate == null || route.passThrough()) return null;
     String path = ScopeRouter.pathOnly(route.pathAndQuery());
-    if (!gate.concerns(route.serviceType(), request.method(), path, route.toPeer())) return null;
+    // Only a single-cloud route its client did not choose goes home: compound scopes name their clouds.
+    boolean defaulted = homeAllowed && gate.homeClouds() && !IDENTITY.equals(route.serviceType())
+        && route.fallbacks().isEmpty() && route.fanOut().isEmpty() && !router.names(request, route.serviceType());
+    if (!gate.concerns(route.serviceType(), request.method(), path, route.toPeer(), defaulted)) return null;
     String token = request.value(HeaderRules.X_AUTH_TOKEN);
     if (token != null) token = ScopedToken.tokenOf(token);
     TenantGate.Call call = new TenantGate.Call(route.serviceType(), request.method(), path, route.cloud(), route.toPeer(),
-        token);
+        token, defaulted);
     return gate.admit(call).thenApply(admission -> {
       record.userId = admission.userId();
       record.projectId = admission.projectId();
-      if (admission.admitted()) return null;
+      if (admission.admitted()) {
+        String home = admission.homeCloud();
+        return home == null || home.equals(route.cloud()) ? Decision.GO_ON : new Decision(null, home);
+      }
       ProxyError error = errorOf(admission.refusal());
       LOG.info("tenant policy refused {} {} to {} {} (user {}, project {}): {}", request.method(), path, route.cloud(),
           route.serviceType(), admission.userId(), admission.projectId(), error.message());
-      return error;
+      return new Decision(error, null);
     });
   }
 

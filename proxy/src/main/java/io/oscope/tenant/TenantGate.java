@@ -13,7 +13,8 @@ import java.util.function.Supplier;
  * The tenant policies at the edge, for one request: maintenance mode (a project in maintenance
  * cannot write, its state in Keystone, {@link TenantStates}, unless the token has the bypass role)
  * and the {@link TenantPolicy} (roles needed to send a service to another cloud, clouds a project
- * may use). A request none of them concerns costs nothing: reads and authentication under
+ * may use), and home clouds (a project's calls whose scope names no cloud go to the home cloud its
+ * Keystone project names). A request none of them concerns costs nothing: reads and authentication under
  * maintenance alone ({@link MaintenanceCalls}), local requests under role rules alone. Otherwise a
  * request costs cache lookups once its token and project are known; a JWS token is read offline,
  * and Keystone is asked for roles only when a rule needs them.
@@ -31,13 +32,20 @@ import java.util.function.Supplier;
 public final class TenantGate {
   private static final CompletableFuture<Admission> PASS = CompletableFuture.completedFuture(Admission.PASS);
 
-  /** One request as the policies see it: its call, where it goes, and its token (no scope suffix, or null). */
+  /**
+   * One request as the policies see it: its call, where it goes, its token (no scope suffix, or
+   * null), and whether its cloud is the default one (the client's scope names none for the service,
+   * which is not identity): then the project's home cloud, if it has one, serves it instead.
+   */
   public record Call(String serviceType, HttpMethod method, String servicePath, String cloud, boolean remote,
-      String token) {}
+      String token, boolean defaulted) {}
 
-  /** The decision for one request, and who sent it when that is known (for the access log). */
-  public record Admission(Refusal refusal, String userId, String projectId) {
-    static final Admission PASS = new Admission(null, null, null);
+  /**
+   * The decision for one request, who sent it when that is known (for the access log), and the home
+   * cloud its project's requests go to when the call was defaulted and the project has one.
+   */
+  public record Admission(Refusal refusal, String userId, String projectId, String homeCloud) {
+    static final Admission PASS = new Admission(null, null, null, null);
 
     public boolean admitted() {
       return refusal == null;
@@ -63,43 +71,67 @@ public final class TenantGate {
   private final TenantStates states;
   private final String bypassRole;
   private final Supplier<TenantPolicy> policy;
+  private final boolean maintenanceOn;
+  private final boolean homeClouds;
+
+  /** Maintenance mode when {@code states} is given, and the policy; no home clouds. */
+  public TenantGate(TokenIdentities identities, TenantStates states, String bypassRole, Supplier<TenantPolicy> policy) {
+    this(identities, states, states != null, bypassRole, policy, false);
+  }
 
   /**
-   * @param states the projects' maintenance state, or {@code null} when maintenance mode is off
+   * @param states the projects' state (maintenance, home cloud), or {@code null} when neither is used
+   * @param maintenanceOn whether maintenance mode is honoured
    * @param bypassRole the role that lets a project's writes through its maintenance, or {@code null}
    * @param policy the policy of the moment (it is reloaded); {@link TenantPolicy#NONE} for none
+   * @param homeClouds whether a project's home cloud serves its defaulted calls ({@code states}
+   *     then tells it)
    */
-  public TenantGate(TokenIdentities identities, TenantStates states, String bypassRole, Supplier<TenantPolicy> policy) {
+  public TenantGate(TokenIdentities identities, TenantStates states, boolean maintenanceOn, String bypassRole,
+      Supplier<TenantPolicy> policy, boolean homeClouds) {
+    if ((homeClouds || maintenanceOn) && states == null) throw new IllegalArgumentException("the projects' states are needed");
+    this.maintenanceOn = maintenanceOn;
     this.identities = identities;
     this.states = states;
     this.bypassRole = bypassRole;
     this.policy = policy;
+    this.homeClouds = homeClouds;
+  }
+
+  /** Whether a project's home cloud serves its defaulted calls: then {@link #concerns} takes {@code defaulted}. */
+  public boolean homeClouds() {
+    return homeClouds;
   }
 
   /** Whether a request of this call and destination is any policy's business: if not, {@link #admit} passes it. */
-  public boolean concerns(String serviceType, HttpMethod method, String servicePath, boolean remote) {
-    return states != null && !MaintenanceCalls.allowed(serviceType, method, servicePath)
+  public boolean concerns(String serviceType, HttpMethod method, String servicePath, boolean remote, boolean defaulted) {
+    return homeClouds && defaulted || maintenance(serviceType, method, servicePath)
         || policy.get().concerns(serviceType, remote);
+  }
+
+  private boolean maintenance(String serviceType, HttpMethod method, String servicePath) {
+    return maintenanceOn && !MaintenanceCalls.allowed(serviceType, method, servicePath);
   }
 
   /** The decision for {@code call}. Never fails. */
   public CompletableFuture<Admission> admit(Call call) {
     TenantPolicy rules = policy.get();
-    boolean maintenance = states != null && !MaintenanceCalls.allowed(call.serviceType(), call.method(), call.servicePath());
+    boolean maintenance = maintenance(call.serviceType(), call.method(), call.servicePath());
     Set<String> roles = call.remote() ? rules.rolesToSendAway(call.serviceType()) : null;
     boolean clouds = !rules.projectClouds().isEmpty();
-    if (!maintenance && roles == null && !clouds) return PASS;
+    boolean home = homeClouds && call.defaulted();
+    if (!maintenance && roles == null && !clouds && !home) return PASS;
     if (call.token() == null) {
       return roles == null ? PASS : refused(new Refusal.RoleRequired(call.serviceType(), call.cloud(), roles), null);
     }
     TokenVerdict known = identities.known(call.token(), roles != null);
     CompletableFuture<TokenVerdict> verdict = known != null ? CompletableFuture.completedFuture(known)
         : identities.identify(call.token(), roles != null);
-    return verdict.thenCompose(v -> decide(v, call, rules, maintenance, roles));
+    return verdict.thenCompose(v -> decide(v, call, rules, maintenance, roles, home));
   }
 
   private CompletableFuture<Admission> decide(TokenVerdict verdict, Call call, TenantPolicy rules, boolean maintenance,
-      Set<String> roles) {
+      Set<String> roles, boolean home) {
     if (verdict instanceof TokenVerdict.Unavailable unavailable) return refused(new Refusal.Unavailable(unavailable.reason()), null);
     if (!(verdict instanceof TokenVerdict.Known known)) {
       return roles == null ? PASS : refused(new Refusal.RoleRequired(call.serviceType(), call.cloud(), roles), null);
@@ -112,39 +144,42 @@ public final class TenantGate {
     if (allowed != null && !allowed.contains(call.cloud())) {
       return refused(new Refusal.CloudNotAllowed(who.projectId(), call.cloud(), allowed), who);
     }
-    if (!maintenance || who.projectId() == null) return admitted(who);
+    if (!maintenance && !home || who.projectId() == null) return admitted(who, null);
     TenantStates.Lookup state = states.known(who.projectId());
-    if (state != null) return underMaintenance(state, who, call.token());
-    return states.lookup(who.projectId()).thenCompose(lookup -> underMaintenance(lookup, who, call.token()));
+    if (state != null) return withState(state, who, call.token(), maintenance, home);
+    return states.lookup(who.projectId()).thenCompose(lookup -> withState(lookup, who, call.token(), maintenance, home));
   }
 
-  private CompletableFuture<Admission> underMaintenance(TenantStates.Lookup lookup, TokenIdentity who, String token) {
+  private CompletableFuture<Admission> withState(TenantStates.Lookup lookup, TokenIdentity who, String token,
+      boolean maintenance, boolean home) {
     if (lookup instanceof TenantStates.Lookup.Unavailable unavailable) {
       return refused(new Refusal.Unavailable(unavailable.reason()), who);
     }
     TenantState project = ((TenantStates.Lookup.Known) lookup).state();
-    if (!project.inMaintenance()) return admitted(who);
+    String homeCloud = home ? project.homeCloud() : null;
+    if (!maintenance || !project.inMaintenance()) return admitted(who, homeCloud);
     Refusal refusal = new Refusal.InMaintenance(project);
     if (bypassRole == null) return refused(refusal, who);
-    if (who.rolesKnown()) return who.hasRole(bypassRole) ? admitted(who) : refused(refusal, who);
+    if (who.rolesKnown()) return who.hasRole(bypassRole) ? admitted(who, homeCloud) : refused(refusal, who);
     return identities.identify(token, true).thenApply(verdict -> {
       if (verdict instanceof TokenVerdict.Unavailable unavailable) {
-        return admission(new Refusal.Unavailable(unavailable.reason()), who);
+        return admission(new Refusal.Unavailable(unavailable.reason()), who, null);
       }
       boolean bypasses = verdict instanceof TokenVerdict.Known withRoles && withRoles.identity().hasRole(bypassRole);
-      return admission(bypasses ? null : refusal, who);
+      return bypasses ? admission(null, who, homeCloud) : admission(refusal, who, null);
     });
   }
 
-  private static CompletableFuture<Admission> admitted(TokenIdentity who) {
-    return CompletableFuture.completedFuture(admission(null, who));
+  private static CompletableFuture<Admission> admitted(TokenIdentity who, String homeCloud) {
+    return CompletableFuture.completedFuture(admission(null, who, homeCloud));
   }
 
   private static CompletableFuture<Admission> refused(Refusal refusal, TokenIdentity who) {
-    return CompletableFuture.completedFuture(admission(refusal, who));
+    return CompletableFuture.completedFuture(admission(refusal, who, null));
   }
 
-  private static Admission admission(Refusal refusal, TokenIdentity who) {
-    return who == null ? new Admission(refusal, null, null) : new Admission(refusal, who.userId(), who.projectId());
+  private static Admission admission(Refusal refusal, TokenIdentity who, String homeCloud) {
+    return who == null ? new Admission(refusal, null, null, null)
+        : new Admission(refusal, who.userId(), who.projectId(), homeCloud);
   }
 }

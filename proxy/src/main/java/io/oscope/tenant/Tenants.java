@@ -35,14 +35,15 @@ public final class Tenants {
    * The tenant gate of a proxy.
    *
    * @param maintenance whether maintenance mode is honoured
+   * @param homeClouds whether projects' home clouds serve their calls that name no cloud
    * @param policy the tenant policy of the moment ({@link TenantPolicy#NONE} for none)
    * @param jwsKeys Keystone's JWS public key directory, or {@code null} when it issues Fernet tokens
    * @param bypassRole the role that writes through maintenance, or {@code null}
    * @param fresh how long a project's state is used before it is read again
    * @throws IOException when the key directory cannot be read
    */
-  public static TenantGate gate(ServiceCredentials account, boolean maintenance, Supplier<TenantPolicy> policy,
-      Path jwsKeys, String bypassRole, Duration fresh) throws IOException {
+  public static TenantGate gate(ServiceCredentials account, boolean maintenance, boolean homeClouds,
+      Supplier<TenantPolicy> policy, Path jwsKeys, String bypassRole, Duration fresh) throws IOException {
     HttpClient client = HttpClient.create();
     ServiceTokens tokens = new ServiceTokens(account, client, Clock.systemUTC());
     Supplier<JwsVerifier> jws = () -> null;
@@ -51,7 +52,8 @@ public final class Tenants {
         new TokenIntrospection(tokens, client, account.authUrl(), KEYSTONE_TIMEOUT), TokenIdentities.Settings.DEFAULT,
         Ticker.systemTicker(), InstantSource.system());
     KeystoneProjects projects = new KeystoneProjects(tokens, client, account.authUrl(), KEYSTONE_TIMEOUT);
-    TenantStates states = maintenance ? new TenantStates(projects::state, fresh, STALE, Ticker.systemTicker()) : null;
-    return new TenantGate(identities, states, bypassRole, policy);
+    TenantStates states = maintenance || homeClouds
+        ? new TenantStates(projects::state, fresh, STALE, Ticker.systemTicker()) : null;
+    return new TenantGate(identities, states, maintenance, bypassRole, policy, homeClouds);
   }
 }

@@ -29,7 +29,7 @@ class TokenIntrospectionTest {
   private static final String ANSWER = """
       {"token": {"methods": ["password"], "user": {"domain": {"id": "default", "name": "Default"},
         "id": "a2b6c0e1", "name": "demo", "password_expires_at": null},
-        "audit_ids": ["k8Hc3kBJT0WvD0sOqDy0Lg"], "expires_at": "2026-12-03T09:00:00.000000Z",
+        "audit_ids": ["k8Hc3kBJT0WvD0sOqDy0Lg"], "expires_at": "2099-12-03T09:00:00.000000Z",
         "issued_at": "2026-12-03T08:00:00.000000Z",
         "project": {"domain": {"id": "default", "name": "Default"}, "id": "7d5ab2f4", "name": "demo"},
         "is_domain": false, "roles": [{"id": "r1", "name": "member"}, {"id": "r2", "name": "reader"}]}}
@@ -88,7 +88,7 @@ class TokenIntrospectionTest {
     assertThat(who.projectId()).isEqualTo("7d5ab2f4");
     assertThat(who.roles()).containsExactlyInAnyOrder("member", "reader");
     assertThat(who.auditIds()).containsExactly("k8Hc3kBJT0WvD0sOqDy0Lg");
-    assertThat(who.expiresAt()).hasToString("2026-12-03T09:00:00Z");
+    assertThat(who.expiresAt()).hasToString("2099-12-03T09:00:00Z");
     assertThat(seenWith).containsExactly("svc-1");
   }
 

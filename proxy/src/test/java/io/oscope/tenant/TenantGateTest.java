@@ -19,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class TenantGateTest {
-  private static final Instant NOW = Instant.parse("2026-12-03T08:00:00Z");
   private static final TenantState MOVING = new TenantState("p-moving", "moving", "moving to CloudTwo", "2026-12-03T07:00:00Z", null);
   private static final TenantState STAYING = new TenantState("p-staying", "staying", null, null, null);
 
@@ -50,7 +49,7 @@ class TenantGateTest {
 
   private static TokenIdentity identity(String project, String... roles) {
     return new TokenIdentity("u", project, project == null ? "default" : null, null, List.of("password"), List.of("a"),
-        NOW.plusSeconds(3600), Set.of(roles), TokenIdentity.Source.KEYSTONE);
+        Instant.now().plusSeconds(3600), Set.of(roles), TokenIdentity.Source.KEYSTONE);
   }
 
   private TenantGate.Refusal admit(HttpMethod method, String path, String token) {
@@ -59,7 +58,7 @@ class TenantGateTest {
 
   private static TenantGate.Admission admit(TenantGate gate, String service, HttpMethod method, String path,
       String cloud, boolean remote, String token) {
-    return gate.admit(new TenantGate.Call(service, method, path, cloud, remote, token)).join();
+    return gate.admit(new TenantGate.Call(service, method, path, cloud, remote, token, false)).join();
   }
 
   @Test
@@ -67,7 +66,7 @@ class TenantGateTest {
     assertThat(admit(HttpMethod.GET, "/servers/detail", "tok-moving-member")).isNull();
     assertThat(admit(gate, "identity", HttpMethod.POST, "/v3/auth/tokens", "Solo", false, "tok-moving-member").admitted())
         .isTrue();
-    assertThat(gate.concerns("compute", HttpMethod.GET, "/servers", true)).isFalse();
+    assertThat(gate.concerns("compute", HttpMethod.GET, "/servers", true, true)).isFalse();
     assertThat(introspected).isEmpty();
   }
 
@@ -152,5 +151,26 @@ class TenantGateTest {
     assertThat(admit(gate, "image", HttpMethod.GET, "/v2/images", "Solo", false, "tok-staying").admitted()).isTrue();
     assertThat(admit(gate, "image", HttpMethod.GET, "/v2/images", "CloudTwo", true, "tok-moving-member").admitted())
         .as("a project the policy does not list").isTrue();
+  }
+
+  @Test
+  void aDefaultedCallOfAProjectWithAHomeCloudGoesThere() {
+    TenantStates homes = new TenantStates(project -> CompletableFuture.completedFuture(project.equals("p-moving")
+        ? new TenantState("p-moving", "moving", null, null, "CloudTwo") : STAYING),
+        Duration.ofSeconds(5), Duration.ofMinutes(10), Ticker.systemTicker());
+    TenantGate homing = new TenantGate(identities, homes, false, "admin", () -> TenantPolicy.NONE, true);
+
+    TenantGate.Admission moved = homing.admit(
+        new TenantGate.Call("image", HttpMethod.GET, "/v2/images", "Solo", false, "tok-moving-member", true)).join();
+    TenantGate.Admission named = homing.admit(
+        new TenantGate.Call("image", HttpMethod.GET, "/v2/images", "Solo", false, "tok-moving-member", false)).join();
+    TenantGate.Admission stays = homing.admit(
+        new TenantGate.Call("image", HttpMethod.POST, "/v2/images", "Solo", false, "tok-staying", true)).join();
+
+    assertThat(moved).isEqualTo(new TenantGate.Admission(null, "u", "p-moving", "CloudTwo"));
+    assertThat(named.homeCloud()).as("the client's scope wins").isNull();
+    assertThat(stays.homeCloud()).isNull();
+    assertThat(homing.concerns("image", HttpMethod.GET, "/v2/images", false, true)).isTrue();
+    assertThat(homing.concerns("image", HttpMethod.POST, "/v2/images", false, false)).as("no maintenance").isFalse();
   }
 }
