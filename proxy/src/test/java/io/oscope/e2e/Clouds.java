@@ -207,6 +207,19 @@ final class Clouds {
     }
   }
 
+  /** {@code oscope ARGS} with the jar the proxies run and {@code cloud}'s admin openrc, which must succeed. */
+  void oscope(Cloud cloud, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("java", "-jar", dir.resolve("oscope.jar").toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.environment().keySet().removeIf(k -> k.startsWith("OS_"));
+    pb.environment().putAll(cloud.admin());
+    Process p = pb.start();
+    String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) throw new AssertionError(command + " did not finish");
+    if (p.exitValue() != 0) throw new AssertionError(String.join(" ", command) + " exited " + p.exitValue() + "\n" + output);
+  }
+
   /**
    * Why the compute part of the clouds ({@code dev/clouds up --with-compute}: Nova, Placement, the
    * network stand-in) cannot be used, or {@code null} when it is up: every port answering.

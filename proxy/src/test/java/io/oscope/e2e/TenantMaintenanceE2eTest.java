@@ -3,7 +3,6 @@ package io.oscope.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,7 +58,7 @@ class TenantMaintenanceE2eTest {
     String image = id(cli.run("image create (before maintenance)", demo, "image", "create", "--file",
         imageFile.toString(), "--disk-format", "raw", "-f", "json", Servers.uniqueName("image")));
 
-    oscope(one, clouds, "tenant", "maintenance", "on", "demo", "--reason", "Pumphouse: migrating to CloudTwo");
+    clouds.oscope(one, "tenant", "maintenance", "on", "demo", "--reason", "Pumphouse: migrating to CloudTwo");
     try {
       Cli.Result refused = awaitRefused(cli, "network create (demo, in maintenance)", demo,
           "network", "create", Servers.uniqueName("net"));
@@ -95,7 +94,7 @@ class TenantMaintenanceE2eTest {
       // The migration tool: admin on demo writes through.
       ok(cli.run("server suspend (admin on demo: bypass)", migrator, "server", "suspend", before));
     } finally {
-      oscope(one, clouds, "tenant", "maintenance", "off", "demo");
+      clouds.oscope(one, "tenant", "maintenance", "off", "demo");
     }
 
     Cli.Result deleted = awaitAccepted(cli, "image delete (demo, maintenance off)", demo, "image", "delete", image);
@@ -148,18 +147,5 @@ class TenantMaintenanceE2eTest {
     } while (System.nanoTime() < until);
     throw new AssertionError("the end of maintenance did not reach the proxy within " + TOGGLE_SECONDS + " s: "
         + r.describe());
-  }
-
-  /** {@code oscope ARGS} with the jar the clouds' proxies run and the admin's openrc. */
-  private static void oscope(Clouds.Cloud cloud, Clouds clouds, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("java", "-jar", clouds.dir.resolve("oscope.jar").toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-    pb.environment().keySet().removeIf(k -> k.startsWith("OS_"));
-    pb.environment().putAll(cloud.admin());
-    Process p = pb.start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(String.join(" ", command) + "\n" + output).isZero();
   }
 }
