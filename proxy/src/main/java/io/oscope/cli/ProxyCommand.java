@@ -8,7 +8,6 @@ import io.oscope.fanout.MarkerKey;
 import io.oscope.tenant.TenantGate;
 import io.oscope.tenant.TenantPolicy;
 import io.oscope.tenant.TenantPolicyFile;
-import io.oscope.tenant.Tenants;
 import io.oscope.logging.AppLogLayout;
 import io.oscope.pool.PoolSettings;
 import io.oscope.pool.RetryBudget;

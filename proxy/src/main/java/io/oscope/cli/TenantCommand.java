@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.oscope.exchange.ServiceCredentials;
 import io.oscope.exchange.ServiceTokens;
-import io.oscope.tenant.KeystoneProjects;
+import io.oscope.exchange.KeystoneProjects;
 import io.oscope.tenant.TenantState;
+import io.oscope.tenant.UnknownProjectException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -100,7 +101,7 @@ public final class TenantCommand implements Callable<Integer> {
     } catch (CompletionException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       err.println("oscope: " + cause.getMessage());
-      return cause instanceof KeystoneProjects.UnknownProjectException ? Oscope.BAD_INPUT : Oscope.FAILURE;
+      return cause instanceof UnknownProjectException ? Oscope.BAD_INPUT : Oscope.FAILURE;
     } catch (IOException e) {
       err.println("oscope: " + e.getMessage());
       return Oscope.FAILURE;

@@ -31,7 +31,7 @@ public final class TenantStates {
 
   /**
    * @param read Keystone's answer for a project ID; fails with {@link
-   *     KeystoneProjects.UnknownProjectException} for a project Keystone does not know
+   *     UnknownProjectException} for a project Keystone does not know
    * @param fresh how long a state is used before it is read again (a toggle takes effect within it)
    * @param stale how long a state keeps serving while Keystone cannot be reached
    */
@@ -85,7 +85,7 @@ public final class TenantStates {
     return asked.handle((state, failure) -> {
       if (failure == null) return new Lookup.Known(state);
       Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-      if (cause instanceof KeystoneProjects.UnknownProjectException) {
+      if (cause instanceof UnknownProjectException) {
         return new Lookup.Known(new TenantState(project, null, null, null, null));
       }
       if (previous instanceof Lookup.Known) return previous;

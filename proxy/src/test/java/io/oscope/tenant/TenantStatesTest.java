@@ -89,7 +89,7 @@ class TenantStatesTest {
   @Test
   void aProjectKeystoneDoesNotKnowHasNoState() {
     CompletableFuture<TenantStates.Lookup> lookup = states.lookup("gone");
-    lastRead().completeExceptionally(new KeystoneProjects.UnknownProjectException("no such project"));
+    lastRead().completeExceptionally(new UnknownProjectException("no such project"));
 
     assertThat(lookup.join()).isEqualTo(new TenantStates.Lookup.Known(new TenantState("gone", null, null, null, null)));
   }

@@ -1,10 +1,11 @@
-package io.oscope.tenant;
+package io.oscope.exchange;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.HttpMethod;
-import io.oscope.exchange.ServiceTokens;
+import io.oscope.tenant.TenantState;
+import io.oscope.tenant.UnknownProjectException;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -133,14 +134,5 @@ public final class KeystoneProjects {
 
   private static String encode(String value) {
     return URLEncoder.encode(value, StandardCharsets.UTF_8);
-  }
-
-  /** No project has that name or ID. */
-  public static final class UnknownProjectException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    public UnknownProjectException(String message) {
-      super(message, null, false, false);
-    }
   }
 }

@@ -1,9 +1,14 @@
-package io.oscope.tenant;
+package io.oscope.cli;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.oscope.exchange.ServiceCredentials;
+import io.oscope.exchange.KeystoneProjects;
 import io.oscope.exchange.ServiceTokens;
 import io.oscope.exchange.TokenIntrospection;
+import io.oscope.tenant.JwsKeyDirectory;
+import io.oscope.tenant.TenantGate;
+import io.oscope.tenant.TenantPolicy;
+import io.oscope.tenant.TenantStates;
 import io.oscope.token.JwsVerifier;
 import io.oscope.token.TokenIdentities;
 import java.io.IOException;
@@ -22,7 +27,7 @@ import reactor.netty.http.client.HttpClient;
  * TenantGate gate = Tenants.gate(account, keysOrNull, "admin", Duration.ofSeconds(5));
  * }</pre>
  */
-public final class Tenants {
+final class Tenants {
   /** How long one Keystone call may take on behalf of a waiting request. */
   private static final Duration KEYSTONE_TIMEOUT = Duration.ofSeconds(10);
   /** How long a project's last known state keeps serving while Keystone cannot be reached. */
@@ -42,7 +47,7 @@ public final class Tenants {
    * @param fresh how long a project's state is used before it is read again
    * @throws IOException when the key directory cannot be read
    */
-  public static TenantGate gate(ServiceCredentials account, boolean maintenance, boolean homeClouds,
+  static TenantGate gate(ServiceCredentials account, boolean maintenance, boolean homeClouds,
       Supplier<TenantPolicy> policy, Path jwsKeys, String bypassRole, Duration fresh) throws IOException {
     HttpClient client = HttpClient.create();
     ServiceTokens tokens = new ServiceTokens(account, client, Clock.systemUTC());
