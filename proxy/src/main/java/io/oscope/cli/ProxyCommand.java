@@ -5,7 +5,8 @@ import io.oscope.exchange.PeerTrust;
 import io.oscope.exchange.ServiceCredentials;
 import io.oscope.fanout.FanOutSettings;
 import io.oscope.fanout.MarkerKey;
-import io.oscope.tenant.TenantGate;
+import io.oscope.notify.Notifier;
+import io.oscope.tenant.TenantEvents;
 import io.oscope.tenant.TenantPolicy;
 import io.oscope.tenant.TenantPolicyFile;
 import io.oscope.logging.AppLogLayout;
@@ -30,9 +31,11 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code oscope proxy}: runs one cloud's proxy until it is stopped. */
@@ -295,7 +298,11 @@ final class ProxyCommand implements Callable<Integer> {
           + " cloud (oscope tenant home-cloud), read from the local Keystone with --service-credentials.")
   boolean homeClouds;
 
-  private TenantGate tenantGate() throws java.io.IOException {
+  @Mixin
+  NotificationOptions notifications = new NotificationOptions();
+
+  /** The tenant policies, or {@code null} with none of --maintenance, --home-clouds, --tenant-policy. */
+  private Tenants.Policy tenants(String proxyName, Notifier notifier) throws java.io.IOException {
     if (!maintenance && !homeClouds && tenantPolicy == null) {
       if (jwsPublicKeys != null) {
         throw new IllegalArgumentException("--jws-public-keys needs --maintenance, --home-clouds or --tenant-policy");
@@ -307,8 +314,9 @@ final class ProxyCommand implements Callable<Integer> {
     }
     java.util.function.Supplier<TenantPolicy> policy = tenantPolicy == null ? () -> TenantPolicy.NONE
         : TenantPolicyFile.load(tenantPolicy, java.time.InstantSource.system());
-    return Tenants.gate(ServiceCredentials.read(serviceCredentials), maintenance, homeClouds, policy, jwsPublicKeys,
-        maintenanceBypassRole.equals("none") ? null : maintenanceBypassRole, tenantStateTtl);
+    return Tenants.policy(ServiceCredentials.read(serviceCredentials), maintenance, homeClouds, policy, jwsPublicKeys,
+        maintenanceBypassRole.equals("none") ? null : maintenanceBypassRole, tenantStateTtl,
+        new TenantEvents(notifier, proxyName));
   }
 
   private PeerTrust peerTrust() throws java.io.IOException {
@@ -352,7 +360,19 @@ final class ProxyCommand implements Callable<Integer> {
         maxUpstreamConnections,
         TrustedHops.parse(trustedProxies).withHopCount(trustedHops), proxyProtocol, fanOut(), traces);
     AppLogLayout.nameProxy(settings.viaName());
-    ScopeProxy proxy = ScopeProxy.start(table, settings, io.netty.util.concurrent.Ticker.systemTicker(), tenantGate());
+    if (notifications.url != null && !maintenance && tenantPolicy == null) {
+      throw new IllegalArgumentException("--notifications needs --maintenance or --tenant-policy");
+    }
+    // Counted in the proxy's metrics, which exist once it has started (no event comes before).
+    AtomicReference<ScopeProxy> started = new AtomicReference<>();
+    Notifier notifier = notifications.start(result -> {
+      ScopeProxy running = started.get();
+      if (running != null) running.metrics().notification(result);
+    });
+    Tenants.Policy tenants = tenants(settings.viaName(), notifier);
+    ScopeProxy proxy = ScopeProxy.start(table, settings, io.netty.util.concurrent.Ticker.systemTicker(),
+        tenants == null ? null : tenants.gate());
+    started.set(proxy);
     RouteReloader reloader = RouteReloader.start(services, cloud, proxy::swap, table);
     reloader.onReload(outcome -> proxy.metrics().reloaded(outcome.result(), java.time.Instant.now()));
     if (watch) reloader.watch();
@@ -378,6 +398,7 @@ final class ProxyCommand implements Callable<Integer> {
       proxy.close(gracePeriod);
       reloader.close();
       adminServer.close();
+      if (notifier != null) notifier.close();
       LOG.info("stopped");
       stopped.countDown();
     });

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.oscope.exchange.ServiceCredentials;
 import io.oscope.exchange.ServiceTokens;
 import io.oscope.exchange.KeystoneProjects;
+import io.oscope.notify.Notifier;
+import io.oscope.exchange.MaintenanceToggles;
+import io.oscope.tenant.TenantEvents;
 import io.oscope.tenant.TenantState;
 import io.oscope.tenant.UnknownProjectException;
 import java.io.IOException;
@@ -12,7 +15,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +43,9 @@ import reactor.netty.http.client.HttpClient;
     description = "Per-project maintenance mode and home cloud, kept in Keystone.",
     subcommands = {TenantCommand.Maintenance.class, TenantCommand.HomeCloud.class})
 public final class TenantCommand implements Callable<Integer> {
+  /** How long the command waits for its notification to reach RabbitMQ. */
+  private static final Duration NOTIFY_GRACE = Duration.ofSeconds(15);
+
   @Spec
   CommandSpec spec;
 
@@ -52,6 +57,9 @@ public final class TenantCommand implements Callable<Integer> {
 
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
   boolean help;
+
+  @CommandLine.Mixin
+  NotificationOptions notifications = new NotificationOptions();
 
   private final Map<String, String> env;
 
@@ -90,6 +98,26 @@ public final class TenantCommand implements Callable<Integer> {
     if (!url.endsWith("/v3")) url += "/v3";
     return new ServiceCredentials(url, env.get("OS_USERNAME"), env.get("OS_PASSWORD"), env.get("OS_PROJECT_NAME"),
         env.getOrDefault("OS_USER_DOMAIN_NAME", "Default"), env.getOrDefault("OS_PROJECT_DOMAIN_NAME", "Default"));
+  }
+
+  /**
+   * Runs one maintenance toggle and prints the project's new state; with --notifications, waits for
+   * its notification: 1 if it could not be sent (the toggle itself is done, and says so).
+   */
+  int toggle(CommandSpec spec, java.util.function.Function<MaintenanceToggles, TenantState> step) {
+    Notifier notifier = notifications.start(result -> { });
+    try {
+      int done = run(spec, out -> print(out, step.apply(new MaintenanceToggles(projects(),
+          null, new TenantEvents(notifier, null), "cli", Clock.systemUTC()))));
+      if (notifier == null || done != Oscope.OK) return done;
+      notifier.close(NOTIFY_GRACE);
+      if (notifier.sent() > 0) return Oscope.OK;
+      spec.commandLine().getErr().println("oscope: the toggle is done, but its notification could not be sent to "
+          + notifier.target() + " (see the log)");
+      return Oscope.FAILURE;
+    } finally {
+      if (notifier != null) notifier.close(Duration.ZERO);
+    }
   }
 
   /** Runs {@code step}, printing a Keystone failure as one line: 1, or 2 for a project that does not exist. */
@@ -135,25 +163,12 @@ public final class TenantCommand implements Callable<Integer> {
         @Option(names = "--reason", required = true, paramLabel = "TEXT",
             description = "Why, as the refused clients and the notifications will read it.") String reason) {
       if (reason.isBlank()) throw new CommandLine.ParameterException(spec.commandLine(), "--reason is empty");
-      return run(spec, out -> {
-        KeystoneProjects projects = tenant.projects();
-        TenantState found = projects.find(project).join();
-        ObjectNode properties = JsonNodeFactory.instance.objectNode()
-            .put(TenantState.MAINTENANCE, reason)
-            .put(TenantState.MAINTENANCE_SINCE, Clock.systemUTC().instant().truncatedTo(ChronoUnit.SECONDS).toString());
-        print(out, projects.update(found.projectId(), properties).join());
-      });
+      return tenant.toggle(spec, toggles -> toggles.on(project, reason).join());
     }
 
     @Command(name = "off", description = "Take a project out of maintenance.")
     int off(@Parameters(paramLabel = "PROJECT", description = "Name or ID.") String project) {
-      return run(spec, out -> {
-        KeystoneProjects projects = tenant.projects();
-        TenantState found = projects.find(project).join();
-        ObjectNode properties = JsonNodeFactory.instance.objectNode()
-            .putNull(TenantState.MAINTENANCE).putNull(TenantState.MAINTENANCE_SINCE);
-        print(out, projects.update(found.projectId(), properties).join());
-      });
+      return tenant.toggle(spec, toggles -> toggles.off(project).join());
     }
 
     @Command(name = "list", description = "The projects in maintenance or with a home cloud.")

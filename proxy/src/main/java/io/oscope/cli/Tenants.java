@@ -3,9 +3,11 @@ package io.oscope.cli;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.oscope.exchange.ServiceCredentials;
 import io.oscope.exchange.KeystoneProjects;
+import io.oscope.exchange.MaintenanceToggles;
 import io.oscope.exchange.ServiceTokens;
 import io.oscope.exchange.TokenIntrospection;
 import io.oscope.tenant.JwsKeyDirectory;
+import io.oscope.tenant.TenantEvents;
 import io.oscope.tenant.TenantGate;
 import io.oscope.tenant.TenantPolicy;
 import io.oscope.tenant.TenantStates;
@@ -24,10 +26,16 @@ import reactor.netty.http.client.HttpClient;
  * account, tells who tokens name and what state projects are in.
  *
  * <pre>{@code
- * TenantGate gate = Tenants.gate(account, keysOrNull, "admin", Duration.ofSeconds(5));
+ * Tenants.Policy tenants = Tenants.policy(account, true, false, () -> TenantPolicy.NONE, keysOrNull, "admin",
+ *     Duration.ofSeconds(5), events);
+ * tenants.gate()     // the request path's step
+ * tenants.toggles()  // the admin listener's maintenance on/off (null without maintenance mode)
  * }</pre>
  */
 final class Tenants {
+  /** The gate of a proxy, and the maintenance toggles of its admin listener, sharing its cache. */
+  record Policy(TenantGate gate, MaintenanceToggles toggles) { }
+
   /** How long one Keystone call may take on behalf of a waiting request. */
   private static final Duration KEYSTONE_TIMEOUT = Duration.ofSeconds(10);
   /** How long a project's last known state keeps serving while Keystone cannot be reached. */
@@ -49,6 +57,18 @@ final class Tenants {
    */
   static TenantGate gate(ServiceCredentials account, boolean maintenance, boolean homeClouds,
       Supplier<TenantPolicy> policy, Path jwsKeys, String bypassRole, Duration fresh) throws IOException {
+    return policy(account, maintenance, homeClouds, policy, jwsKeys, bypassRole, fresh, TenantEvents.LOG_ONLY).gate();
+  }
+
+  /**
+   * As {@link #gate}, with the maintenance toggles of the admin listener (or {@code null} without
+   * maintenance mode).
+   *
+   * @param events where refusals and toggles are told
+   */
+  static Policy policy(ServiceCredentials account, boolean maintenance, boolean homeClouds,
+      Supplier<TenantPolicy> policy, Path jwsKeys, String bypassRole, Duration fresh, TenantEvents events)
+      throws IOException {
     HttpClient client = HttpClient.create();
     ServiceTokens tokens = new ServiceTokens(account, client, Clock.systemUTC());
     Supplier<JwsVerifier> jws = () -> null;
@@ -59,6 +79,7 @@ final class Tenants {
     KeystoneProjects projects = new KeystoneProjects(tokens, client, account.authUrl(), KEYSTONE_TIMEOUT);
     TenantStates states = maintenance || homeClouds
         ? new TenantStates(projects::state, fresh, STALE, Ticker.systemTicker()) : null;
-    return new TenantGate(identities, states, maintenance, bypassRole, policy, homeClouds);
+    return new Policy(new TenantGate(identities, states, maintenance, bypassRole, policy, homeClouds, events),
+        maintenance ? new MaintenanceToggles(projects, states, events, "admin", Clock.systemUTC()) : null);
   }
 }

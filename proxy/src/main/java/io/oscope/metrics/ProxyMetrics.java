@@ -100,6 +100,8 @@ public final class ProxyMetrics implements AutoCloseable {
    * service away or a cloud the project may not use (403), or Keystone could not tell (503).
    */
   public static final List<String> TENANT_REFUSAL_REASONS = List.of("maintenance", "role", "cloud", "unavailable");
+  /** What became of an event's notification (--notifications): published, dropped (queue full), failed. */
+  public static final List<String> NOTIFICATION_RESULTS = List.of("sent", "dropped", "failed");
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final ConcurrentHashMap<Key, Meters> meters = new ConcurrentHashMap<>();
@@ -108,6 +110,7 @@ public final class ProxyMetrics implements AutoCloseable {
   private final Map<String, Counter> reloads;
   private final Map<String, Counter> fanOutBranches;
   private final Map<String, Counter> tenantRefusals;
+  private final Map<String, Counter> notifications;
   private final Counter retriesDone;
   private final Counter retriesRefused;
   private final AtomicInteger activeConnections = new AtomicInteger();
@@ -151,6 +154,8 @@ public final class ProxyMetrics implements AutoCloseable {
     reloads = counters("oscope.reloads", "Route file reloads, by result", "result", RELOAD_RESULTS);
     tenantRefusals = counters("oscope.tenant.refusals", "Requests a tenant policy refused", "reason",
         TENANT_REFUSAL_REASONS);
+    notifications = counters("oscope.notifications", "Event notifications to RabbitMQ, by what became of them",
+        "result", NOTIFICATION_RESULTS);
     Map<String, Counter> retries = counters("oscope.retries",
         "Retries of failed tries: done, or refused because the pool's retry budget was spent", "result", RETRY_RESULTS);
     retriesDone = retries.get("done");
@@ -241,6 +246,11 @@ public final class ProxyMetrics implements AutoCloseable {
   /** Counts a request a tenant policy refused: one of {@link #TENANT_REFUSAL_REASONS}. */
   public void tenantRefusal(String reason) {
     tenantRefusals.get(reason).increment();
+  }
+
+  /** Counts one notification by {@code result}, one of {@link #NOTIFICATION_RESULTS}. */
+  public void notification(String result) {
+    notifications.get(result).increment();
   }
 
   /** Counts a retry sent to the pool again ({@code done}) or refused by its retry budget. */

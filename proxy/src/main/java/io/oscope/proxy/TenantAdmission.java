@@ -4,8 +4,6 @@ import io.oscope.http1.RequestHead;
 import io.oscope.scope.ScopedToken;
 import io.oscope.tenant.TenantGate;
 import java.util.concurrent.CompletableFuture;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The tenant policies' step of a request, between its route and its first try: what {@link
@@ -14,7 +12,6 @@ import org.slf4j.LoggerFactory;
  * reason; never the token) and in {@code oscope_tenant_refusals_total}.
  */
 final class TenantAdmission {
-  private static final Logger LOG = LoggerFactory.getLogger(TenantAdmission.class);
   private static final String IDENTITY = "identity";
 
   private TenantAdmission() {}
@@ -51,8 +48,9 @@ final class TenantAdmission {
         return home == null || home.equals(route.cloud()) ? Decision.GO_ON : new Decision(null, home);
       }
       ProxyError error = errorOf(admission.refusal());
-      LOG.info("tenant policy refused {} {} to {} {} (user {}, project {}): {}", request.method(), path, route.cloud(),
-          route.serviceType(), admission.userId(), admission.projectId(), error.message());
+      gate.events().refused(admission.userId(), admission.projectId(),
+          admission.refusal() instanceof TenantGate.Refusal.InMaintenance in ? in.project().name() : null,
+          error.message(), route.serviceType(), request.method().name(), path, route.cloud());
       return new Decision(error, null);
     });
   }

@@ -73,6 +73,7 @@ public final class TenantGate {
   private final Supplier<TenantPolicy> policy;
   private final boolean maintenanceOn;
   private final boolean homeClouds;
+  private final TenantEvents events;
 
   /** Maintenance mode when {@code states} is given, and the policy; no home clouds. */
   public TenantGate(TokenIdentities identities, TenantStates states, String bypassRole, Supplier<TenantPolicy> policy) {
@@ -89,6 +90,12 @@ public final class TenantGate {
    */
   public TenantGate(TokenIdentities identities, TenantStates states, boolean maintenanceOn, String bypassRole,
       Supplier<TenantPolicy> policy, boolean homeClouds) {
+    this(identities, states, maintenanceOn, bypassRole, policy, homeClouds, TenantEvents.LOG_ONLY);
+  }
+
+  /** As above; {@code events} is where refusals are told (the log, and notifications when configured). */
+  public TenantGate(TokenIdentities identities, TenantStates states, boolean maintenanceOn, String bypassRole,
+      Supplier<TenantPolicy> policy, boolean homeClouds, TenantEvents events) {
     if ((homeClouds || maintenanceOn) && states == null) throw new IllegalArgumentException("the projects' states are needed");
     this.maintenanceOn = maintenanceOn;
     this.identities = identities;
@@ -96,6 +103,12 @@ public final class TenantGate {
     this.bypassRole = bypassRole;
     this.policy = policy;
     this.homeClouds = homeClouds;
+    this.events = events;
+  }
+
+  /** Where the refusals of this gate are told. */
+  public TenantEvents events() {
+    return events;
   }
 
   /** Whether a project's home cloud serves its defaulted calls: then {@link #concerns} takes {@code defaulted}. */
