@@ -147,7 +147,18 @@ final class HeaderRules {
         case KEEP -> line(out, client, i, false);
         case DROP -> { }
         case AUTH_TOKEN -> {
-          if (serviceToken == null) line(out, client, i, identity);
+          if (serviceToken != null) {
+            // replaced below
+          } else if (service && !identity && route.scope().onToken()
+              && ScopedToken.scopeStart(client.bytes(), client.valueStart(i), client.valueEnd(i)) < 0) {
+            out.writeBytes(client.bytes(), client.nameStart(i), client.nameEnd(i) - client.nameStart(i)).writeBytes(COLON);
+            writeValue(out, client, i, false);
+            write(out, ScopedToken.SEPARATOR);
+            write(out, route.scope().json());
+            out.writeBytes(CRLF);
+          } else {
+            line(out, client, i, identity);
+          }
         }
         case SUBJECT_TOKEN -> line(out, client, i, service);
         case TRACE -> {

@@ -21,9 +21,12 @@ import java.util.Map;
  * @param branches for a scope with compound expressions, the headers of each of its branches by
  *     {@link #branchKey}: the scope with one cloud of one expression in its place. Encoded with the
  *     scope, once per scope text, so that a failover or fan-out costs no encoding per request
+ * @param onToken whether a token without a scope goes upstream with this one as its suffix: the
+ *     proxy chose the scope (a home cloud), and the services' own calls with the token, token
+ *     validation first, must follow it as they would a client's suffix
  */
 record ScopeHeaders(Scope scope, CharSequence json, String identityCloud, CharSequence identityUrl,
-    Map<String, ScopeHeaders> branches) {
+    Map<String, ScopeHeaders> branches, boolean onToken) {
   private static final String IDENTITY = "identity";
 
   /** The headers of {@code complete}, a scope completed for {@code table}, with those of its branches. */
@@ -38,7 +41,7 @@ record ScopeHeaders(Scope scope, CharSequence json, String identityCloud, CharSe
       }
     }
     ScopeHeaders whole = encodeOne(complete, table);
-    return new ScopeHeaders(complete, whole.json, whole.identityCloud, whole.identityUrl, Map.copyOf(branches));
+    return new ScopeHeaders(complete, whole.json, whole.identityCloud, whole.identityUrl, Map.copyOf(branches), false);
   }
 
   /**
@@ -50,7 +53,12 @@ record ScopeHeaders(Scope scope, CharSequence json, String identityCloud, CharSe
     String identityCloud = identityExpression == null ? null : identityExpression.clouds().iterator().next();
     ServiceUrl identity = identityCloud == null ? null : table.identityOf(identityCloud);
     return new ScopeHeaders(complete, asciiIfItIs(complete.toJson()), identityCloud,
-        identity == null ? null : asciiIfItIs(identity.toString()), Map.of());
+        identity == null ? null : asciiIfItIs(identity.toString()), Map.of(), false);
+  }
+
+  /** These headers, the scope also going on as the suffix of a token that has none ({@link #onToken}). */
+  ScopeHeaders carriedOnToken() {
+    return new ScopeHeaders(scope, json, identityCloud, identityUrl, branches, true);
   }
 
   /** The headers of the branch of this scope that sends {@code serviceType} to {@code cloud} alone. */

@@ -193,7 +193,7 @@ final class ScopeRouter {
       Set<String> followers = new java.util.HashSet<>(table.serviceTypes());
       followers.remove(IDENTITY);
       return ScopeHeaders.encode(explicit.withDefault(followers, home).withDefault(table.serviceTypes(),
-          table.localCloud()), table);
+          table.localCloud()), table).carriedOnToken();
     });
     return single(target, match, type, scope.scope().cloudOf(type, home), scope);
   }

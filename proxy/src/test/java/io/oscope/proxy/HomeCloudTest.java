@@ -99,6 +99,8 @@ class HomeCloudTest {
     String head = two.received.get(0).head().toLowerCase();
     assertThat(head).startsWith("get http://127.0.0.1:" + two.port() + "/image/v2/images ");
     assertThat(head).contains("x-scope: {\"identity\":\"cloudone\",\"image\":\"cloudtwo\"}");
+    assertThat(head).as("the services' own calls with the token follow the scope: it rides on the token")
+        .contains("x-auth-token: tok-moved!scope!{\"identity\":\"cloudone\",\"image\":\"cloudtwo\"}");
   }
 
   @Test
@@ -106,6 +108,8 @@ class HomeCloudTest {
     assertThat(get("/identity/v3/auth/tokens", "X-Auth-Token: tok-moved\r\n")).endsWith("from one");
     assertThat(get("/image/v2/images", "X-Auth-Token: tok-stays\r\n")).endsWith("from one");
     assertThat(two.received).isEmpty();
+    assertThat(one.received.get(1).head()).as("no scope put on the token of a request that stays")
+        .contains("X-Auth-Token: tok-stays\r\n");
   }
 
   @Test
