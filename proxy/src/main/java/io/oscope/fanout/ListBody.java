@@ -76,12 +76,13 @@ public final class ListBody {
         template.put("first", call.link(requestUrl, query.withMarker(null)));
       }
       case NOVA, NEUTRON -> {
-        // Neutron's previous link is not rebuilt: a merged walk goes one way (README).
+        // One link, on in the walk's direction: Neutron's client follows "previous" when it
+        // walks with page_reverse; the link back is not rebuilt (README).
         String key = call.collection() + "_links";
         if (next == null) {
           template.remove(key);
         } else {
-          template.putArray(key).addObject().put("rel", "next").put("href", next);
+          template.putArray(key).addObject().put("rel", query.backward() ? "previous" : "next").put("href", next);
         }
       }
       case NONE -> {

@@ -28,7 +28,7 @@ public final class ListMerge {
    *
    * @param items the page's items, in the merged order
    * @param clouds each item's cloud
-   * @param next the marker of the next page, or null if this is the last
+   * @param next the marker of the next page, or null after an empty page
    */
   public record Merged(List<JsonNode> items, List<String> clouds, CompositeMarker next) {}
 
@@ -94,9 +94,11 @@ public final class ListMerge {
       }
       next.put(entry.getKey(), position);
     }
-    CompositeMarker after = new CompositeMarker(from.call(), from.walk(), next);
-    // No next link after an empty page: a client following it would go round for ever.
-    return new Merged(items, clouds, after.exhausted() || items.isEmpty() ? null : after);
+    // A next link after every page that has items, even the one that reached every cloud's end:
+    // openstacksdk, given no link after a full page, asks again with the last item's own ID as
+    // marker, which a merged list cannot take. The linked page is then empty, asks no cloud, and
+    // has no link: a client following links always stops.
+    return new Merged(items, clouds, items.isEmpty() ? null : new CompositeMarker(from.call(), from.walk(), next));
   }
 
   /** Keystone's unsorted, unpaginated lists: one after the other, in the expression's order. */
