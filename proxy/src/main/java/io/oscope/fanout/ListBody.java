@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.GZIPInputStream;
 
 /**
  * The JSON of list pages: a cloud's answer read into a {@link Page}, the merged page written in
@@ -30,14 +33,16 @@ public final class ListBody {
   public record Read(Page page, ObjectNode body) {}
 
   /**
-   * Reads {@code body}, {@code cloud}'s answer to a page of {@code query}'s call.
+   * Reads {@code body}, {@code cloud}'s answer to a page of {@code query}'s call, inflated first if
+   * the service compressed it for the client's {@code Accept-Encoding} (gzip's magic bytes: JSON
+   * never starts with them), to at most {@code maxBytes}.
    *
    * @throws IOException if it is not the JSON object of that call, with its item array
    */
-  public static Read read(String cloud, ListQuery query, byte[] body) throws IOException {
+  public static Read read(String cloud, ListQuery query, byte[] body, long maxBytes) throws IOException {
     JsonNode root;
     try {
-      root = JSON.readTree(body);
+      root = JSON.readTree(inflated(body, maxBytes));
     } catch (JsonProcessingException e) {
       throw new IOException("the answer is not JSON: " + e.getOriginalMessage());
     }
@@ -97,6 +102,15 @@ public final class ListBody {
       return JSON.writeValueAsBytes(template);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a parsed tree is always writable", e);
+    }
+  }
+
+  private static byte[] inflated(byte[] body, long maxBytes) throws IOException {
+    if (body.length < 2 || (body[0] & 0xff) != 0x1f || (body[1] & 0xff) != 0x8b) return body;
+    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+      byte[] inflated = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+      if (inflated.length > maxBytes) throw new IOException("the answer inflates to more than " + maxBytes + " bytes");
+      return inflated;
     }
   }
 

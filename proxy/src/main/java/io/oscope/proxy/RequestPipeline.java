@@ -3,21 +3,39 @@ package io.oscope.proxy;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpMethod;
 import io.oscope.exchange.TokenExchange;
+import io.oscope.fanout.MarkerKey;
 import io.oscope.http1.HeaderNames;
 import io.oscope.http1.RequestHead;
 import io.oscope.scope.ScopedToken;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A request's way through the proxy, in three steps: {@link #resolve} its route (loop, method,
  * target, scope), {@link #tokenHandling decide} what the token exchange does to it, then
- * start its {@link Forwarding}. The first two are pure; a failure is a {@link ProxyException} naming the
+ * start its {@link Forwarding}, or its {@link FanOutExchange} for a scope with {@code &}. The first two are pure; a failure is a {@link ProxyException} naming the
  * {@link ProxyError}, which the client connection answers.
  */
 final class RequestPipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(RequestPipeline.class);
   private final ProxyContext context;
+  /** Signs the composite markers of {@code &} lists. */
+  private final MarkerKey markerKey;
 
   RequestPipeline(ProxyContext context) {
     this.context = context;
+    this.markerKey = markerKeyOf(context.settings());
+  }
+
+  /** {@code --fan-out-marker-key-file}'s key, else one derived from the peer secret, else one of this instance. */
+  private static MarkerKey markerKeyOf(ProxySettings settings) {
+    if (settings.fanOut().markerKey() != null) return settings.fanOut().markerKey();
+    if (settings.peerTrust() != null) return MarkerKey.derivedFrom(settings.peerTrust().secret());
+    LOG.info("markers of '&' lists are signed with a key of this instance alone: another instance behind the same"
+        + " load balancer refuses them; --fan-out-marker-key-file (or --peer-secret-file) gives them one key");
+    return MarkerKey.random();
   }
 
   /**
@@ -36,6 +54,18 @@ final class RequestPipeline {
       record.service = route.serviceType();
       record.cloud = route.cloud();
       if (record.spans != null) record.spans.routed(route.serviceType(), route.cloud());
+    }
+    if (!route.fanOut().isEmpty()) {
+      List<List<Route>> operands = new ArrayList<>(route.fanOut().size());
+      for (Route operand : route.fanOut()) {
+        List<Route> tries = new ArrayList<>(1 + operand.fallbacks().size());
+        tries.add(operand);
+        tries.addAll(operand.fallbacks());
+        operands.add(tries);
+      }
+      record.cloud = route.cloud().replace(" ", ""); // one field of the access line: CloudOne&CloudTwo
+      return new FanOutExchange(context, client, front, request, route.serviceType(), operands, record,
+          router.table(), markerKey);
     }
     return new Forwarding(context, client, front, request, route, record, router,
         tokenHandling(request, route));
