@@ -62,8 +62,8 @@ final class BranchCall implements UpstreamListener {
   private boolean lengthInHead;
   private ByteBuf body;
   private String failure;
-  /** The {@code host:port} that answered, for the access log. */
-  private String answeredBy = "-";
+  /** The cloud that answered: the operand's, or that of the fallback that did. */
+  private String answeredBy;
 
   /**
    * @param routes the operand's route, then its fallbacks
@@ -97,6 +97,7 @@ final class BranchCall implements UpstreamListener {
     return failure;
   }
 
+  /** The cloud that answered: the operand's own, or one of its fallbacks'. */
   String answeredBy() {
     return answeredBy;
   }
@@ -230,7 +231,7 @@ final class BranchCall implements UpstreamListener {
       tryFailed("answered " + status);
       return;
     }
-    answeredBy = route.describeUpstream();
+    answeredBy = route.cloud();
     finish(State.ANSWERED);
   }
 

@@ -27,6 +27,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A request whose scope sends its service to several clouds with {@code &}: one {@link BranchCall}
@@ -47,6 +49,7 @@ import java.util.Map;
  * request they refuse, relayed as it came (from the first such cloud of the expression).
  */
 final class FanOutExchange extends Exchange {
+  private static final Logger LOG = LoggerFactory.getLogger(FanOutExchange.class);
   static final String CLOUD_HEADER = "x-oscope-cloud";
   static final String FAILED_HEADER = "x-oscope-fan-out-failed";
 
@@ -160,8 +163,15 @@ final class FanOutExchange extends Exchange {
   }
 
   private void decide() {
-    if (query == null) decideResource();
-    else decideList();
+    try {
+      if (query == null) decideResource();
+      else decideList();
+    } catch (RuntimeException e) {
+      // A bug of ours, or an answer the merge cannot take (an item without its marker field):
+      // the client still gets an answer, and the log the stack.
+      LOG.error("internal error answering the fan-out of {} {}", record.method, record.path, e);
+      if (!done) fail(new ProxyError.Internal());
+    }
   }
 
   private void decideResource() {
@@ -193,7 +203,7 @@ final class FanOutExchange extends Exchange {
         pages.add(Page.unavailable(clouds.get(i)));
       } else {
         try {
-          ListBody.Read read = ListBody.read(clouds.get(i), query, ByteBufUtil.getBytes(branch.body()), maxBody);
+          ListBody.Read read = ListBody.read(branch.answeredBy(), query, ByteBufUtil.getBytes(branch.body()), maxBody);
           pages.add(read.page());
           if (template == null) template = read.body();
         } catch (IOException e) {
@@ -248,7 +258,7 @@ final class FanOutExchange extends Exchange {
     if (!branch.lengthInHead() && !head0) {
       out.writeCharSequence("\r\ncontent-length: " + body.readableBytes(), StandardCharsets.ISO_8859_1);
     }
-    out.writeCharSequence("\r\n" + CLOUD_HEADER + ": " + branch.cloud, StandardCharsets.ISO_8859_1);
+    out.writeCharSequence("\r\n" + CLOUD_HEADER + ": " + branch.answeredBy(), StandardCharsets.ISO_8859_1);
     record.status = branch.status();
     record.bytes = head0 ? 0 : body.readableBytes();
     byte[] payload = head0 ? new byte[0] : ByteBufUtil.getBytes(body);

@@ -45,17 +45,12 @@ final class RequestPipeline {
   Exchange prepare(ScopeRouter router, ClientConnection client, ChannelHandlerContext front, RequestHead request,
       RequestRecord record) {
     Route route = resolve(router, request);
-    if (route.fansOut()) {
-      // Until the fan-out is there, a route to several clouds is refused, never sent to one of them.
-      throw new ProxyException(new ProxyError.UnsupportedExpression(route.serviceType(), route.cloud(),
-          "fan-out ('&') is not available yet"), route.serviceType());
-    }
     if (!route.passThrough()) {
       record.service = route.serviceType();
       record.cloud = route.cloud();
       if (record.spans != null) record.spans.routed(route.serviceType(), route.cloud());
     }
-    if (!route.fanOut().isEmpty()) {
+    if (route.fansOut()) {
       List<List<Route>> operands = new ArrayList<>(route.fanOut().size());
       for (Route operand : route.fanOut()) {
         List<Route> tries = new ArrayList<>(1 + operand.fallbacks().size());
