@@ -21,6 +21,7 @@ import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One cloud's part of a {@link FanOutExchange}: the client's request sent to that cloud's route
@@ -34,12 +35,13 @@ final class BranchCall implements UpstreamListener {
   private static final int HEAD_BUFFER_BYTES = 2048;
 
   /** How the call ended. */
-  enum State { RUNNING, ANSWERED, FAILED, TIMED_OUT, CANCELLED }
+  enum State { RUNNING, ANSWERED, FAILED, TIMED_OUT, REFUSED, CANCELLED }
 
   private final ProxyContext context;
   private final FanOutExchange exchange;
   private final ChannelHandlerContext front;
   private final RequestHead request;
+  private final ScopeRouter router;
   private final RouteTable table;
   private final String peer;
   /** The cloud of the operand: the one named in messages, whichever of its fallbacks answered. */
@@ -62,6 +64,8 @@ final class BranchCall implements UpstreamListener {
   private boolean lengthInHead;
   private ByteBuf body;
   private String failure;
+  /** The tenant policies' refusal of a cloud of the operand, the request's answer. */
+  private ProxyError refusal;
   /** The cloud that answered: the operand's, or that of the fallback that did. */
   private String answeredBy;
 
@@ -70,12 +74,13 @@ final class BranchCall implements UpstreamListener {
    * @param query the query to send instead of the client's, or null to send the client's
    */
   BranchCall(ProxyContext context, FanOutExchange exchange, ChannelHandlerContext front, RequestHead request,
-      RouteTable table, String peer, String cloud, List<Route> routes, String query) {
+      ScopeRouter router, String peer, String cloud, List<Route> routes, String query) {
     this.context = context;
     this.exchange = exchange;
     this.front = front;
     this.request = request;
-    this.table = table;
+    this.router = router;
+    this.table = router.table();
     this.peer = peer;
     this.cloud = cloud;
     this.routes = new ArrayDeque<>(routes);
@@ -107,6 +112,7 @@ final class BranchCall implements UpstreamListener {
     return switch (state) {
       case ANSWERED -> status / 100 == 2 ? "ok" : status == 404 ? "not_found" : "client_error";
       case TIMED_OUT -> "timeout";
+      case REFUSED -> "client_error";
       default -> "failed";
     };
   }
@@ -117,6 +123,7 @@ final class BranchCall implements UpstreamListener {
       case ANSWERED -> String.valueOf(status);
       case FAILED -> "failed";
       case TIMED_OUT -> "timeout";
+      case REFUSED -> "refused";
       case RUNNING, CANCELLED -> "dropped";
     };
   }
@@ -139,10 +146,36 @@ final class BranchCall implements UpstreamListener {
     return lengthInHead;
   }
 
+  /** The tenant policies' refusal, when the call ended {@link State#REFUSED}. */
+  ProxyError refusal() {
+    return refusal;
+  }
+
+  /** Tries the operand's next route, once the tenant policies admit its cloud, as a failover does. */
   void start() {
     route = routes.poll();
     tried.clear();
-    next(null);
+    CompletableFuture<TenantAdmission.Decision> decision =
+        TenantAdmission.check(context.tenants(), router, request, route, exchange.record(), false);
+    if (decision == null) {
+      next(null);
+    } else if (decision.isDone()) {
+      admitted(decision.join());
+    } else {
+      int mine = attempt;
+      decision.thenAccept(d -> front.executor().execute(() -> {
+        if (state == State.RUNNING && mine == attempt) admitted(d);
+      }));
+    }
+  }
+
+  private void admitted(TenantAdmission.Decision decision) {
+    if (decision.error() == null) {
+      next(null);
+      return;
+    }
+    refusal = decision.error();
+    finish(State.REFUSED);
   }
 
   private void next(String previous) {

@@ -20,7 +20,6 @@ import io.oscope.fanout.Page;
 import io.oscope.http1.HeaderNames;
 import io.oscope.http1.RequestDecoder;
 import io.oscope.http1.RequestHead;
-import io.oscope.routes.RouteTable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -58,7 +57,7 @@ final class FanOutExchange extends Exchange {
   private final ChannelHandlerContext front;
   private final RequestHead request;
   private final RequestRecord record;
-  private final RouteTable table;
+  private final ScopeRouter router;
   private final MarkerKey key;
   private final String serviceType;
   private final List<String> clouds;
@@ -78,7 +77,7 @@ final class FanOutExchange extends Exchange {
    * @param operands for each operand of the {@code &}, in order: its route, then its fallbacks
    */
   FanOutExchange(ProxyContext context, ClientConnection client, ChannelHandlerContext front, RequestHead request,
-      String serviceType, List<List<Route>> operands, RequestRecord record, RouteTable table, MarkerKey key) {
+      String serviceType, List<List<Route>> operands, RequestRecord record, ScopeRouter router, MarkerKey key) {
     this.context = context;
     this.client = client;
     this.front = front;
@@ -86,7 +85,7 @@ final class FanOutExchange extends Exchange {
     this.serviceType = serviceType;
     this.operands = List.copyOf(operands);
     this.record = record;
-    this.table = table;
+    this.router = router;
     this.key = key;
     this.policy = context.settings().fanOut().failure();
     this.maxBody = context.settings().fanOut().maxBody();
@@ -135,7 +134,7 @@ final class FanOutExchange extends Exchange {
     for (int i = 0; i < calls.length; i++) {
       CompositeMarker.Position position = from == null ? null : from.positions().get(clouds.get(i));
       if (position != null && position.exhausted()) continue;
-      calls[i] = new BranchCall(context, this, front, request, table, peer, clouds.get(i), operands.get(i),
+      calls[i] = new BranchCall(context, this, front, request, router, peer, clouds.get(i), operands.get(i),
           query == null ? null : query.forBranch(position.after()));
       pending++;
     }
@@ -155,6 +154,10 @@ final class FanOutExchange extends Exchange {
       return;
     }
     pending--;
+    if (branch.state() == BranchCall.State.REFUSED) {
+      fail(branch.refusal()); // the project may not use that cloud: as its failover would answer
+      return;
+    }
     if (query == null && branch.state() == BranchCall.State.ANSWERED && branch.status() / 100 == 2) {
       relay(branch, failures());
       return;

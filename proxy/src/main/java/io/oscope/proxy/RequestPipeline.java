@@ -60,7 +60,7 @@ final class RequestPipeline {
       }
       record.cloud = route.cloud().replace(" ", ""); // one field of the access line: CloudOne&CloudTwo
       return new FanOutExchange(context, client, front, request, route.serviceType(), operands, record,
-          router.table(), markerKey);
+          router, markerKey);
     }
     return new Forwarding(context, client, front, request, route, record, router,
         tokenHandling(request, route));

@@ -293,4 +293,25 @@ class FailoverTest {
     assertThat(response).startsWith("HTTP/1.1 403 ").contains("needs one of the roles cross-cloud");
     assertThat(two.received).isEmpty();
   }
+
+  @Test
+  void eachCloudOfAFanOutIsCheckedByTheTenantPolicy() throws Exception {
+    TokenIdentity member = new TokenIdentity("u", "p", null, null, List.of("password"), List.of("a"),
+        java.time.Instant.now().plusSeconds(3600), java.util.Set.of("member"), TokenIdentity.Source.KEYSTONE);
+    TokenIdentities identities = new TokenIdentities(() -> null, token -> CompletableFuture.completedFuture(member),
+        TokenIdentities.Settings.DEFAULT, com.github.benmanes.caffeine.cache.Ticker.systemTicker(),
+        java.time.InstantSource.system());
+    TenantPolicy policy = new TenantPolicy(java.util.Map.of("image", java.util.Set.of("cross-cloud")), java.util.Map.of());
+    ConcurrentUpstream one = upstream((head, connection, out) -> {
+      out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nfrom one"));
+      return true;
+    });
+    start(one.port(), Ticker.systemTicker(), Duration.ofSeconds(30), new TenantGate(identities, null, null, () -> policy));
+
+    String response = exchange("GET", "/image/v2/images/1",
+        "{\"image\": \"CloudOne & CloudTwo\"}\r\nX-Auth-Token: member-token", null);
+
+    assertThat(response).startsWith("HTTP/1.1 403 ").contains("needs one of the roles cross-cloud");
+    assertThat(two.received).isEmpty();
+  }
 }
