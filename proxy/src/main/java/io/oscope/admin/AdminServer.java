@@ -11,6 +11,7 @@ import io.oscope.routes.HostPort;
 import io.oscope.routes.Problem;
 import io.oscope.routes.RouteTable;
 import io.oscope.routes.ServiceEntry;
+import io.oscope.exchange.MaintenanceToggles;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,8 +29,8 @@ import reactor.netty.http.server.HttpServerRoutes;
  * runs a task within {@link #LOOP_BOUND}),
  * {@code GET /readyz} (the local backends answer), {@code GET /metrics} (Prometheus),
  * {@code GET /pools} (the state of every upstream address),
- * {@code GET /routes} (the table in use: version, load time, entries) and {@code POST /reload}
- * (a short answer: {@link #reply}).
+ * {@code GET /routes} (the table in use: version, load time, entries), {@code POST /reload}
+ * (a short answer: {@link #reply}) and the maintenance toggles ({@link TenantEndpoints}).
  */
 public final class AdminServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,7 +40,8 @@ public final class AdminServer implements AutoCloseable {
   private final RouteReloader reloader;
   private final DisposableServer server;
 
-  private AdminServer(HostPort listen, RouteReloader reloader, ScopeProxy proxy, AdminGate gate) {
+  private AdminServer(HostPort listen, RouteReloader reloader, ScopeProxy proxy, AdminGate gate,
+      MaintenanceToggles toggles) {
     this.reloader = reloader;
     Readiness readiness = new Readiness(proxy);
     HttpServerRoutes routes = HttpServerRoutes.newRoutes();
@@ -68,6 +70,7 @@ public final class AdminServer implements AutoCloseable {
             .get("/routes", (request, response) -> send(response, 200, describe(reloader.current())))
             .post("/reload", (request, response) -> Mono.fromFuture(reloader.reload())
                 .flatMap(outcome -> Mono.from(reply(response, outcome))));
+    TenantEndpoints.route(routes, toggles);
   }
 
   /** Starts the admin listener of {@code proxy} on {@code listen}, on loopback: no token needed. */
@@ -90,8 +93,17 @@ public final class AdminServer implements AutoCloseable {
    */
   public static AdminServer start(HostPort listen, RouteReloader reloader, ScopeProxy proxy, String token,
       Set<String> hostNames) {
+    return start(listen, reloader, proxy, token, hostNames, null);
+  }
+
+  /**
+   * As {@link #start(HostPort, RouteReloader, ScopeProxy, String, Set)}, with the maintenance
+   * toggles ({@link TenantEndpoints}) of the proxy's tenant policy, or {@code null} when it has none.
+   */
+  public static AdminServer start(HostPort listen, RouteReloader reloader, ScopeProxy proxy, String token,
+      Set<String> hostNames, MaintenanceToggles toggles) {
     requireProtected(listen, token);
-    return new AdminServer(listen, reloader, proxy, new AdminGate(isLoopback(listen), hostNames, token));
+    return new AdminServer(listen, reloader, proxy, new AdminGate(isLoopback(listen), hostNames, token), toggles);
   }
 
   /**
@@ -186,7 +198,7 @@ public final class AdminServer implements AutoCloseable {
   }
 
   /** An error in OpenStack's style, naming the problem. */
-  private static ObjectNode error(int status, String message) {
+  static ObjectNode error(int status, String message) {
     ObjectNode body = JSON.createObjectNode();
     body.putObject("error").put("code", status)
         .put("title", HttpResponseStatus.valueOf(status).reasonPhrase())

@@ -6,24 +6,28 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.function.Consumer;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
-/** The options of oslo.messaging notifications, shared by {@code oscope proxy} and {@code oscope tenant}. */
+/**
+ * The options of oslo.messaging notifications, shared by {@code oscope proxy} and {@code oscope
+ * tenant} (inherited by its subcommands: {@code oscope tenant maintenance on P --notifications URL}).
+ */
 final class NotificationOptions {
-  @Option(names = "--notifications", paramLabel = "URL",
+  @Option(names = "--notifications", scope = ScopeType.INHERIT, paramLabel = "URL",
       description = "Send tenant events (maintenance on/off, refused requests) as oslo.messaging notifications to"
           + " this RabbitMQ: amqp://USER:PASSWORD@HOST:PORT/VHOST (amqps:// for TLS; the vhost of the cloud's"
           + " transport_url). The password is never logged.")
   String url;
 
-  @Option(names = "--notifications-exchange", paramLabel = "NAME", defaultValue = "openstack",
+  @Option(names = "--notifications-exchange", scope = ScopeType.INHERIT, paramLabel = "NAME", defaultValue = "openstack",
       description = "The topic exchange, as oslo.messaging's control_exchange (default: ${DEFAULT-VALUE}).")
   String exchange;
 
-  @Option(names = "--notifications-topic", paramLabel = "TOPIC", defaultValue = "notifications",
+  @Option(names = "--notifications-topic", scope = ScopeType.INHERIT, paramLabel = "TOPIC", defaultValue = "notifications",
       description = "The notification topic; messages go with routing key TOPIC.info (default: ${DEFAULT-VALUE}).")
   String topic;
 
-  @Option(names = "--notifications-durable",
+  @Option(names = "--notifications-durable", scope = ScopeType.INHERIT,
       description = "Declare the exchange and queue durable: only if the services on this broker set"
           + " [oslo_messaging_rabbit] amqp_durable_queues = true, or RabbitMQ refuses the declaration.")
   boolean durable;

@@ -383,15 +383,18 @@ final class ProxyCommand implements Callable<Integer> {
     });
     AdminServer adminServer;
     try {
-      adminServer = AdminServer.start(admin, reloader, proxy, token, Set.copyOf(adminHosts));
+      adminServer = AdminServer.start(admin, reloader, proxy, token, Set.copyOf(adminHosts),
+          tenants == null ? null : tenants.toggles());
     } catch (RuntimeException e) {
       // The admin port in use: free the main port too, as if the proxy had never started.
       reloader.close();
       proxy.close(Duration.ZERO);
       throw e;
     }
-    LOG.info("admin listener on {} (GET /healthz /readyz /metrics /routes /pools, POST /reload){}",
-        adminServer.address(), token == null ? "" : ", token required");
+    LOG.info("admin listener on {} (GET /healthz /readyz /metrics /routes /pools, POST /reload{}){}",
+        adminServer.address(), tenants == null || tenants.toggles() == null ? ""
+            : ", GET /tenants, PUT|DELETE /tenants/{project}/maintenance",
+        token == null ? "" : ", token required");
     CountDownLatch stopped = new CountDownLatch(1);
     Signals.onTerminate(() -> {
       LOG.info("stopping: no new connections, {} for requests in flight", gracePeriod);
