@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * its own network {@code private} (dev/clouds); only its ID tells which Neutron answered. CloudTwo
  * shares its {@code private} with CloudOne's project {@code demo} (an RBAC policy, as an operator
  * would for a collaborating cloud): CloudOne's user reaches CloudTwo's Neutron with a CloudOne
- * token, so with CloudOne's project ID. Skipped, saying so, unless the clouds run with compute.
+ * token, so with CloudOne's project ID. With {@code "CloudOne & CloudTwo"}, one list of both. Skipped, saying so, unless the clouds run with compute.
  */
 @Tag("e2e")
 @ExtendWith(E2eExtension.class)
@@ -34,6 +34,8 @@ class NetworkE2eTest {
         .contains(one.networkId()).doesNotContain(two.networkId());
     assertThat(networkIds(cli, "network list, {\"network\": \"CloudTwo\"}", one.demo(), "{\"network\": \"CloudTwo\"}"))
         .contains(two.networkId()).doesNotContain(one.networkId());
+    assertThat(networkIds(cli, "network list, {\"network\": \"CloudOne & CloudTwo\"}", one.demo(),
+        "{\"network\": \"CloudOne & CloudTwo\"}")).contains(one.networkId(), two.networkId()).doesNotHaveDuplicates();
   }
 
   /** The IDs {@code network list -f json [--os-scope SCOPE]} gives, which must succeed. */

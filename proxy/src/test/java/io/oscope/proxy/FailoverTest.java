@@ -264,9 +264,10 @@ class FailoverTest {
 
     String response = exchange("GET", "/image/v2/images/1", "{\"image\": \"CloudOne & CloudTwo\"}", null);
 
-    // FanOutTest has the fan-out itself; here, only that '&' is no failover.
+    // FanOutTest has the fan-out itself; here, only that '&' is no failover: the answer names its
+    // cloud, as only a fan-out's does. Whether CloudOne's call was sent is not asserted: the first
+    // 2xx answers, and drops a call still connecting.
     assertThat(response).startsWith("HTTP/1.1 200 ").contains("x-oscope-cloud: CloudTwo").endsWith("from two");
-    assertThat(one.received).hasSize(1);
     assertThat(two.received).hasSize(1);
   }
 
