@@ -29,7 +29,7 @@ public final class MaintenanceCalls {
     }
   }
 
-  /** Paths are the service's own (after its endpoint's path), with or without Keystone's {@code /v3}. */
+  /** Paths are Keystone's own, from {@code /auth/}: any prefix of its endpoint ({@code /v3}, {@code /identity/v3}) aside. */
   static final List<Exemption> EXEMPTIONS = List.of(
       new Exemption("identity", HttpMethod.POST, "/auth/", "authentication: a token for the project's users"),
       new Exemption("identity", HttpMethod.DELETE, "/auth/tokens", "revoking one's own token (logout)"));
@@ -39,11 +39,16 @@ public final class MaintenanceCalls {
   /**
    * Whether a project in maintenance may make this call.
    *
-   * @param servicePath the request's path after the service's endpoint path, without the query
+   * @param servicePath the request's path, without the query
    */
   public static boolean allowed(String serviceType, HttpMethod method, String servicePath) {
     if (method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD) || method.equals(HttpMethod.OPTIONS)) return true;
-    String path = "identity".equals(serviceType) && servicePath.startsWith("/v3/") ? servicePath.substring(3) : servicePath;
+    String path = servicePath;
+    if ("identity".equals(serviceType)) {
+      // Keystone's own path, whatever prefix its endpoint has: /v3, /identity/v3 (devstack), none.
+      int auth = path.indexOf("/auth/");
+      if (auth >= 0) path = path.substring(auth);
+    }
     for (Exemption exemption : EXEMPTIONS) {
       if (exemption.matches(serviceType, method, path)) return true;
     }

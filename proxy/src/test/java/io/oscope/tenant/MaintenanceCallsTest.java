@@ -20,6 +20,8 @@ class MaintenanceCallsTest {
       "identity, POST,    /v3/auth/tokens,                   true",
       "identity, POST,    /auth/tokens,                      true",
       "identity, DELETE,  /v3/auth/tokens,                   true",
+      "identity, POST,    /identity/v3/auth/tokens,          true",
+      "identity, POST,    /identity/v3/users,                false",
       // Creating, deleting, suspending servers.
       "compute,  POST,    /servers,                          false",
       "compute,  DELETE,  /servers/1234,                     false",
