@@ -186,7 +186,7 @@ final class ProxyCommand implements Callable<Integer> {
 
   @Option(names = "--retry-budget", paramLabel = "PERCENT", defaultValue = "20%", converter = PercentConverter.class,
       description = "Retries in flight to a pool at a time, as a share of the requests in flight to it (Envoy's"
-          + " retry_budget; 100% turns it off); a retry beyond gets the failure it met (default: ${DEFAULT-VALUE}).")
+          + " retry_budget; 100%% turns it off); a retry beyond gets the failure it met (default: ${DEFAULT-VALUE}).")
   double retryBudget;
 
   @Option(names = "--retry-budget-min", paramLabel = "N", defaultValue = "3",

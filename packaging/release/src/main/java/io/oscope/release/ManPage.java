@@ -109,7 +109,7 @@ final class ManPage {
   }
 
   private static String paragraph(String[] lines) {
-    return String.join(" ", lines).replace("%n", "\n.br\n").strip();
+    return String.join(" ", lines).replace("%n", "\n.br\n").replace("%%", "%").strip();
   }
 
   /** roff: a backslash is \e, a hyphen \-, and a line may not start with a control character. */
