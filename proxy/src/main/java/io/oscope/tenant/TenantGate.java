@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  *
  * <pre>{@code
  * TenantGate gate = new TenantGate(identities, states, "admin", () -> policy);
- * gate.admit(new Call("compute", HttpMethod.POST, "/servers", "CloudTwo", true, token)) // an Admission
+ * gate.admit(new Call("compute", HttpMethod.POST, "/servers", "CloudTwo", true, token, false)) // an Admission
  * }</pre>
  */
 public final class TenantGate {
