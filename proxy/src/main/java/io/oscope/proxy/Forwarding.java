@@ -183,12 +183,17 @@ final class Forwarding extends Exchange implements UpstreamListener {
       fail(e);
       return;
     }
-    route = homeRoute;
-    record.cloud = route.cloud();
-    load.end();
-    load = context.balancer().load(route.upstream());
-    load.begin();
+    moveTo(homeRoute);
     admit();
+  }
+
+  /** Serves the request with {@code next} from now on: its cloud in the record, its pool's load counted. */
+  private void moveTo(Route next) {
+    route = next;
+    record.cloud = next.cloud();
+    load.end();
+    load = context.balancer().load(next.upstream());
+    load.begin();
   }
 
   private void next(Throwable previous) {
@@ -545,15 +550,12 @@ final class Forwarding extends Exchange implements UpstreamListener {
   /** The try of {@link #route} is over, {@code why} unanswered: the next fallback, its pool afresh. */
   private void failOver(String why) {
     Route from = route;
-    route = fallbacks.next();
-    LOG.debug("{} {}: trying {} instead", from.describeUpstream(), why, route.cloud());
-    context.metrics().failover(route.serviceType(), from.cloud(), route.cloud());
+    Route to = fallbacks.next();
+    LOG.debug("{} {}: trying {} instead", from.describeUpstream(), why, to.cloud());
+    context.metrics().failover(to.serviceType(), from.cloud(), to.cloud());
     record.failedOver(from.cloud());
-    record.cloud = route.cloud();
     retryEnded(); // a retry that found no address left holds a slot of the old pool's budget
-    load.end();
-    load = context.balancer().load(route.upstream());
-    load.begin();
+    moveTo(to);
     tries = new Tries();
     admit();
   }
