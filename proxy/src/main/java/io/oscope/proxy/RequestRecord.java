@@ -19,6 +19,10 @@ final class RequestRecord {
   static final byte[] TRACEPARENT = HeaderNames.ascii("traceparent");
 
   final String method;
+  /**
+   * The request target without its query (markers, signed URLs). An absolute form keeps its scheme
+   * and authority, which never carries userinfo: the codec refuses a target with it ({@code RequestHead}).
+   */
   final String path;
   final String client;
   final long startNanos;

@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -140,5 +141,25 @@ class RelayedFramingTest {
     assertThat(RawHttp.head(noHost)).startsWith("http/1.1 400 bad request\r\n");
     assertThat(noHost).contains("an HTTP/1.1 request without Host");
     assertThat(requests.get()).isEqualTo(before);
+  }
+
+  @Test
+  void theAccessLogKeepsNeitherTheUserinfoNorTheQueryOfAnAbsoluteTarget() throws Exception {
+    int port = proxy.address().getPort();
+    String authority = "127.0.0.1:" + port;
+    List<String> lines;
+    try (AccessLines access = new AccessLines()) {
+      RawHttp.exchange(port, "GET http://alice:secret@" + authority + "/compute/x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+      // A '/' in the password ends the authority early: "alice:se" is no host[:port] either.
+      RawHttp.exchange(port, "GET http://alice:se/cret@" + authority + "/compute/x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+      String relayed = RawHttp.exchange(port, "GET http://" + authority + "/compute/x?token=QUERY-SECRET HTTP/1.1\r\n"
+          + "Host: " + authority + "\r\nConnection: close\r\n\r\n");
+      assertThat(RawHttp.head(relayed)).startsWith("http/1.1 200 ok\r\n");
+      lines = access.await(3);
+    }
+    assertThat(lines).noneMatch(line -> line.contains("alice") || line.contains("secret") || line.contains("cret")
+        || line.contains("SECRET") || line.contains("?"));
+    assertThat(lines).anyMatch(line -> line.contains(" GET compute Solo 200 ") && line.contains(" http://" + authority
+        + "/compute/x -> "));
   }
 }
