@@ -12,9 +12,17 @@ import java.util.List;
  * a JSON file: {@code {"auth_url": "http://127.0.0.1:5000/v3", "username": "glance", "password":
  * "…", "project_name": "service", "user_domain_name": "Default", "project_domain_name":
  * "Default"}}. {@link #toString()} never shows the password.
+ *
+ * @param authUrl Keystone's v3 URL, kept without a trailing '/': the one place it is trimmed, so
+ *     that whoever appends a path to it ({@link ServiceTokens}, {@link TokenIntrospection}, {@link
+ *     KeystoneProjects}) appends to a URL without one
  */
 public record ServiceCredentials(String authUrl, String username, String password, String projectName,
     String userDomainName, String projectDomainName) {
+
+  public ServiceCredentials {
+    if (authUrl != null && authUrl.endsWith("/")) authUrl = authUrl.substring(0, authUrl.length() - 1);
+  }
 
   /** Reads the file, naming every missing field at once. */
   public static ServiceCredentials read(Path file) throws IOException {
@@ -37,8 +45,7 @@ public record ServiceCredentials(String authUrl, String username, String passwor
     if (!missing.isEmpty()) {
       throw new IllegalArgumentException(file + ": missing or empty: " + String.join(", ", missing));
     }
-    String authUrl = values[0].endsWith("/") ? values[0].substring(0, values[0].length() - 1) : values[0];
-    return new ServiceCredentials(authUrl, values[1], values[2], values[3], values[4], values[5]);
+    return new ServiceCredentials(values[0], values[1], values[2], values[3], values[4], values[5]);
   }
 
   @Override

@@ -36,13 +36,14 @@ public final class TokenIntrospection implements TokenIdentities.Introspection {
   private final Duration timeout;
 
   /**
-   * @param identityUrl Keystone's v3 URL, e.g. {@code http://127.0.0.1:5000/v3}
+   * @param identityUrl Keystone's v3 URL without a trailing '/', e.g. {@code http://127.0.0.1:5000/v3}: a
+   *     {@link ServiceCredentials#authUrl()}, which is kept so
    * @param timeout how long one call may take before Keystone counts as unavailable
    */
   public TokenIntrospection(ServiceTokens serviceTokens, HttpClient client, String identityUrl, Duration timeout) {
     this.serviceTokens = serviceTokens;
     this.client = client;
-    this.identityUrl = identityUrl.endsWith("/") ? identityUrl.substring(0, identityUrl.length() - 1) : identityUrl;
+    this.identityUrl = identityUrl;
     this.timeout = timeout;
   }
 

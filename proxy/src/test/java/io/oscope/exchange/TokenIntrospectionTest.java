@@ -65,7 +65,7 @@ class TokenIntrospectionTest {
   private TokenIntrospection introspection(String identityUrl) {
     ServiceCredentials account = new ServiceCredentials(identityUrl, "oscope", "pw", "service", "Default", "Default");
     return new TokenIntrospection(new ServiceTokens(account, HttpClient.create(), Clock.systemUTC()), HttpClient.create(),
-        identityUrl, Duration.ofSeconds(30));
+        account.authUrl(), Duration.ofSeconds(30));
   }
 
   private TokenIdentities identities(TokenIntrospection introspection) {
@@ -90,6 +90,15 @@ class TokenIntrospectionTest {
     assertThat(who.auditIds()).containsExactly("k8Hc3kBJT0WvD0sOqDy0Lg");
     assertThat(who.expiresAt()).hasToString("2099-12-03T09:00:00Z");
     assertThat(seenWith).containsExactly("svc-1");
+  }
+
+  @Test
+  void anAuthUrlWithATrailingSlashIsTrimmedOnceByTheCredentials() {
+    startKeystone();
+    String url = "http://127.0.0.1:" + keystone.port() + "/v3/";
+
+    assertThat(new ServiceCredentials(url, "oscope", "pw", "service", "Default", "Default").authUrl()).endsWith("/v3");
+    assertThat(introspection(url).introspect(USER_TOKEN).join().userId()).isEqualTo("a2b6c0e1");
   }
 
   @Test
