@@ -103,7 +103,8 @@ public final class TokenIdentities {
   /**
    * What is known of {@code token}: from the caches, offline, or from Keystone; {@link
    * TokenVerdict.Unavailable} when Keystone had to be asked and could not answer. Never completes
-   * exceptionally.
+   * exceptionally. What is cached or verifiable offline is answered done, with one hash of the
+   * token: no need to ask {@link #known} first.
    */
   public CompletableFuture<TokenVerdict> identify(String token, boolean needRoles) {
     TokenKey key = TokenKey.of(token);
