@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
@@ -140,15 +139,8 @@ public final class TokenIdentities {
    * and Caffeine does not log a stack trace per token while Keystone is down.
    */
   private CompletableFuture<TokenVerdict> ask(String token) {
-    CompletableFuture<TokenIdentity> asked;
-    try {
-      asked = introspection.introspect(token);
-    } catch (RuntimeException e) {
-      asked = CompletableFuture.failedFuture(e);
-    }
-    return asked.handle((identity, failure) -> {
-      if (failure == null) return new TokenVerdict.Known(identity);
-      Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    return Settled.of(() -> introspection.introspect(token), (identity, cause) -> {
+      if (cause == null) return new TokenVerdict.Known(identity);
       if (cause instanceof InvalidTokenException invalid) return new TokenVerdict.Invalid(invalid.getMessage());
       return new TokenVerdict.Unavailable(String.valueOf(cause.getMessage()));
     });

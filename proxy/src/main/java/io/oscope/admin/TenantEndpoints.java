@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.oscope.exchange.MaintenanceToggles;
 import io.oscope.tenant.TenantState;
 import io.oscope.tenant.UnknownProjectException;
+import io.oscope.token.Settled;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
@@ -71,8 +71,7 @@ final class TenantEndpoints {
     }
     return Mono.fromFuture(call).flatMap(body -> Mono.from(AdminServer.send(response, 200, body)))
         .onErrorResume(failure -> {
-          Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-              ? failure.getCause() : failure;
+          Throwable cause = Settled.causeOf(failure);
           int status = cause instanceof UnknownProjectException ? 404 : 502;
           return Mono.from(AdminServer.send(response, status, AdminServer.error(status, cause.getMessage())));
         });

@@ -5,9 +5,9 @@ import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.oscope.token.Settled;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 
@@ -76,15 +76,8 @@ public final class TenantStates {
    */
   private static CompletableFuture<Lookup> ask(Function<String, CompletableFuture<TenantState>> read, String project,
       Lookup previous) {
-    CompletableFuture<TenantState> asked;
-    try {
-      asked = read.apply(project);
-    } catch (RuntimeException e) {
-      asked = CompletableFuture.failedFuture(e);
-    }
-    return asked.handle((state, failure) -> {
-      if (failure == null) return new Lookup.Known(state);
-      Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    return Settled.of(() -> read.apply(project), (state, cause) -> {
+      if (cause == null) return new Lookup.Known(state);
       if (cause instanceof UnknownProjectException) {
         return new Lookup.Known(new TenantState(project, null, null, null, null));
       }
