@@ -12,15 +12,12 @@ import io.oscope.http1.ResponseHead;
 import io.oscope.http1.ResponseReader;
 import io.oscope.pool.Member;
 import io.oscope.pool.Outcome;
-import io.oscope.routes.HostPort;
 import io.oscope.routes.RouteTable;
 import io.oscope.upstream.UpstreamHandler;
 import io.oscope.upstream.UpstreamListener;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -28,8 +25,9 @@ import java.util.concurrent.CompletableFuture;
  * (a local backend or a peer proxy) through the data path's own pools ({@code UpstreamChannels},
  * the {@code Balancer}) on the client connection's event loop, its head written by {@link
  * HeaderRules} as any forwarded request's, and the answer read whole, up to a size bound, for the
- * exchange to merge or relay. A connection failure, a 5xx or no answer within the fan-out's
- * deadline moves on to the route's fallbacks ({@code |} inside an operand), then fails the call.
+ * exchange to merge or relay. A route's pool is tried as a forwarded request's ({@link Tries}),
+ * one address per route: a connection failure, a 5xx or no answer within the fan-out's deadline
+ * moves on to the route's fallbacks ({@code |} inside an operand), then fails the call.
  */
 final class BranchCall implements UpstreamListener {
   private static final int HEAD_BUFFER_BYTES = 2048;
@@ -48,13 +46,13 @@ final class BranchCall implements UpstreamListener {
   final String cloud;
   private final String query;
   private final ArrayDeque<Route> routes;
-  private final Set<HostPort> tried = new HashSet<>();
   private final Duration timeout;
   private final long maxBody;
 
   private State state = State.RUNNING;
   private Route route;
-  private Member member;
+  /** The tries of the route's pool, as a plain request's ({@link Tries}): the try in progress. */
+  private Tries tries = new Tries();
   private UpstreamHandler upstream;
   private long startedAt;
   /** Counts tries: a connection that completes for an abandoned try is not this try's. */
@@ -154,7 +152,6 @@ final class BranchCall implements UpstreamListener {
   /** Tries the operand's next route, once the tenant policies admit its cloud, as a failover does. */
   void start() {
     route = routes.poll();
-    tried.clear();
     CompletableFuture<TenantAdmission.Decision> decision =
         TenantAdmission.check(context.tenants(), router, request, route, exchange.record(), false);
     if (decision == null) {
@@ -179,18 +176,14 @@ final class BranchCall implements UpstreamListener {
   }
 
   private void next(String previous) {
-    Member picked = context.balancer().pick(route.upstream(), tried);
+    Member picked = tries.pick(context.balancer(), route.upstream());
     if (picked == null) {
       tryFailed(previous != null ? previous : "every address of " + route.describeUpstream() + " is down");
       return;
     }
-    tried.add(picked.address());
-    member = picked;
     startedAt = context.ticker().nanoTime();
-    context.balancer().begin(member);
     int mine = ++attempt;
-    Future<UpstreamHandler> connection =
-        context.upstreams().acquire(front.channel().eventLoop(), member.address(), route.upstream().tls());
+    Future<UpstreamHandler> connection = tries.connect(context, front.channel().eventLoop(), route.upstream(), null);
     if (connection.isDone()) connected(connection, mine);
     else connection.addListener(done -> connected(connection, mine));
   }
@@ -294,7 +287,7 @@ final class BranchCall implements UpstreamListener {
 
   /** Fails the try if it has not answered within the fan-out's deadline by {@code now}. */
   void checkTimeout(long now) {
-    if (state != State.RUNNING || member == null || now - startedAt < timeout.toNanos()) return;
+    if (state != State.RUNNING || tries.member() == null || now - startedAt < timeout.toNanos()) return;
     detach(false, Outcome.silent(timeout));
     dropAnswer();
     String why = "did not answer within " + timeout.toMillis() + " ms (--fan-out-timeout)";
@@ -325,6 +318,7 @@ final class BranchCall implements UpstreamListener {
     dropAnswer();
     status = 0;
     if (!routes.isEmpty()) {
+      tries = new Tries(); // the next route's pool, afresh
       start();
       return;
     }
@@ -347,14 +341,7 @@ final class BranchCall implements UpstreamListener {
   private void detach(boolean reuse, Outcome outcome) {
     UpstreamHandler handler = upstream;
     upstream = null;
-    if (handler != null) {
-      if (reuse) handler.release();
-      else handler.discard();
-    }
-    if (member != null) {
-      context.balancer().end(member, outcome);
-      member = null;
-    }
+    tries.end(context.balancer(), handler, reuse, outcome);
   }
 
   private String describe(Throwable failure) {

@@ -83,6 +83,7 @@ final class Forwarding extends Exchange implements UpstreamListener {
   private final ServiceTokenSwap tokenSwap;
 
   private Phase phase = Phase.CONNECTING;
+  /** The tries of the route's pool: the addresses tried, the try in progress (its member and span). */
   private Tries tries = new Tries();
   /** The requests and retries in flight to the route's pool: this one counts from start to done. */
   private PoolLoad load;
@@ -93,10 +94,6 @@ final class Forwarding extends Exchange implements UpstreamListener {
   private boolean continued;
   /** Whether the try in progress is a retry holding a slot of the pool's budget. */
   private boolean retrying;
-  /** The address of the try in progress, until the balancer heard how it ended. */
-  private Member member;
-  /** The CLIENT span of the try in progress, with tracing on; else null. */
-  private RequestSpans.Attempt attempt;
   private UpstreamHandler upstream;
   /** Request body received before the upstream connection was ready, or null. */
   private RequestBody held;
@@ -197,15 +194,13 @@ final class Forwarding extends Exchange implements UpstreamListener {
   }
 
   private void next(Throwable previous) {
-    Member picked = context.balancer().pick(route.upstream(), tries.tried());
+    Member picked = tries.pick(context.balancer(), route.upstream());
     if (picked == null) {
       fail(previous != null ? previous
           : new ProxyException(new ProxyError.NoHealthyUpstream(route.describeUpstream(), route.upstream().toString())));
       return;
     }
-    tries.add(picked.address());
     if (retrying) context.metrics().retry(true);
-    member = picked;
     record.upstream = picked.label();
     if (tokenSwap.swaps()) withFreshServiceToken();
     else connect();
@@ -221,12 +216,10 @@ final class Forwarding extends Exchange implements UpstreamListener {
 
   private void connect() {
     phase = Phase.CONNECTING;
-    context.balancer().begin(member);
-    if (record.spans != null) {
-      attempt = record.spans.attempt(member.label(), member.address().host(), member.address().port(), target());
-    }
-    Future<UpstreamHandler> connection =
-        context.upstreams().acquire(front.channel().eventLoop(), member.address(), route.upstream().tls());
+    Member member = tries.member();
+    RequestSpans.Attempt span = record.spans == null ? null
+        : record.spans.attempt(member.label(), member.address().host(), member.address().port(), target());
+    Future<UpstreamHandler> connection = tries.connect(context, front.channel().eventLoop(), route.upstream(), span);
     if (connection.isDone()) {
       connected(connection);
     } else {
@@ -253,6 +246,7 @@ final class Forwarding extends Exchange implements UpstreamListener {
     // Peers get oscope's request ID, to log as their origin; services do not: they log their own.
     // With tracing on, the upstream is in this try's span (HopHeaders.of makes nothing of nulls).
     String peerId = route.toPeer() ? record.peerId(context.ids()) : null;
+    RequestSpans.Attempt attempt = tries.span();
     HeaderRules.HopHeaders hop = attempt == null ? HeaderRules.HopHeaders.of(peerId, null, null)
         : HeaderRules.HopHeaders.of(peerId, attempt.traceparent(), attempt.tracestate());
     context.rules().writeUpstreamHead(head, request, target(), route, table, client.peer(), request.chunked(),
@@ -290,7 +284,7 @@ final class Forwarding extends Exchange implements UpstreamListener {
   /** Answers 504, or cuts the client once the response started, if the response timeout struck by {@code now}. */
   void checkTimeout(long now) {
     if (phase == Phase.DONE || !deadline.struck(now)) return;
-    if (attempt != null) attempt.failed("UpstreamTimeout", "no data within the response timeout");
+    tries.failed("UpstreamTimeout", "no data within the response timeout");
     detach(false, Outcome.silent(context.settings().responseTimeout()));
     if (phase == Phase.RESPONDING) {
       cutClient("no data within the response timeout");
@@ -324,7 +318,7 @@ final class Forwarding extends Exchange implements UpstreamListener {
   void requestFailed(ProxyError error) {
     requestReceived = true;
     if (phase == Phase.DONE) return;
-    if (attempt != null) attempt.failed(ErrorMapper.kind(error), "the request body cannot be read");
+    tries.failed(ErrorMapper.kind(error), "the request body cannot be read");
     detach(false, Outcome.NOTHING_LEARNED);
     if (phase == Phase.RESPONDING) {
       cutClient("the request body cannot be read");
@@ -353,7 +347,7 @@ final class Forwarding extends Exchange implements UpstreamListener {
   @Override
   public ResponseReader.Delivery head(ResponseHead head) {
     int status = head.status();
-    if (attempt != null) attempt.answered(status);
+    tries.answered(status);
     if (tokenSwap.refusedOnce(status)) {
       phase = Phase.SKIPPING_REFUSAL;
       return ResponseReader.Delivery.DISCARD;
@@ -394,9 +388,9 @@ final class Forwarding extends Exchange implements UpstreamListener {
   @Override
   public void end(boolean reusable) {
     if (phase == Phase.SKIPPING_REFUSAL) {
-      Member same = member;
+      Member same = tries.member();
       detach(reusable && requestReceived, Outcome.ANSWERED);
-      member = same;
+      tries.resume(same);
       withFreshServiceToken();
       return;
     }
@@ -436,7 +430,7 @@ final class Forwarding extends Exchange implements UpstreamListener {
     Throwable failure = cause != null ? cause : new ErrorMapper.ClosedBeforeResponse();
     RetryPolicy.Failure kind = RetryPolicy.Failure.of(failure, upstream.received(), upstream.reused());
     if (phase == Phase.RESPONDING) {
-      attemptFailed(failure);
+      tries.failed(failure);
       detach(false, outcome(kind, failure));
       LOG.warn("upstream {} {} failed mid-response after {} bytes ({}); closing the client connection",
           route.describeUpstream(), record.upstream, record.bytes, ErrorMapper.describe(failure));
@@ -448,8 +442,8 @@ final class Forwarding extends Exchange implements UpstreamListener {
 
   /** The try failed before any response went to the client: the pool again, or the failure answered. */
   private void tryFailed(RetryPolicy.Failure kind, Throwable failure) {
-    HostPort address = member.address();
-    attemptFailed(failure);
+    HostPort address = tries.member().address();
+    tries.failed(failure);
     detach(false, outcome(kind, failure));
     var pools = context.balancer().settings();
     switch (tries.again(kind, address, request.method(), request.hasBody(), pools.retries())) {
@@ -474,11 +468,6 @@ final class Forwarding extends Exchange implements UpstreamListener {
     }
   }
 
-  /** The try in progress failed as {@code failure} says: its span says so. */
-  private void attemptFailed(Throwable failure) {
-    if (attempt != null) attempt.failed(ErrorMapper.kind(failure), ErrorMapper.describe(ErrorMapper.telling(failure)));
-  }
-
   /** The retry in progress, if any, is over: its slot of the budget is free. */
   private void retryEnded() {
     if (retrying) {
@@ -496,27 +485,16 @@ final class Forwarding extends Exchange implements UpstreamListener {
   }
 
   /**
-   * Ends the try in progress: the upstream connection goes back to the pool if {@code reuse}, else
-   * is closed; the response timeout stops; the balancer hears what the try told about the address
-   * ({@link Outcome#ANSWERED} whatever the status).
+   * Ends the try in progress ({@link Tries#end}): the upstream connection goes back to the pool if
+   * {@code reuse}, else is closed; the response timeout stops; the balancer hears what the try told
+   * about the address ({@link Outcome#ANSWERED} whatever the status).
    */
   private void detach(boolean reuse, Outcome outcome) {
     UpstreamHandler handler = upstream;
     upstream = null;
     deadline.stop();
     retryEnded();
-    if (attempt != null) {
-      attempt.end();
-      attempt = null;
-    }
-    if (handler != null) {
-      if (reuse) handler.release();
-      else handler.discard();
-    }
-    if (member != null) {
-      context.balancer().end(member, outcome);
-      member = null;
-    }
+    tries.end(context.balancer(), handler, reuse, outcome);
   }
 
   private void fail(Throwable failure) {
@@ -573,7 +551,7 @@ final class Forwarding extends Exchange implements UpstreamListener {
     if (phase == Phase.DONE) return;
     if (record.spans != null) {
       record.failure = "ClientClosed";
-      if (attempt != null) attempt.failed("ClientClosed", "the client closed its connection");
+      tries.failed("ClientClosed", "the client closed its connection");
     }
     detach(false, Outcome.NOTHING_LEARNED);
     done();
