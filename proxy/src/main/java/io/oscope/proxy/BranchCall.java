@@ -13,6 +13,7 @@ import io.oscope.http1.ResponseReader;
 import io.oscope.pool.Member;
 import io.oscope.pool.Outcome;
 import io.oscope.routes.RouteTable;
+import io.oscope.tracing.RequestSpans;
 import io.oscope.upstream.UpstreamHandler;
 import io.oscope.upstream.UpstreamListener;
 import java.time.Duration;
@@ -183,7 +184,11 @@ final class BranchCall implements UpstreamListener {
     }
     startedAt = context.ticker().nanoTime();
     int mine = ++attempt;
-    Future<UpstreamHandler> connection = tries.connect(context, front.channel().eventLoop(), route.upstream(), null);
+    RequestSpans spans = exchange.record().spans;
+    // The span has the path only: the branch's own query (its page) is left out as the client's is.
+    RequestSpans.Attempt span = spans == null ? null : spans.branchAttempt(picked.label(), picked.address().host(),
+        picked.address().port(), route.toPeer() ? route.absoluteUri() : route.pathAndQuery(), route.cloud(), mine - 1);
+    Future<UpstreamHandler> connection = tries.connect(context, front.channel().eventLoop(), route.upstream(), span);
     if (connection.isDone()) connected(connection, mine);
     else connection.addListener(done -> connected(connection, mine));
   }
@@ -193,6 +198,7 @@ final class BranchCall implements UpstreamListener {
     if (!connection.isSuccess()) {
       if (!current) return;
       Throwable cause = connection.cause();
+      tries.failed(cause);
       detach(false, Outcome.of(cause));
       tryFailed(describe(cause));
       return;
@@ -207,8 +213,11 @@ final class BranchCall implements UpstreamListener {
     Channel channel = handler.channel();
     String target = withQuery(route.toPeer() ? route.absoluteUri() : route.pathAndQuery());
     ByteBuf out = channel.alloc().buffer(HEAD_BUFFER_BYTES);
-    HeaderRules.HopHeaders hop = route.toPeer()
-        ? HeaderRules.HopHeaders.of(exchange.record().peerId(context.ids()), null, null) : null;
+    // Peers get oscope's request ID; with tracing on, the upstream is in this try's span.
+    String peerId = route.toPeer() ? exchange.record().peerId(context.ids()) : null;
+    RequestSpans.Attempt span = tries.span();
+    HeaderRules.HopHeaders hop = span == null ? HeaderRules.HopHeaders.of(peerId, null, null)
+        : HeaderRules.HopHeaders.of(peerId, span.traceparent(), span.tracestate());
     context.rules().writeUpstreamHead(out, request, target, route, table, peer, false, null, hop);
     channel.writeAndFlush(out, channel.voidPromise());
   }
@@ -223,6 +232,7 @@ final class BranchCall implements UpstreamListener {
   @Override
   public ResponseReader.Delivery head(ResponseHead response) {
     status = response.status();
+    tries.answered(status);
     if (status >= 500) return ResponseReader.Delivery.DISCARD; // a failure: the fallback, if any, answers
     head = Unpooled.buffer(response.estimatedLength(context.rules().viaEntryBytes().length));
     response.writeTo(head, context.rules().viaEntryBytes(), false, ResponseHead.ConnectionLine.NONE);
@@ -238,6 +248,7 @@ final class BranchCall implements UpstreamListener {
     try {
       if (state != State.RUNNING || body == null) return;
       if (body.readableBytes() + part.readableBytes() > maxBody) {
+        tries.failed("FanOutMaxBody", "the answer is larger than --fan-out-max-body");
         detach(false, Outcome.NOTHING_LEARNED);
         dropAnswer();
         tryFailed("answered more than " + maxBody + " bytes (--fan-out-max-body)");
@@ -270,6 +281,7 @@ final class BranchCall implements UpstreamListener {
   public void closed(Throwable cause) {
     if (state != State.RUNNING || upstream == null) return;
     Throwable failure = cause != null ? cause : new ErrorMapper.ClosedBeforeResponse();
+    tries.failed(failure);
     detach(false, Outcome.of(failure));
     dropAnswer();
     tryFailed(describe(failure));
@@ -288,6 +300,7 @@ final class BranchCall implements UpstreamListener {
   /** Fails the try if it has not answered within the fan-out's deadline by {@code now}. */
   void checkTimeout(long now) {
     if (state != State.RUNNING || tries.member() == null || now - startedAt < timeout.toNanos()) return;
+    tries.failed("UpstreamTimeout", "no answer within --fan-out-timeout");
     detach(false, Outcome.silent(timeout));
     dropAnswer();
     String why = "did not answer within " + timeout.toMillis() + " ms (--fan-out-timeout)";
@@ -302,6 +315,7 @@ final class BranchCall implements UpstreamListener {
   /** The exchange no longer needs this call: its connection goes, its answer is dropped. */
   void cancel() {
     if (state == State.RUNNING) {
+      tries.failed("FanOutDropped", "the fan-out was answered without this cloud");
       detach(false, Outcome.NOTHING_LEARNED);
       state = State.CANCELLED;
     }

@@ -11,8 +11,9 @@ import io.opentelemetry.context.propagation.TextMapSetter;
 
 /**
  * The spans of one request through one proxy: its SERVER span, from its head's arrival to the
- * end of its response, and a CLIENT span per upstream {@link Attempt} (a retry is one more),
- * whose context the upstream request carries. Used on the request's event loop only.
+ * end of its response, and a CLIENT span per upstream {@link Attempt} (a retry is one more; a
+ * fan-out makes one per try of each cloud), whose context the upstream request carries. Used on
+ * the request's event loop only.
  *
  * <p>Attributes name the method, the path (never the query, which may carry signatures or
  * markers; tokens travel in headers, which no attribute copies), the status, the service type and
@@ -78,6 +79,19 @@ public final class RequestSpans {
    * @param target what the upstream request asks for: only its path goes into the span
    */
   public Attempt attempt(String label, String host, int port, String target) {
+    return clientSpan(label, host, port, target, cloud, attempts++);
+  }
+
+  /**
+   * Starts the CLIENT span of a try of one cloud of a fan-out ({@code &}), as {@link #attempt}
+   * does: its {@code oscope.cloud} is the branch's {@code cloud}, and its resend count the
+   * branch's own ({@code resends} tries of the branch before this one).
+   */
+  public Attempt branchAttempt(String label, String host, int port, String target, String cloud, int resends) {
+    return clientSpan(label, host, port, target, cloud, resends);
+  }
+
+  private Attempt clientSpan(String label, String host, int port, String target, String cloud, int resends) {
     var builder = tracer.spanBuilder(name).setSpanKind(SpanKind.CLIENT).setParent(context)
         .setAttribute(METHOD, method)
         .setAttribute(PATH, pathOf(target))
@@ -85,8 +99,7 @@ public final class RequestSpans {
         .setAttribute(SERVER_PORT, port)
         .setAttribute(UPSTREAM, label);
     if (service != null) builder.setAttribute(SERVICE, service).setAttribute(CLOUD, cloud);
-    if (attempts > 0) builder.setAttribute(RESENDS, attempts);
-    attempts++;
+    if (resends > 0) builder.setAttribute(RESENDS, resends);
     return new Attempt(builder.startSpan());
   }
 

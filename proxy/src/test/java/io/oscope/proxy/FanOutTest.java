@@ -7,6 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.util.concurrent.MockTicker;
 import io.netty.util.concurrent.Ticker;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import io.oscope.fanout.FanOutSettings;
 import io.oscope.fanout.MarkerKey;
 import io.oscope.routes.HostPort;
@@ -51,8 +55,16 @@ class FanOutTest {
   private final HostPort twoFrontend = new HostPort("127.0.0.1", FreePorts.next());
   private ScopeProxy one;
   private ScopeProxy two;
+  /** Each proxy's spans apart: a proxy that closes shuts its exporter down. */
+  private final InMemorySpanExporter oneSpans = InMemorySpanExporter.create();
+  private final InMemorySpanExporter twoSpans = InMemorySpanExporter.create();
 
   private void start(FanOutSettings.Failure policy, Ticker ticker) throws Exception {
+    start(policy, ticker, false);
+  }
+
+  /** @param traced whether the proxies make spans: CloudOne's go to {@link #oneSpans}, CloudTwo's to {@link #twoSpans} */
+  private void start(FanOutSettings.Failure policy, Ticker ticker, boolean traced) throws Exception {
     String p1 = oneFrontend.toString();
     String p2 = twoFrontend.toString();
     String routes = "{\"services\": [\n" + String.join(",\n",
@@ -65,9 +77,11 @@ class FanOutTest {
     FanOutSettings fanOut = FanOutSettings.defaults().withFailure(policy).withTimeout(Duration.ofSeconds(5))
         .withMarkerKey(KEY);
     one = ScopeProxy.start(table(routes, "CloudOne"),
-        ProxySettings.of("CloudOne", oneFrontend).toBuilder().fanOut(fanOut).build(), ticker);
+        ProxySettings.of("CloudOne", oneFrontend).toBuilder().fanOut(fanOut).build(), ticker, null,
+        traced ? TracingTest.inMemory("CloudOne", oneSpans) : null);
     two = ScopeProxy.start(table(routes, "CloudTwo"),
-        ProxySettings.of("CloudTwo", twoFrontend).toBuilder().fanOut(fanOut).build());
+        ProxySettings.of("CloudTwo", twoFrontend).toBuilder().fanOut(fanOut).build(), Ticker.systemTicker(), null,
+        traced ? TracingTest.inMemory("CloudTwo", twoSpans) : null);
   }
 
   private static RouteTable table(String routes, String cloud) throws Exception {
@@ -161,6 +175,56 @@ class FanOutTest {
         : sort.contains("created_at") ? by("created_at", true)
         : sort.contains("desc") ? by("name", false) : by("name", true);
     assertWhole(seen, both("one", 23, "two", 9), order);
+  }
+
+  @Test
+  void eachTryOfEachCloudIsAClientSpanOfTheRequestsTrace() throws Exception {
+    start(FanOutSettings.Failure.PARTIAL, Ticker.systemTicker(), true);
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + oneFrontend + "/image/v2/images?limit=3"))
+        .header("X-Scope", "{\"image\": \"CloudOne & CloudTwo\"}").header("X-Auth-Token", "TOKEN-SECRET")
+        .timeout(Duration.ofSeconds(20)).GET().build();
+
+    assertThat(HTTP.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+    one.checkDeadlines();
+    two.checkDeadlines();
+    SpanData server = TracingTest.only(oneSpans.getFinishedSpanItems(), "oscope-CloudOne", SpanKind.SERVER);
+    List<SpanData> tries = clientSpans(oneSpans.getFinishedSpanItems());
+    assertThat(tries).hasSize(2).allSatisfy(span -> {
+      assertThat(span.getParentSpanId()).isEqualTo(server.getSpanId());
+      assertThat(span.getName()).isEqualTo("GET image");
+      assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+      assertThat(TracingTest.attribute(span, "http.response.status_code")).isEqualTo("200");
+      assertThat(TracingTest.attribute(span, "http.request.resend_count")).isNull();
+      assertThat(TracingTest.text(span)).doesNotContain("SECRET").doesNotContain("limit");
+    });
+    SpanData local = tries.get(0);
+    SpanData peer = tries.get(1);
+    assertThat(TracingTest.attribute(local, "oscope.cloud")).isEqualTo("CloudOne");
+    assertThat(TracingTest.attribute(local, "oscope.upstream")).isEqualTo(oneImage.address().toString());
+    assertThat(TracingTest.attribute(local, "url.path")).isEqualTo("/image/v2/images");
+    assertThat(TracingTest.attribute(peer, "oscope.cloud")).isEqualTo("CloudTwo");
+    assertThat(TracingTest.attribute(peer, "oscope.upstream")).isEqualTo(twoFrontend.toString());
+    assertThat(TracingTest.attribute(peer, "url.path")).isEqualTo("/v2/images");
+    assertThat(TracingTest.only(twoSpans.getFinishedSpanItems(), "oscope-CloudTwo", SpanKind.SERVER).getParentSpanId())
+        .as("CloudTwo's proxy is in CloudOne's try of CloudTwo").isEqualTo(peer.getSpanId());
+
+    two.close();
+    two = null;
+    oneSpans.reset();
+    assertThat(HTTP.send(request, HttpResponse.BodyHandlers.ofString()).headers().firstValue(FanOutExchange.FAILED_HEADER))
+        .hasValue("CloudTwo");
+    one.checkDeadlines();
+    List<SpanData> failed = clientSpans(oneSpans.getFinishedSpanItems());
+    assertThat(failed).hasSize(2);
+    assertThat(failed.get(0).getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+    assertThat(failed.get(1).getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    assertThat(TracingTest.attribute(failed.get(1), "error.type")).isEqualTo("UpstreamRefused");
+  }
+
+  /** The CLIENT spans of {@code spans}, CloudOne's try first. */
+  private static List<SpanData> clientSpans(List<SpanData> spans) {
+    return spans.stream().filter(span -> span.getKind() == SpanKind.CLIENT)
+        .sorted(Comparator.comparing(span -> TracingTest.attribute(span, "oscope.cloud"))).toList();
   }
 
   @Test

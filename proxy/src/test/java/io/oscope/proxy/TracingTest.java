@@ -52,6 +52,11 @@ class TracingTest {
   }
 
   private Tracing tracing(String cloud) {
+    return inMemory(cloud, exported);
+  }
+
+  /** The tracing of proxy {@code oscope-<cloud>}, its spans exported to {@code exported} as they end. */
+  static Tracing inMemory(String cloud, InMemorySpanExporter exported) {
     return new Tracing(SdkTracerProvider.builder().setResource(Tracing.resource("oscope-" + cloud, cloud))
         .addSpanProcessor(SimpleSpanProcessor.create(exported)).build());
   }
@@ -62,21 +67,21 @@ class TracingTest {
     return exported.getFinishedSpanItems();
   }
 
-  private static SpanData only(List<SpanData> spans, String proxy, SpanKind kind) {
+  static SpanData only(List<SpanData> spans, String proxy, SpanKind kind) {
     List<SpanData> found = spans.stream()
         .filter(span -> span.getKind() == kind && proxy.equals(span.getResource().getAttribute(INSTANCE))).toList();
     assertThat(found).as(kind + " spans of " + proxy).hasSize(1);
     return found.get(0);
   }
 
-  private static String attribute(SpanData span, String key) {
+  static String attribute(SpanData span, String key) {
     Object value = span.getAttributes().asMap().get(AttributeKey.stringKey(key));
     if (value == null) value = span.getAttributes().asMap().get(AttributeKey.longKey(key));
     return value == null ? null : value.toString();
   }
 
   /** Everything a span says, as text: no token or query may be in it. */
-  private static String text(SpanData span) {
+  static String text(SpanData span) {
     return span.getName() + " " + span.getAttributes() + " " + span.getStatus() + " " + span.getResource();
   }
 
