@@ -1,28 +1,19 @@
 package io.oscope.proxy;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpMethod;
 import io.oscope.fanout.BadListRequest;
-import io.oscope.fanout.CompositeMarker;
 import io.oscope.fanout.FanOutSettings;
-import io.oscope.fanout.ListBody;
 import io.oscope.fanout.ListCall;
 import io.oscope.fanout.ListCalls;
-import io.oscope.fanout.ListMerge;
-import io.oscope.fanout.ListQuery;
 import io.oscope.fanout.MarkerKey;
-import io.oscope.fanout.Page;
 import io.oscope.http1.HeaderNames;
 import io.oscope.http1.RequestDecoder;
 import io.oscope.http1.RequestHead;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * per cloud, all at once, each with its deadline; one answer for the client.
  *
  * <ul>
- *   <li>A list call ({@link ListCalls}): each cloud is asked one page after its position in the
- *       {@link CompositeMarker}; the pages are merged ({@link ListMerge}) into one page whose
- *       next link carries the new composite marker.
+ *   <li>A list call ({@link ListCalls}, {@link FanOutList}): each cloud is asked one page after
+ *       its position in the composite marker; the pages are merged into one page whose next link
+ *       carries the new composite marker.
  *   <li>Anything else ({@code GET}/{@code HEAD} of one resource): the first 2xx is relayed, with
  *       {@code X-Oscope-Cloud} naming its cloud, and the other calls are dropped; 404s are passed
  *       over; no cloud with it is a 404.
@@ -63,10 +54,9 @@ final class FanOutExchange extends Exchange {
   private final List<String> clouds;
   private final List<List<Route>> operands;
   private final FanOutSettings.Failure policy;
-  private final long maxBody;
   private BranchCall[] calls;
-  private ListQuery query;
-  private CompositeMarker from;
+  /** The list call, or null for a single resource. */
+  private FanOutList list;
   private int pending;
   private boolean starting;
   private boolean done;
@@ -88,7 +78,6 @@ final class FanOutExchange extends Exchange {
     this.router = router;
     this.key = key;
     this.policy = context.settings().fanOut().failure();
-    this.maxBody = context.settings().fanOut().maxBody();
     this.clouds = this.operands.stream().map(routes -> routes.get(0).cloud()).toList();
     this.requestReceived = !request.hasBody();
   }
@@ -121,9 +110,8 @@ final class FanOutExchange extends Exchange {
     }
     try {
       if (call != null) {
-        query = ListQuery.parse(call, mark < 0 ? "" : pathAndQuery.substring(mark + 1));
-        from = query.marker() == null ? CompositeMarker.start(query, clouds)
-            : CompositeMarker.decode(query.marker(), key, query, clouds);
+        list = FanOutList.parse(call, mark < 0 ? "" : pathAndQuery.substring(mark + 1), key, clouds,
+            context.settings().fanOut().maxBody());
       }
     } catch (BadListRequest e) {
       fail(new ProxyError.BadFanOutList(e.getMessage()));
@@ -132,10 +120,10 @@ final class FanOutExchange extends Exchange {
     calls = new BranchCall[operands.size()];
     String peer = client.peer();
     for (int i = 0; i < calls.length; i++) {
-      CompositeMarker.Position position = from == null ? null : from.positions().get(clouds.get(i));
-      if (position != null && position.exhausted()) continue;
+      String branchQuery = list == null ? null : list.queryFor(clouds.get(i));
+      if (list != null && branchQuery == null) continue; // at its end: nothing to ask
       calls[i] = new BranchCall(context, this, front, request, router, peer, clouds.get(i), operands.get(i),
-          query == null ? null : query.forBranch(position.after()));
+          branchQuery);
       pending++;
     }
     starting = true;
@@ -158,7 +146,7 @@ final class FanOutExchange extends Exchange {
       fail(branch.refusal()); // the project may not use that cloud: as its failover would answer
       return;
     }
-    if (query == null && branch.state() == BranchCall.State.ANSWERED && branch.status() / 100 == 2) {
+    if (list == null && branch.state() == BranchCall.State.ANSWERED && branch.status() / 100 == 2) {
       relay(branch, failures());
       return;
     }
@@ -167,7 +155,7 @@ final class FanOutExchange extends Exchange {
 
   private void decide() {
     try {
-      if (query == null) decideResource();
+      if (list == null) decideResource();
       else decideList();
     } catch (RuntimeException e) {
       // A bug of ours, or an answer the merge cannot take (an item without its marker field):
@@ -196,34 +184,12 @@ final class FanOutExchange extends Exchange {
       relay(refusal, failures);
       return;
     }
-    List<Page> pages = new ArrayList<>(calls.length);
-    ObjectNode template = null;
-    for (int i = 0; i < calls.length; i++) {
-      BranchCall branch = calls[i];
-      if (branch == null) {
-        pages.add(Page.exhausted(clouds.get(i)));
-      } else if (branch.state() != BranchCall.State.ANSWERED) {
-        pages.add(Page.unavailable(clouds.get(i)));
-      } else {
-        try {
-          ListBody.Read read = ListBody.read(branch.answeredBy(), query, ByteBufUtil.getBytes(branch.body()), maxBody);
-          pages.add(read.page());
-          if (template == null) template = read.body();
-        } catch (IOException e) {
-          failures.put(clouds.get(i), e.getMessage());
-          pages.add(Page.unavailable(clouds.get(i)));
-        }
-        branch.release();
-      }
-    }
+    FanOutList.Pages pages = list.read(calls, clouds, failures);
     if (!failures.isEmpty() && (policy == FanOutSettings.Failure.FAIL || failures.size() == pending(calls))) {
       fail(new ProxyError.FanOutFailed(failures));
       return;
     }
-    ListMerge.Merged merged = ListMerge.merge(query, from, pages);
-    if (template == null) template = JsonNodeFactory.instance.objectNode();
-    byte[] body = ListBody.write(template, query, merged, merged.next() == null ? null : merged.next().encode(key),
-        requestUrl());
+    byte[] body = list.merge(pages, requestUrl());
     ByteBuf out = front.alloc().buffer(256 + body.length);
     out.writeCharSequence("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: " + body.length
         + "\r\nvia: " + context.rules().viaEntry(), StandardCharsets.ISO_8859_1);
