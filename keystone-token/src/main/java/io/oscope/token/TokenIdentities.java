@@ -102,8 +102,8 @@ public final class TokenIdentities {
   /**
    * What is known of {@code token}: from the caches, offline, or from Keystone; {@link
    * TokenVerdict.Unavailable} when Keystone had to be asked and could not answer. Never completes
-   * exceptionally. What is cached or verifiable offline is answered done, with one hash of the
-   * token: no need to ask {@link #known} first.
+   * exceptionally. One hash of the token, whatever the path: no need to ask {@link #known} first;
+   * a cached verdict is answered as the future it is kept in.
    */
   public CompletableFuture<TokenVerdict> identify(String token, boolean needRoles) {
     TokenKey key = TokenKey.of(token);
@@ -111,7 +111,9 @@ public final class TokenIdentities {
       TokenVerdict offline = verifiedOffline(key, token);
       if (offline != null) return CompletableFuture.completedFuture(offline);
     }
-    return introspected.get(key, (k, executor) -> ask(token));
+    // A hit answers the cached future and allocates nothing (get would make its mapping function).
+    CompletableFuture<TokenVerdict> cached = introspected.getIfPresent(key);
+    return cached != null ? cached : introspected.get(key, (k, executor) -> ask(token));
   }
 
   /** How many tokens are remembered, both caches together (for metrics and tests). */

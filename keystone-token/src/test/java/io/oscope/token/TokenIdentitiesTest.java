@@ -84,6 +84,16 @@ class TokenIdentitiesTest {
   }
 
   @Test
+  void aRememberedVerdictIsAnsweredAsTheFutureItIsKeptIn() {
+    CompletableFuture<TokenVerdict> first = identities.identify(FERNET, true);
+    keystone.last().complete(withRoles(START.plusSeconds(3600), "member"));
+
+    assertThat(identities.identify(FERNET, true)).isSameAs(first).isDone();
+    assertThat(identities.identify(FERNET, false)).isSameAs(first);
+    assertThat(keystone.asked).hasSize(1);
+  }
+
+  @Test
   void remembersAValidTokenForTheTtlAtMost() {
     identities.identify(FERNET, true);
     keystone.last().complete(withRoles(START.plusSeconds(3600), "member"));
