@@ -327,6 +327,18 @@ def cmd_keys(args):
                 f.write(base64.urlsafe_b64encode(os.urandom(32)))
 
 
+def cmd_jws_keys(args):
+    # What `keystone-manage create_jws_keypair` writes (an ES256 pair, PEM), split as Keystone's
+    # [jwt_tokens] repositories want it: private/private.pem signs, public/*.pem verify.
+    from keystone.common import jwt_utils
+    private, public = os.path.join(args.dir, "private"), os.path.join(args.dir, "public")
+    if os.path.exists(os.path.join(private, "private.pem")):
+        return
+    for d in (private, public):
+        os.makedirs(d, mode=0o700, exist_ok=True)
+    jwt_utils.create_jws_keypair(os.path.join(private, "private.pem"), os.path.join(public, "public.pem"))
+
+
 def cmd_wal(args):
     for path in args.files:
         with sqlite3.connect(path) as db:
@@ -377,9 +389,11 @@ def main():
     wal.add_argument("files", nargs="+")
     keys = sub.add_parser("keys")
     keys.add_argument("dirs", nargs="+")
+    jws = sub.add_parser("jws-keys")
+    jws.add_argument("dir")
     args = p.parse_args()
     {"token": cmd_token, "register": cmd_register, "image": cmd_image, "routes": cmd_routes,
-     "wal": cmd_wal, "keys": cmd_keys, "flavor": cmd_flavor, "compute-wait": cmd_compute_wait,
+     "wal": cmd_wal, "keys": cmd_keys, "jws-keys": cmd_jws_keys, "flavor": cmd_flavor, "compute-wait": cmd_compute_wait,
      "network": cmd_network,
      "rabbit-definitions": cmd_rabbit_definitions}[args.cmd](args)
 
