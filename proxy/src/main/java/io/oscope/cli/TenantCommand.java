@@ -100,15 +100,20 @@ public final class TenantCommand implements Callable<Integer> {
         env.getOrDefault("OS_USER_DOMAIN_NAME", "Default"), env.getOrDefault("OS_PROJECT_DOMAIN_NAME", "Default"));
   }
 
-  /**
-   * Runs one maintenance toggle and prints the project's new state; with --notifications, waits for
-   * its notification: 1 if it could not be sent (the toggle itself is done, and says so).
-   */
+  /** Runs one maintenance toggle as {@link #change} does. */
   int toggle(CommandSpec spec, java.util.function.Function<MaintenanceToggles, TenantState> step) {
+    return change(spec, events -> step.apply(new MaintenanceToggles(projects(), null, events, "cli", Clock.systemUTC())));
+  }
+
+  /**
+   * Runs one change of a project's state, which tells its event, and prints the project's new state;
+   * with --notifications, waits for the notification: 1 if it could not be sent (the change itself is
+   * done, and says so).
+   */
+  int change(CommandSpec spec, ChangeStep step) {
     Notifier notifier = notifications.start(result -> { });
     try {
-      int done = run(spec, out -> print(out, step.apply(new MaintenanceToggles(projects(),
-          null, new TenantEvents(notifier, null), "cli", Clock.systemUTC()))));
+      int done = run(spec, out -> print(out, step.run(new TenantEvents(notifier, null))));
       if (notifier == null || done != Oscope.OK) return done;
       notifier.close(NOTIFY_GRACE);
       if (notifier.sent() > 0) return Oscope.OK;
@@ -134,6 +139,11 @@ public final class TenantCommand implements Callable<Integer> {
       err.println("oscope: " + e.getMessage());
       return Oscope.FAILURE;
     }
+  }
+
+  /** A change of a project's state in Keystone, telling its event to {@code events}; the new state. */
+  interface ChangeStep {
+    TenantState run(TenantEvents events) throws IOException;
   }
 
   /** A step that talks to Keystone and prints to {@code out}. */
@@ -192,22 +202,23 @@ public final class TenantCommand implements Callable<Integer> {
     @Command(name = "set", description = "Send the project's unscoped requests to CLOUD.")
     int set(@Parameters(index = "0", paramLabel = "PROJECT", description = "Name or ID.") String project,
         @Parameters(index = "1", paramLabel = "CLOUD", description = "A cloud of the route file.") String cloud) {
-      return run(spec, out -> {
-        KeystoneProjects projects = tenant.projects();
-        TenantState found = projects.find(project).join();
-        print(out, projects.update(found.projectId(),
-            JsonNodeFactory.instance.objectNode().put(TenantState.HOME_CLOUD, cloud)).join());
-      });
+      return tenant.change(spec, events -> homeCloud(events, project, cloud));
     }
 
     @Command(name = "clear", description = "Send the project's unscoped requests to the proxy's own cloud again.")
     int clear(@Parameters(paramLabel = "PROJECT", description = "Name or ID.") String project) {
-      return run(spec, out -> {
-        KeystoneProjects projects = tenant.projects();
-        TenantState found = projects.find(project).join();
-        print(out, projects.update(found.projectId(),
-            JsonNodeFactory.instance.objectNode().putNull(TenantState.HOME_CLOUD)).join());
-      });
+      return tenant.change(spec, events -> homeCloud(events, project, null));
+    }
+
+    /** Sets the project's home cloud ({@code null}: clears it) and tells the event. */
+    private TenantState homeCloud(TenantEvents events, String project, String cloud) throws IOException {
+      KeystoneProjects projects = tenant.projects();
+      TenantState found = projects.find(project).join();
+      TenantState changed = projects.update(found.projectId(), cloud == null
+          ? JsonNodeFactory.instance.objectNode().putNull(TenantState.HOME_CLOUD)
+          : JsonNodeFactory.instance.objectNode().put(TenantState.HOME_CLOUD, cloud)).join();
+      events.homeCloudChanged(changed, "cli");
+      return changed;
     }
   }
 }

@@ -11,6 +11,7 @@ import io.oscope.tenant.TenantEvents;
 import io.oscope.tenant.TenantGate;
 import io.oscope.tenant.TenantPolicy;
 import io.oscope.tenant.TenantStates;
+import io.oscope.token.InvalidTokenException;
 import io.oscope.token.JwsVerifier;
 import io.oscope.token.TokenIdentities;
 import java.io.IOException;
@@ -18,6 +19,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import reactor.netty.http.client.HttpClient;
 
@@ -27,7 +30,7 @@ import reactor.netty.http.client.HttpClient;
  *
  * <pre>{@code
  * Tenants.Policy tenants = Tenants.policy(account, true, false, () -> TenantPolicy.NONE, keysOrNull, "admin",
- *     Duration.ofSeconds(5), events);
+ *     Duration.ofSeconds(5), events, metrics::tokenIntrospection);
  * tenants.gate()     // the request path's step
  * tenants.toggles()  // the admin listener's maintenance on/off (null without maintenance mode)
  * }</pre>
@@ -57,7 +60,8 @@ final class Tenants {
    */
   static TenantGate gate(ServiceCredentials account, boolean maintenance, boolean homeClouds,
       Supplier<TenantPolicy> policy, Path jwsKeys, String bypassRole, Duration fresh) throws IOException {
-    return policy(account, maintenance, homeClouds, policy, jwsKeys, bypassRole, fresh, TenantEvents.LOG_ONLY).gate();
+    return policy(account, maintenance, homeClouds, policy, jwsKeys, bypassRole, fresh, TenantEvents.LOG_ONLY,
+        result -> { }).gate();
   }
 
   /**
@@ -65,21 +69,32 @@ final class Tenants {
    * maintenance mode).
    *
    * @param events where refusals and toggles are told
+   * @param introspected told the result of each token introspection: {@code valid}, {@code invalid} or
+   *     {@code unavailable}
    */
   static Policy policy(ServiceCredentials account, boolean maintenance, boolean homeClouds,
-      Supplier<TenantPolicy> policy, Path jwsKeys, String bypassRole, Duration fresh, TenantEvents events)
-      throws IOException {
+      Supplier<TenantPolicy> policy, Path jwsKeys, String bypassRole, Duration fresh, TenantEvents events,
+      Consumer<String> introspected) throws IOException {
     HttpClient client = HttpClient.create();
     ServiceTokens tokens = new ServiceTokens(account, client, Clock.systemUTC());
     Supplier<JwsVerifier> jws = () -> null;
     if (jwsKeys != null) jws = JwsKeyDirectory.load(jwsKeys, JWS_SKEW, InstantSource.system());
     TokenIdentities identities = new TokenIdentities(jws,
-        new TokenIntrospection(tokens, client, account.authUrl(), KEYSTONE_TIMEOUT), TokenIdentities.Settings.DEFAULT,
-        Ticker.systemTicker(), InstantSource.system());
+        counted(new TokenIntrospection(tokens, client, account.authUrl(), KEYSTONE_TIMEOUT), introspected),
+        TokenIdentities.Settings.DEFAULT, Ticker.systemTicker(), InstantSource.system());
     KeystoneProjects projects = new KeystoneProjects(tokens, client, account.authUrl(), KEYSTONE_TIMEOUT);
     TenantStates states = maintenance || homeClouds
         ? new TenantStates(projects::state, fresh, STALE, Ticker.systemTicker()) : null;
     return new Policy(new TenantGate(identities, states, maintenance, bypassRole, policy, homeClouds, events),
         maintenance ? new MaintenanceToggles(projects, states, events, "admin", Clock.systemUTC()) : null);
+  }
+
+  /** {@code introspection}, telling {@code results} how each call ended. */
+  private static TokenIdentities.Introspection counted(TokenIdentities.Introspection introspection,
+      Consumer<String> results) {
+    return token -> introspection.introspect(token).whenComplete((identity, failure) -> {
+      Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+      results.accept(cause == null ? "valid" : cause instanceof InvalidTokenException ? "invalid" : "unavailable");
+    });
   }
 }

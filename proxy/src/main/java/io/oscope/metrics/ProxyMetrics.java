@@ -102,6 +102,8 @@ public final class ProxyMetrics implements AutoCloseable {
   public static final List<String> TENANT_REFUSAL_REASONS = List.of("maintenance", "role", "cloud", "unavailable");
   /** What became of an event's notification (--notifications): published, dropped (queue full), failed. */
   public static final List<String> NOTIFICATION_RESULTS = List.of("sent", "dropped", "failed");
+  /** Keystone's answers to a token introspection: a valid token, an invalid one, or no answer. */
+  public static final List<String> TOKEN_INTROSPECTION_RESULTS = List.of("valid", "invalid", "unavailable");
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final ConcurrentHashMap<Key, Meters> meters = new ConcurrentHashMap<>();
@@ -111,6 +113,7 @@ public final class ProxyMetrics implements AutoCloseable {
   private final Map<String, Counter> fanOutBranches;
   private final Map<String, Counter> tenantRefusals;
   private final Map<String, Counter> notifications;
+  private final Map<String, Counter> tokenIntrospections;
   private final Counter retriesDone;
   private final Counter retriesRefused;
   private final AtomicInteger activeConnections = new AtomicInteger();
@@ -156,6 +159,9 @@ public final class ProxyMetrics implements AutoCloseable {
         TENANT_REFUSAL_REASONS);
     notifications = counters("oscope.notifications", "Event notifications to RabbitMQ, by what became of them",
         "result", NOTIFICATION_RESULTS);
+    tokenIntrospections = counters("oscope.token.introspections",
+        "Tokens asked of Keystone for a tenant policy (GET /v3/auth/tokens), by answer", "result",
+        TOKEN_INTROSPECTION_RESULTS);
     Map<String, Counter> retries = counters("oscope.retries",
         "Retries of failed tries: done, or refused because the pool's retry budget was spent", "result", RETRY_RESULTS);
     retriesDone = retries.get("done");
@@ -246,6 +252,11 @@ public final class ProxyMetrics implements AutoCloseable {
   /** Counts a request a tenant policy refused: one of {@link #TENANT_REFUSAL_REASONS}. */
   public void tenantRefusal(String reason) {
     tenantRefusals.get(reason).increment();
+  }
+
+  /** Counts one call to Keystone about a token by its {@code result}, one of {@link #TOKEN_INTROSPECTION_RESULTS}. */
+  public void tokenIntrospection(String result) {
+    tokenIntrospections.get(result).increment();
   }
 
   /** Counts one notification by {@code result}, one of {@link #NOTIFICATION_RESULTS}. */

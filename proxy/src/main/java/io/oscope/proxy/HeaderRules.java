@@ -8,17 +8,22 @@ import io.oscope.exchange.PeerSignature;
 import io.oscope.http1.HeaderNames;
 import io.oscope.http1.RequestHead;
 import io.oscope.routes.RouteTable;
+import io.oscope.scope.Scope;
 import io.oscope.scope.ScopedToken;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The OpenStackoïd prototype's header rules, plus what any HTTP proxy owes: strip the scope suffix
  * from {@code X-Subject-Token} always and from {@code X-Auth-Token} for identity; send the complete
  * scope in {@code X-Scope} and the identity cloud in {@code X-Identity-Cloud}/{@code -Url} (and
- * never a client's own: oscope owns them); send the target's authority as {@code Host}, one {@code
+ * never a client's own: oscope owns them); a token leaving for a peer carries the scope it needs
+ * there (the request's own on {@code X-Auth-Token}, this cloud's identity on {@code
+ * X-Service-Token}), so the peer's services check it with the Keystone that issued it; send the
+ * target's authority as {@code Host}, one {@code
  * Content-Length}, and drop hop-by-hop headers; add {@code Via} and {@code X-Forwarded-*}, passing
  * on a peer's forwarding headers only if it is a {@link TrustedHops trusted hop}.
  *
@@ -30,6 +35,7 @@ final class HeaderRules {
   static final byte[] X_SCOPE = ascii("x-scope");
   static final byte[] X_AUTH_TOKEN = ascii("x-auth-token");
   static final byte[] X_SUBJECT_TOKEN = ascii("x-subject-token");
+  static final byte[] X_SERVICE_TOKEN = ascii("x-service-token");
   static final byte[] X_OSCOPE_PEER = ascii(PeerSignature.HEADER.toLowerCase(Locale.ROOT));
   private static final byte[] X_IDENTITY_CLOUD = ascii("x-identity-cloud");
   private static final byte[] X_IDENTITY_URL = ascii("x-identity-url");
@@ -62,6 +68,8 @@ final class HeaderRules {
     /** {@code traceparent} and {@code tracestate}: passed on, unless this proxy's span replaces them. */
     TRACE,
     SUBJECT_TOKEN,
+    /** A service's own token, sent beside a user's: it leaves for a peer naming its identity cloud. */
+    SERVICE_TOKEN,
     VIA,
     /** Forwarding headers: passed on from a trusted hop only. */
     FORWARDED_FOR,
@@ -71,6 +79,8 @@ final class HeaderRules {
   }
 
   private final byte[] viaNameBytes;
+  /** {@code !SCOPE!{"identity": "<this cloud>"}}: where a service token going to a peer is checked. */
+  private final byte[] identityHere;
   private final String viaEntry;
   private final byte[] viaEntryBytes;
   private final AsciiString scheme;
@@ -85,11 +95,14 @@ final class HeaderRules {
   private record Hops(RouteTable table, TrustedHops trusted) {}
 
   /**
+   * @param cloud the cloud this proxy is in: the services that call through it are its own
    * @param scheme how clients reach this proxy: {@code http} or {@code https}
    * @param trusted the peers whose forwarding headers are passed on, besides the route table's other
    *     clouds' proxies
    */
-  HeaderRules(String viaName, String scheme, TrustedHops trusted) {
+  HeaderRules(String cloud, String viaName, String scheme, TrustedHops trusted) {
+    this.identityHere = (ScopedToken.SEPARATOR + Scope.of(Map.of(IDENTITY, cloud)).toJson())
+        .getBytes(StandardCharsets.UTF_8);
     this.viaNameBytes = viaName.getBytes(StandardCharsets.ISO_8859_1);
     this.scheme = new AsciiString(scheme);
     this.viaEntry = "1.1 " + viaName;
@@ -149,8 +162,7 @@ final class HeaderRules {
         case AUTH_TOKEN -> {
           if (serviceToken != null) {
             // replaced below
-          } else if (service && !identity && route.scope().onToken()
-              && ScopedToken.scopeStart(client.bytes(), client.valueStart(i), client.valueEnd(i)) < 0) {
+          } else if (service && !identity && (route.scope().onToken() || route.toPeer()) && unscoped(client, i)) {
             out.writeBytes(client.bytes(), client.nameStart(i), client.nameEnd(i) - client.nameStart(i)).writeBytes(COLON);
             writeValue(out, client, i, false);
             write(out, ScopedToken.SEPARATOR);
@@ -161,6 +173,15 @@ final class HeaderRules {
           }
         }
         case SUBJECT_TOKEN -> line(out, client, i, service);
+        case SERVICE_TOKEN -> {
+          if (service && !identity && route.toPeer() && unscoped(client, i)) {
+            out.writeBytes(client.bytes(), client.nameStart(i), client.nameEnd(i) - client.nameStart(i)).writeBytes(COLON);
+            writeValue(out, client, i, false);
+            out.writeBytes(identityHere).writeBytes(CRLF);
+          } else {
+            line(out, client, i, false);
+          }
+        }
         case TRACE -> {
           if (!newTrace) line(out, client, i, false);
         }
@@ -333,6 +354,7 @@ final class HeaderRules {
       case 13 -> client.nameIs(i, X_OSCOPE_PEER) ? Fate.DROP : Fate.KEEP; // a signature is for one hop
       case 14 -> client.nameIs(i, X_IDENTITY_URL) || client.nameIs(i, CONTENT_LENGTH) ? Fate.DROP : Fate.KEEP;
       case 15 -> client.nameIs(i, X_SUBJECT_TOKEN) ? Fate.SUBJECT_TOKEN
+          : client.nameIs(i, X_SERVICE_TOKEN) ? Fate.SERVICE_TOKEN
           : client.nameIs(i, X_FORWARDED_FOR) ? Fate.FORWARDED_FOR : Fate.KEEP;
       case 16 -> client.nameIs(i, X_IDENTITY_CLOUD) ? Fate.DROP
           : client.nameIs(i, X_FORWARDED_HOST) ? Fate.FORWARDED_HOST : Fate.KEEP;
@@ -340,6 +362,11 @@ final class HeaderRules {
       case 19 -> client.nameIs(i, RequestRecord.X_OSCOPE_REQUEST_ID) ? Fate.DROP : Fate.KEEP; // oscope's, per hop
       default -> Fate.KEEP;
     };
+  }
+
+  /** Whether the token in the client's header {@code i} carries no scope suffix. */
+  private static boolean unscoped(RequestHead client, int i) {
+    return ScopedToken.scopeStart(client.bytes(), client.valueStart(i), client.valueEnd(i)) < 0;
   }
 
   /** Writes the client's header {@code i} as a line: its name as written, its value (without a scope suffix if {@code unscoped}). */

@@ -115,7 +115,7 @@ public final class ScopeProxy implements AutoCloseable {
         settings.maxUpstreamConnections(), upstreamTls, ticker);
     this.tokenExchange = settings.peerTrust() == null ? null
         : TokenExchange.start(settings.cloud(), settings.peerTrust(), settings.maxIdle(), settings.responseTimeout());
-    HeaderRules rules = new HeaderRules(settings.viaName(), settings.tls().serverTls() ? "https" : "http",
+    HeaderRules rules = new HeaderRules(settings.cloud(), settings.viaName(), settings.tls().serverTls() ? "https" : "http",
         settings.trustedHops());
     this.context = new ProxyContext(settings, rules, balancer, upstreams, tokenExchange, metrics, AccessLog.configured(),
         RequestIds.random(), tracing, ticker, router, closing, tenants);

@@ -22,6 +22,8 @@ public final class TenantEvents {
   public static final String MAINTENANCE_ON = "oscope.tenant.maintenance.on";
   public static final String MAINTENANCE_OFF = "oscope.tenant.maintenance.off";
   public static final String REQUEST_REFUSED = "oscope.tenant.request.refused";
+  public static final String HOME_CLOUD_SET = "oscope.tenant.home_cloud.set";
+  public static final String HOME_CLOUD_CLEAR = "oscope.tenant.home_cloud.clear";
   /** Events logged only. */
   public static final TenantEvents LOG_ONLY = new TenantEvents(null, null);
 
@@ -54,6 +56,25 @@ public final class TenantEvents {
     if (on) payload.put("reason", project.maintenance()).put("since", project.maintenanceSince());
     payload.put("via", via).put("proxy", proxyName);
     notifier.notify(type, payload);
+  }
+
+  /**
+   * A project's home cloud was set (the cloud of {@code project}) or cleared ({@code null} there):
+   * all its requests that name no cloud move.
+   *
+   * @param via who changed it: {@code cli}
+   */
+  public void homeCloudChanged(TenantState project, String via) {
+    String type = project.homeCloud() == null ? HOME_CLOUD_CLEAR : HOME_CLOUD_SET;
+    LOG.info("event={} project_id={} project_name={} home_cloud={} via={}", type, project.projectId(), project.name(),
+        project.homeCloud(), via);
+    if (notifier == null) return;
+    notifier.notify(type, JsonNodeFactory.instance.objectNode()
+        .put("project_id", project.projectId())
+        .put("project_name", project.name())
+        .put("home_cloud", project.homeCloud())
+        .put("via", via)
+        .put("proxy", proxyName));
   }
 
   /**

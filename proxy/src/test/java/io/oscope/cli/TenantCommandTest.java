@@ -68,6 +68,27 @@ class TenantCommandTest {
   }
 
   @Test
+  void eachHomeCloudChangeIsWrittenOnTheProjectAndNotified() throws Exception {
+    assertThat(run("home-cloud", "set", "demo", "CloudTwo", "--notifications", RABBIT.url())).as(err.toString()).isZero();
+    assertThat(out.toString()).startsWith("demo (p1): not in maintenance; home cloud CloudTwo");
+    assertThat(keystone.projects.get("p1").path("oscope_home_cloud").asText()).isEqualTo("CloudTwo");
+    assertThat(run("home-cloud", "clear", "p1", "--notifications", RABBIT.url())).as(err.toString()).isZero();
+    assertThat(keystone.projects.get("p1").path("oscope_home_cloud").isNull()
+        || !keystone.projects.get("p1").has("oscope_home_cloud")).isTrue();
+
+    try (Connection connection = RABBIT.factory().newConnection(); Channel channel = connection.createChannel()) {
+      JsonNode set = message(channel.basicGet("notifications.info", true));
+      JsonNode clear = message(channel.basicGet("notifications.info", true));
+      assertThat(set.path("event_type").asText()).isEqualTo("oscope.tenant.home_cloud.set");
+      assertThat(set.path("payload").path("home_cloud").asText()).isEqualTo("CloudTwo");
+      assertThat(set.path("payload").path("project_name").asText()).isEqualTo("demo");
+      assertThat(clear.path("event_type").asText()).isEqualTo("oscope.tenant.home_cloud.clear");
+      assertThat(clear.path("payload").path("home_cloud").isNull()).isTrue();
+      assertThat(clear.path("payload").path("project_id").asText()).isEqualTo("p1");
+    }
+  }
+
+  @Test
   void aNotificationThatCannotBeSentFailsTheCommandAfterTheToggleWithoutThePassword() {
     int status = run("maintenance", "on", "demo", "--reason", "moving", "--notifications",
         "amqp://oscope:s3cret-pw@127.0.0.1:1/CloudOne");

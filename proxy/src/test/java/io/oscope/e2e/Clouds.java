@@ -69,13 +69,16 @@ final class Clouds {
      * through this cloud's proxy as HTTP proxy (transparent topology), or straight to the URL.
      */
     HttpResponse<String> get(String url, String header, String value) throws IOException, InterruptedException {
+      return send(HttpRequest.newBuilder(URI.create(url)).header(header, value).GET());
+    }
+
+    /** Sends {@code request} as {@link #get} does, within 30 s. */
+    HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
       HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
       if (demo.containsKey("http_proxy") || demo.containsKey("HTTP_PROXY")) {
         client.proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", proxyPort)));
       }
-      HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-          .header(header, value).GET().build();
-      return client.build().send(request, HttpResponse.BodyHandlers.ofString());
+      return client.build().send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
   }
 
@@ -248,6 +251,42 @@ final class Clouds {
     String problem = computeProblem();
     Assumptions.assumeTrue(problem == null, () -> "compute is not up, so this test is "
         + "skipped: " + problem + ". Start the clouds with `dev/clouds up --with-compute` (see dev/README.md).");
+  }
+
+  /** Whether {@code cloud}'s Keystone issues JWS tokens ({@code dev/clouds up --jws CLOUD}). */
+  boolean jws(Cloud cloud) throws IOException {
+    Path file = dir.resolve("jws");
+    return Files.exists(file) && Files.readAllLines(file).stream().map(String::strip).anyMatch(cloud.name()::equals);
+  }
+
+  /**
+   * The value of {@code option} on the command line of {@code cloud}'s running proxy (as dev/clouds
+   * started it), or {@code null} if it has none.
+   */
+  String proxyOption(Cloud cloud, String option) throws IOException {
+    long pid = Long.parseLong(Files.readString(cloud.file("oscope.pid")).strip());
+    String[] args = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
+        java.nio.charset.StandardCharsets.UTF_8).split("\0");
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals(option)) return args[i + 1];
+    }
+    return null;
+  }
+
+  /** The sum of every series of {@code metric} (e.g. {@code oscope_token_introspections_total}) on {@code cloud}'s admin listener. */
+  double metric(Cloud cloud, String metric) throws IOException, InterruptedException {
+    String admin = proxyOption(cloud, "--admin");
+    if (admin == null) throw new AssertionError(cloud.name() + "'s proxy runs without --admin: no metrics");
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + admin
+        + "/metrics")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) throw new AssertionError("GET http://" + admin + "/metrics: " + r.statusCode());
+    double sum = 0;
+    for (String line : r.body().split("\n")) {
+      if (line.startsWith(metric + "{") || line.startsWith(metric + " ")) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
   }
 
   /** Checks again that every port answers (after a test stopped and restarted a proxy, say). */

@@ -2,6 +2,7 @@ package io.oscope.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * suspend a server, create or delete an image, or create a network, and it can list servers and
  * images; another project does all of it at the same time; a token of {@code demo} with the
  * {@code admin} role writes through; everything works again after {@code off}. The toggles are
- * {@code oscope tenant maintenance on|off} with the admin's openrc, as an operator runs them.
+ * {@code oscope tenant maintenance on|off} with the admin's openrc, as an operator runs them. The
+ * toggles and the refusals arrive on CloudOne's RabbitMQ as oslo.messaging notifications, heard by
+ * the test as Pumphouse would hear them (dev/clouds gives the proxies {@code --notifications}).
  */
 @Tag("e2e")
 @ExtendWith(E2eExtension.class)
@@ -58,7 +61,30 @@ class TenantMaintenanceE2eTest {
     String image = id(cli.run("image create (before maintenance)", demo, "image", "create", "--file",
         imageFile.toString(), "--disk-format", "raw", "-f", "json", Servers.uniqueName("image")));
 
-    clouds.oscope(one, "tenant", "maintenance", "on", "demo", "--reason", "Pumphouse: migrating to CloudTwo");
+    String bus = clouds.proxyOption(one, "--notifications");
+    assertThat(bus).as("dev/clouds --with-compute runs the proxies with --notifications").isNotNull();
+    try (Notifications heard = new Notifications(bus)) {
+      maintenance(clouds, cli, heard, demo, otherUser, migrator, imageFile, before, image, other);
+    }
+
+    Cli.Result deleted = awaitAccepted(cli, "image delete (demo, maintenance off)", demo, "image", "delete", image);
+    ok(deleted);
+    Servers.delete(cli, "server delete (demo, maintenance off)", demo, null, before);
+    ok(cli.run("project delete (cleanup)", admin, "project", "delete", other));
+    ok(cli.run("user delete (cleanup)", admin, "user", "delete", other));
+  }
+
+  /** Demo in maintenance: what it may not do, what it and another project may, then off; and what RabbitMQ heard. */
+  private static void maintenance(Clouds clouds, Cli cli, Notifications heard, Map<String, String> demo,
+      Map<String, String> otherUser, Map<String, String> migrator, Path imageFile, String before, String image,
+      String other) throws Exception {
+    Clouds.Cloud one = clouds.one();
+    String reason = "Pumphouse: migrating to CloudTwo";
+    String bus = clouds.proxyOption(one, "--notifications");
+    clouds.oscope(one, "tenant", "maintenance", "on", "demo", "--reason", reason, "--notifications", bus);
+    String project = heard.await("oscope.tenant.maintenance.on for demo",
+        Notifications.event("oscope.tenant.maintenance.on", "project_name", "demo"), 30).path("payload")
+        .path("project_id").asText();
     try {
       Cli.Result refused = awaitRefused(cli, "network create (demo, in maintenance)", demo,
           "network", "create", Servers.uniqueName("net"));
@@ -94,14 +120,23 @@ class TenantMaintenanceE2eTest {
       // The migration tool: admin on demo writes through.
       ok(cli.run("server suspend (admin on demo: bypass)", migrator, "server", "suspend", before));
     } finally {
-      clouds.oscope(one, "tenant", "maintenance", "off", "demo");
+      clouds.oscope(one, "tenant", "maintenance", "off", "demo", "--notifications", bus);
     }
-
-    Cli.Result deleted = awaitAccepted(cli, "image delete (demo, maintenance off)", demo, "image", "delete", image);
-    ok(deleted);
-    Servers.delete(cli, "server delete (demo, maintenance off)", demo, null, before);
-    ok(cli.run("project delete (cleanup)", admin, "project", "delete", other));
-    ok(cli.run("user delete (cleanup)", admin, "user", "delete", other));
+    JsonNode on = heard.await("oscope.tenant.maintenance.on", Notifications.event("oscope.tenant.maintenance.on",
+        "project_id", project), 0);
+    assertThat(on.path("payload").path("reason").asText()).isEqualTo(reason);
+    assertThat(on.path("priority").asText()).isEqualTo("INFO");
+    JsonNode refused = heard.await("oscope.tenant.request.refused for demo's server delete",
+        m -> Notifications.event("oscope.tenant.request.refused", "project_id", project).test(m)
+            && m.path("payload").path("method").asText().equals("DELETE")
+            && m.path("payload").path("service").asText().equals("compute"), 30);
+    assertThat(refused.path("payload").path("path").asText()).contains(before);
+    assertThat(refused.path("payload").toString()).as("no token in a notification").doesNotContain("gAAAA");
+    heard.await("oscope.tenant.request.refused for demo's network create",
+        m -> Notifications.event("oscope.tenant.request.refused", "project_id", project).test(m)
+            && m.path("payload").path("service").asText().equals("network"), 30);
+    heard.await("oscope.tenant.maintenance.off for demo",
+        Notifications.event("oscope.tenant.maintenance.off", "project_id", project), 30);
   }
 
   private static void ok(Cli.Result r) {

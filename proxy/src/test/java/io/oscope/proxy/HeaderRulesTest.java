@@ -26,7 +26,7 @@ class HeaderRulesTest {
   private static final String SCOPE = "{\"identity\":\"CloudOne\",\"image\":\"CloudTwo\"}";
 
   private final RouteTable table = table();
-  private final HeaderRules rules = new HeaderRules("oscope-CloudOne", "http", TrustedHops.none());
+  private final HeaderRules rules = new HeaderRules("CloudOne", "oscope-CloudOne", "http", TrustedHops.none());
 
   private static RouteTable table() {
     try {
@@ -109,7 +109,7 @@ class HeaderRulesTest {
         "X-Forwarded-Proto: https",
         "x-forwarded-for: 198.51.100.2",
         "X-Forwarded-Host: api.example");
-    HeaderRules trusting = new HeaderRules("oscope-CloudOne", "http", TrustedHops.parse(List.of("192.0.2.0/24")));
+    HeaderRules trusting = new HeaderRules("CloudOne", "oscope-CloudOne", "http", TrustedHops.parse(List.of("192.0.2.0/24")));
     assertThat(head(trusting, client, route("image"), "192.0.2.7", false, null)).contains(
         "x-forwarded-for: 198.51.100.1, 198.51.100.2, 192.0.2.7",
         "X-Forwarded-Proto: https",
@@ -151,6 +151,30 @@ class HeaderRulesTest {
     List<String> exchanged = head(client, route("identity"), true, new HeaderRules.ExchangeHeaders("service-token", "sig"));
     assertThat(exchanged).contains("x-auth-token: service-token", "x-oscope-peer: sig", "transfer-encoding: chunked")
         .noneMatch(line -> line.contains("user-token"));
+  }
+
+  /** The image route of {@link #SCOPE} as it leaves for CloudTwo's proxy. */
+  private Route toPeer() {
+    Scope scope = Scope.parse(SCOPE).withDefault(table.serviceTypes(), "CloudOne");
+    return new Route("image", "CloudTwo", Pool.of(new HostPort("10.0.2.1", 8888)), "/v2/images", "10.0.2.1:8888",
+        "10.0.2.1:9292", "http://10.0.2.1:9292/v2/images", ScopeHeaders.encode(scope, table));
+  }
+
+  @Test
+  void tokensLeavingForAPeerNameTheCloudThatChecksThem() {
+    // A scope sent in X-Scope alone rides on the token too: the peer's services check the token
+    // with the Keystone the scope names for identity, not with their own.
+    assertThat(head(request("X-Scope: {\"image\":\"CloudTwo\"}", "X-Auth-Token: user-token"), toPeer(), false, null))
+        .contains("X-Auth-Token: user-token!SCOPE!" + SCOPE, "x-scope: " + SCOPE);
+    // A service's own token (Nova calling Neutron beside the user's) names this cloud's Keystone.
+    assertThat(head(request("X-Auth-Token: user-token!SCOPE!{\"image\":\"CloudTwo\"}", "X-Service-Token: nova-token"),
+        toPeer(), false, null)).contains("X-Auth-Token: user-token!SCOPE!{\"image\":\"CloudTwo\"}",
+        "X-Service-Token: nova-token!SCOPE!{\"identity\":\"CloudOne\"}");
+    // One that already names its cloud keeps it; nothing is added for a local backend.
+    assertThat(head(request("X-Service-Token: nova-token!SCOPE!{\"identity\":\"CloudTwo\"}"), toPeer(), false, null))
+        .contains("X-Service-Token: nova-token!SCOPE!{\"identity\":\"CloudTwo\"}");
+    assertThat(head(request("X-Auth-Token: user-token", "X-Service-Token: nova-token"), route("image"), false, null))
+        .contains("X-Auth-Token: user-token", "X-Service-Token: nova-token");
   }
 
   @Test
