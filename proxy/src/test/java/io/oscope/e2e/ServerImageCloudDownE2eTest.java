@@ -49,7 +49,6 @@ class ServerImageCloudDownE2eTest {
       Cli.Result created = Servers.create(cli, "server create, " + SCOPE + ", CloudTwo's proxy down (must fail)",
           one.demo(), SCOPE, image, viaCli);
       assertThat(created.exit()).as(created.describe()).isNotZero();
-      assertThat(created.seconds()).as(created.describe()).isLessThan(30);
       // The CLI's own words for a 503 on Glance's version document.
       assertThat(created.err()).as(created.describe()).containsIgnoringCase("image service");
       assertThat(mark.awaitAccess(one, a -> a.serviceType().equals("image") && a.status() >= 500))

@@ -63,7 +63,10 @@ class ScopeRoutingTest {
     assertThat(reply.seen("via").asText()).isEqualTo("1.1 oscope-CloudOne, 1.1 oscope-CloudTwo");
     assertThat(reply.seen("x-scope").asText()).isEqualTo(
         "{\"compute\":\"CloudOne\",\"compute_legacy\":\"CloudOne\",\"identity\":\"CloudOne\",\"image\":\"CloudTwo\"}");
-    assertThat(reply.seen("x-auth-token").asText()).isEqualTo(TOKEN);
+    // The scope rides on the token to the peer, so that its services check the token where the
+    // scope's identity says, as they would a client's suffix.
+    assertThat(reply.seen("x-auth-token").asText()).isEqualTo(TOKEN + "!SCOPE!"
+        + "{\"compute\":\"CloudOne\",\"compute_legacy\":\"CloudOne\",\"identity\":\"CloudOne\",\"image\":\"CloudTwo\"}");
   }
 
   @Test
