@@ -62,7 +62,7 @@ public class ProxyPathBenchmark {
   public void setUp() {
     table = Requests.table("CloudOne");
     router = new ScopeRouter(table, Set.of(), Set.of("127.0.0.1:18001"));
-    rules = new HeaderRules("oscope-CloudOne", "http", TrustedHops.none());
+    rules = new HeaderRules("CloudOne", "oscope-CloudOne", "http", TrustedHops.none());
     String scope = Requests.pluginScope(to.equals("local") ? "CloudOne" : "CloudTwo");
     // What openstacksdk sends with the scope plugin: the scope on the token and in X-Scope.
     requestBytes = ("GET " + uri + " HTTP/1.1\r\nHost: 127.0.0.1:18001\r\n"
