@@ -13,11 +13,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {"network": "CloudTwo"}}, CloudOne's credentials). It cannot work: a VM in one cloud cannot
  * plug into another cloud's network unless the clouds share the infrastructure. What happens
  * through oscope with real services: CloudOne's Nova finds CloudTwo's {@code private} (through
- * the proxies, with the user's scoped token), then calls CloudTwo's Neutron with its own service
- * token too ({@code X-Service-Token}), which only CloudOne's Keystone knows; CloudTwo's Neutron
- * refuses the call (401) and Nova refuses the create before recording anything. The test checks
- * that the user gets that refusal and that nothing is left behind: no server in CloudOne, no port
- * in either Neutron. Skipped, saying so, unless the clouds run with compute.
+ * the proxies, with the user's scoped token, and its own service token, which CloudTwo's proxy
+ * has CloudOne's Keystone check), then looks the network up again with its own admin credentials,
+ * which carry no scope and so stay in CloudOne: CloudOne's Neutron has no such network, and Nova
+ * refuses the create ({@code NetworkNotFoundClient}, HTTP 500) before recording anything. The test
+ * checks that the user gets that refusal and that nothing is left behind: no server in CloudOne, no
+ * port in either Neutron. Skipped, saying so, unless the clouds run with compute.
  */
 @Tag("e2e")
 @ExtendWith(E2eExtension.class)
@@ -39,7 +40,7 @@ class IllCollaborationE2eTest {
         "--all-projects", "--name", name);
     try {
       assertThat(created.exit()).as("the create must be refused: " + created.describe()).isNotZero();
-      assertThat(created.err()).as(created.describe()).contains("HTTP 401");
+      assertThat(created.err()).as(created.describe()).contains("NetworkNotFound");
       assertThat(live).as("no server in CloudOne").isEmpty();
       assertThat(Servers.ids(cli, "server list --all-projects --deleted --name, CloudOne's admin", one.admin(),
           "--all-projects", "--deleted", "--name", name)).as("no server recorded in CloudOne, not even deleted")
