@@ -63,8 +63,8 @@ class FanOutE2eTest {
     List<String> inTwo = new ArrayList<>();
     try {
       for (int i = 0; i < perCloud; i++) {
-        inOne.add(createImage(one, token, "{\"image\": \"CloudOne\"}", "fan-out-walk-one-" + i));
-        inTwo.add(createImage(one, token, "{\"image\": \"CloudTwo\"}", "fan-out-walk-two-" + i));
+        inOne.add(createImage(one, token, IN_ONE, "fan-out-walk-one-" + i));
+        inTwo.add(createImage(one, token, IMAGE_IN_TWO, "fan-out-walk-two-" + i));
       }
       Cli.Result walked = cli.run("image list (pages of " + GLANCE_PAGE + "), CloudOne's credentials, " + IMAGES,
           one.demo(), "image", "list", "-f", "json", "--os-scope", IMAGES);
@@ -75,10 +75,18 @@ class FanOutE2eTest {
       assertThat(ids).as("every image of both clouds, the new ones and cirros")
           .containsAll(inOne).containsAll(inTwo).contains(one.imageId(), two.imageId());
     } finally {
-      for (String id : inOne) deleteImage(one, token, "{\"image\": \"CloudOne\"}", id);
-      for (String id : inTwo) deleteImage(one, token, "{\"image\": \"CloudTwo\"}", id);
+      for (String id : inOne) deleteImage(one, token, IN_ONE, id);
+      for (String id : inTwo) deleteImage(one, token, IMAGE_IN_TWO, id);
     }
   }
+
+  /**
+   * Scopes for the images made with the REST API: identity named, as the CLI plugin names every
+   * type; a type a scope leaves out is the local cloud of each proxy, so CloudTwo's would check
+   * CloudOne's token with CloudTwo's Keystone.
+   */
+  private static final String IN_ONE = "{\"identity\": \"CloudOne\", \"image\": \"CloudOne\"}";
+  private static final String IMAGE_IN_TWO = "{\"identity\": \"CloudOne\", \"image\": \"CloudTwo\"}";
 
   /** Glance's {@code limit_param_default}: a merged page without {@code limit} holds as many. */
   private static final int GLANCE_PAGE = 25;
