@@ -13,13 +13,13 @@ import io.oscope.tenant.TenantPolicy;
 import io.oscope.tenant.TenantStates;
 import io.oscope.token.InvalidTokenException;
 import io.oscope.token.JwsVerifier;
+import io.oscope.token.Settled;
 import io.oscope.token.TokenIdentities;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import reactor.netty.http.client.HttpClient;
@@ -93,7 +93,7 @@ final class Tenants {
   private static TokenIdentities.Introspection counted(TokenIdentities.Introspection introspection,
       Consumer<String> results) {
     return token -> introspection.introspect(token).whenComplete((identity, failure) -> {
-      Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+      Throwable cause = failure == null ? null : Settled.causeOf(failure);
       results.accept(cause == null ? "valid" : cause instanceof InvalidTokenException ? "invalid" : "unavailable");
     });
   }
