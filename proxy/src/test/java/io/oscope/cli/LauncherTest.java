@@ -47,8 +47,8 @@ class LauncherTest {
   void theSystemdUnitRunsTheInstalledLauncherAndTheBenchmarkPassesTheFlagToo() throws IOException {
     assertThat(Files.readAllLines(ROOT.resolve("packaging/systemd/oscope.service")))
         .anyMatch(line -> line.startsWith("ExecStart=/usr/bin/oscope proxy "));
-    assertThat(Files.readString(ROOT.resolve("bench/run")))
-        .contains("start oscope_one java " + EXIT_ON_OOM + " ").contains("start oscope_two java " + EXIT_ON_OOM + " ");
+    // The benchmark starts every oscope by the launcher, as shipped, so with its flags.
+    assertThat(Files.readString(ROOT.resolve("bench/run"))).contains("\"$root/bin/oscope\" \"$@\"");
   }
 
   /** A jar running {@code main}, made of its compiled class. */
