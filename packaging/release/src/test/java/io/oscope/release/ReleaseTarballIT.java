@@ -53,6 +53,7 @@ class ReleaseTarballIT {
         "NOTICE",
         "etc/oscope/oscope.env",
         "usr/bin/oscope",
+        "usr/lib/oscope/oscope-cds",
         "usr/lib/oscope/oscope.jar",
         "usr/lib/systemd/system/oscope.service",
         "usr/lib/sysusers.d/oscope.conf",
@@ -66,6 +67,7 @@ class ReleaseTarballIT {
         "usr/share/doc/oscope/licenses/slf4j-MIT.txt",
         "usr/share/man/man1/oscope.1");
     assertThat(ENTRIES.get("usr/bin/oscope").getMode() & 0777).isEqualTo(0755);
+    assertThat(ENTRIES.get("usr/lib/oscope/oscope-cds").getMode() & 0777).isEqualTo(0755);
     assertThat(ENTRIES.get("usr/lib/systemd/system/oscope.service").getMode() & 0777).isEqualTo(0644);
     assertThat(text("usr/lib/systemd/system/oscope.service")).contains("ExecStart=/usr/bin/oscope proxy ");
     assertThat(text("usr/lib/sysusers.d/oscope.conf")).containsPattern("(?m)^u oscope - ");
