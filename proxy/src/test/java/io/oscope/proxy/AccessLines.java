@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -53,6 +54,19 @@ final class AccessLines extends AppenderBase<ILoggingEvent> implements AutoClose
         if (left <= 0) throw new AssertionError("no line containing " + text + " in " + lines);
         TimeUnit.NANOSECONDS.timedWait(lines, left);
       }
+    }
+  }
+
+  /** Every line so far, once {@code count} of them match {@code wanted} (at most 10 s). */
+  List<String> awaitMatching(Predicate<String> wanted, int count) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    synchronized (lines) {
+      while (lines.stream().filter(wanted).count() < count) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) throw new AssertionError("fewer than " + count + " matching lines in " + lines);
+        TimeUnit.NANOSECONDS.timedWait(lines, left);
+      }
+      return List.copyOf(lines);
     }
   }
 
