@@ -55,6 +55,10 @@ public final class TenantCommand implements Callable<Integer> {
           + " OS_PROJECT_DOMAIN_NAME).")
   Path credentialsFile;
 
+  @Option(names = "--os-cloud", scope = CommandLine.ScopeType.INHERIT, paramLabel = "NAME",
+      description = "A cloud of the openstack CLI's clouds.yaml (default: OS_CLOUD), instead of the OS_* variables.")
+  String osCloud;
+
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
   boolean help;
 
@@ -77,9 +81,11 @@ public final class TenantCommand implements Callable<Integer> {
     throw new CommandLine.ParameterException(spec.commandLine(), "Missing required subcommand: maintenance or home-cloud");
   }
 
-  /** Keystone's projects, as the account of --service-credentials or of the OS_* variables. */
+  /** Keystone's projects, as the account of --service-credentials, of clouds.yaml (--os-cloud, OS_CLOUD) or of OS_*. */
   KeystoneProjects projects() throws IOException {
-    ServiceCredentials account = credentialsFile != null ? ServiceCredentials.read(credentialsFile) : fromEnvironment();
+    String cloud = osCloud != null ? osCloud : env.get("OS_CLOUD");
+    ServiceCredentials account = credentialsFile != null ? ServiceCredentials.read(credentialsFile)
+        : cloud != null && !cloud.isBlank() ? CloudsYaml.credentials(cloud, env) : fromEnvironment();
     HttpClient client = HttpClient.create();
     return new KeystoneProjects(new ServiceTokens(account, client, Clock.systemUTC()), client, account.authUrl(),
         Duration.ofSeconds(30));
@@ -92,12 +98,16 @@ public final class TenantCommand implements Callable<Integer> {
     }
     if (!missing.isEmpty()) {
       throw new IllegalArgumentException("no credentials: set " + String.join(", ", missing)
-          + " (source an openrc) or give --service-credentials FILE");
+          + " (source an openrc), OS_CLOUD (a cloud of clouds.yaml), or give --service-credentials FILE");
     }
-    String url = env.get("OS_AUTH_URL").replaceAll("/+$", "");
-    if (!url.endsWith("/v3")) url += "/v3";
-    return new ServiceCredentials(url, env.get("OS_USERNAME"), env.get("OS_PASSWORD"), env.get("OS_PROJECT_NAME"),
+    return new ServiceCredentials(identityV3(env.get("OS_AUTH_URL")), env.get("OS_USERNAME"), env.get("OS_PASSWORD"), env.get("OS_PROJECT_NAME"),
         env.getOrDefault("OS_USER_DOMAIN_NAME", "Default"), env.getOrDefault("OS_PROJECT_DOMAIN_NAME", "Default"));
+  }
+
+  /** Keystone's v3 URL from an {@code auth_url} as clients write it: with or without {@code /v3} or a final {@code /}. */
+  static String identityV3(String authUrl) {
+    String url = authUrl.replaceAll("/+$", "");
+    return url.endsWith("/v3") ? url : url + "/v3";
   }
 
   /** Runs one maintenance toggle as {@link #change} does. */

@@ -11,10 +11,13 @@ import io.oscope.notify.RabbitBroker;
 import io.oscope.tenant.KeystoneProjectsStandIn;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
@@ -39,8 +42,11 @@ class TenantCommandTest {
   }
 
   private int run(String... args) {
-    Map<String, String> env = Map.of("OS_AUTH_URL", keystone.identityUrl(), "OS_USERNAME", "admin",
-        "OS_PASSWORD", "pw", "OS_PROJECT_NAME", "admin");
+    return runWith(Map.of("OS_AUTH_URL", keystone.identityUrl(), "OS_USERNAME", "admin", "OS_PASSWORD", "pw",
+        "OS_PROJECT_NAME", "admin"), args);
+  }
+
+  private int runWith(Map<String, String> env, String... args) {
     CommandLine commandLine = new CommandLine(new TenantCommand(env));
     commandLine.setOut(new PrintWriter(out, true));
     commandLine.setErr(new PrintWriter(err, true));
@@ -86,6 +92,38 @@ class TenantCommandTest {
       assertThat(clear.path("payload").path("home_cloud").isNull()).isTrue();
       assertThat(clear.path("payload").path("project_id").asText()).isEqualTo("p1");
     }
+  }
+
+  @Test
+  void aCloudOfCloudsYamlIsTheAccount(@TempDir Path dir) throws Exception {
+    Path yaml = dir.resolve("clouds.yaml");
+    Files.writeString(yaml, """
+        clouds:
+          CloudOne:
+            region_name: CloudOne
+            auth:
+              auth_url: %s
+              username: cloud-admin
+              password: yaml-pw
+              project_name: admin
+              user_domain_name: Default
+              project_domain_name: Default
+          CloudTwo:
+            auth:
+              auth_url: http://127.0.0.1:1/v3
+        """.formatted(keystone.identityUrl().replace("/v3", "/")));
+    Map<String, String> env = Map.of("OS_CLIENT_CONFIG_FILE", yaml.toString(), "OS_CLOUD", "CloudOne",
+        "HOME", dir.toString());
+
+    assertThat(runWith(env, "maintenance", "on", "demo", "--reason", "from clouds.yaml")).as(err.toString()).isZero();
+    assertThat(keystone.projects.get("p1").path("oscope_maintenance").asText()).isEqualTo("from clouds.yaml");
+    assertThat(keystone.logins).singleElement().asString().contains("\"cloud-admin\"").contains("\"yaml-pw\"");
+
+    assertThat(runWith(env, "maintenance", "off", "demo", "--os-cloud", "CloudThree")).isNotZero();
+    assertThat(err.toString()).contains("no cloud 'CloudThree' in " + yaml + "; clouds there: CloudOne, CloudTwo");
+    assertThat(runWith(env, "maintenance", "off", "demo", "--os-cloud", "CloudTwo")).isNotZero();
+    assertThat(err.toString()).contains("cloud 'CloudTwo' in " + yaml + " has no auth username, project_name, password");
+    assertThat(keystone.projects.get("p1").has("oscope_maintenance")).as("neither failure touched Keystone").isTrue();
   }
 
   @Test

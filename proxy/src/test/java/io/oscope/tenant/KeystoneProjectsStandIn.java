@@ -26,12 +26,18 @@ public final class KeystoneProjectsStandIn implements AutoCloseable {
   private static final String SERVICE_TOKEN = "svc-token";
   /** The projects by ID, as Keystone answers them; the test reads and seeds them. */
   public final Map<String, ObjectNode> projects = new ConcurrentHashMap<>();
+  /** The bodies of the logins ({@code POST /v3/auth/tokens}) it answered, in order. */
+  public final List<String> logins = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final DisposableServer server;
 
   public KeystoneProjectsStandIn() {
     server = HttpServer.create().host("127.0.0.1").port(0).route(routes -> routes
-        .post("/v3/auth/tokens", (request, response) -> response.status(201).header("X-Subject-Token", SERVICE_TOKEN)
-            .sendString(Mono.just("{\"token\": {\"expires_at\": \"" + Instant.now().plusSeconds(3600) + "\"}}")))
+        .post("/v3/auth/tokens", (request, response) -> request.receive().aggregate().asString(StandardCharsets.UTF_8)
+            .defaultIfEmpty("").flatMap(body -> {
+              logins.add(body);
+              return Mono.from(response.status(201).header("X-Subject-Token", SERVICE_TOKEN)
+                  .sendString(Mono.just("{\"token\": {\"expires_at\": \"" + Instant.now().plusSeconds(3600) + "\"}}")));
+            }))
         .get("/v3/projects", (request, response) -> {
           String name = new QueryStringDecoder(request.uri()).parameters().getOrDefault("name", List.of()).stream()
               .findFirst().orElse(null);
