@@ -302,8 +302,8 @@ final class ProxyCommand implements Callable<Integer> {
   NotificationOptions notifications = new NotificationOptions();
 
   /** The tenant policies, or {@code null} with none of --maintenance, --home-clouds, --tenant-policy. */
-  private Tenants.Policy tenants(String proxyName, Notifier notifier, java.util.function.Consumer<String> introspected)
-      throws java.io.IOException {
+  private Tenants.Policy tenants(String proxyName, Notifier notifier, java.util.function.Consumer<String> introspected,
+      Tenants.Peers peers) throws java.io.IOException {
     if (!maintenance && !homeClouds && tenantPolicy == null) {
       if (jwsPublicKeys != null) {
         throw new IllegalArgumentException("--jws-public-keys needs --maintenance, --home-clouds or --tenant-policy");
@@ -317,7 +317,7 @@ final class ProxyCommand implements Callable<Integer> {
         : TenantPolicyFile.load(tenantPolicy, java.time.InstantSource.system());
     return Tenants.policy(ServiceCredentials.read(serviceCredentials), maintenance, homeClouds, policy, jwsPublicKeys,
         maintenanceBypassRole.equals("none") ? null : maintenanceBypassRole, tenantStateTtl,
-        new TenantEvents(notifier, proxyName), introspected);
+        new TenantEvents(notifier, proxyName), introspected, peers);
   }
 
   private PeerTrust peerTrust() throws java.io.IOException {
@@ -370,10 +370,11 @@ final class ProxyCommand implements Callable<Integer> {
       ScopeProxy running = started.get();
       if (running != null) running.metrics().notification(result);
     });
+    java.util.function.Supplier<RouteTable> tables = () -> started.get() == null ? table : started.get().table();
     Tenants.Policy tenants = tenants(settings.viaName(), notifier, result -> {
       ScopeProxy running = started.get();
       if (running != null) running.metrics().tokenIntrospection(result);
-    });
+    }, new Tenants.Peers(cloud, settings.peerTrust(), tables, settings.tls()));
     ScopeProxy proxy = ScopeProxy.start(table, settings, io.netty.util.concurrent.Ticker.systemTicker(),
         tenants == null ? null : tenants.gate());
     started.set(proxy);

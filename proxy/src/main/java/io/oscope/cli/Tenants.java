@@ -1,11 +1,19 @@
 package io.oscope.cli;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.netty.handler.ssl.SslContext;
+import io.oscope.exchange.KeystoneAccess;
+import io.oscope.exchange.LocalKeystone;
+import io.oscope.exchange.PeerKeystone;
+import io.oscope.exchange.PeerSignature;
+import io.oscope.exchange.PeerTrust;
 import io.oscope.exchange.ServiceCredentials;
 import io.oscope.exchange.KeystoneProjects;
 import io.oscope.exchange.MaintenanceToggles;
 import io.oscope.exchange.ServiceTokens;
 import io.oscope.exchange.TokenIntrospection;
+import io.oscope.routes.RouteTable;
+import io.oscope.tenant.IdentityCloud;
 import io.oscope.tenant.JwsKeyDirectory;
 import io.oscope.tenant.TenantEvents;
 import io.oscope.tenant.TenantGate;
@@ -20,13 +28,21 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.security.GeneralSecurityException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import io.oscope.tls.TlsContexts;
+import io.oscope.tls.TlsSettings;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import reactor.netty.http.client.HttpClient;
 
 /**
  * Builds the tenant policy of a proxy from its options: the local Keystone, reached with the service
- * account, tells who tokens name and what state projects are in.
+ * account, tells who its tokens name and what state its projects are in; another cloud's Keystone,
+ * asked through that cloud's proxy (the token exchange's signature), tells the same of its own
+ * tokens and projects, each cloud with caches of its own.
  *
  * <pre>{@code
  * Tenants.Policy tenants = Tenants.policy(account, true, false, () -> TenantPolicy.NONE, keysOrNull, "admin",
@@ -38,6 +54,19 @@ import reactor.netty.http.client.HttpClient;
 final class Tenants {
   /** The gate of a proxy, and the maintenance toggles of its admin listener, sharing its cache. */
   record Policy(TenantGate gate, MaintenanceToggles toggles) { }
+
+  /**
+   * How the tokens of other clouds are checked: by their own Keystone, through their proxies, which
+   * accept calls signed with {@code trust}'s secret.
+   *
+   * @param cloud this proxy's cloud
+   * @param trust the peers' secret, or {@code null}: then other clouds' tokens cannot be checked
+   * @param table the route table of the moment, which says where each cloud's identity and proxies are
+   * @param tls how https peers are verified
+   */
+  record Peers(String cloud, PeerTrust trust, Supplier<RouteTable> table, TlsSettings tls) {
+    static final Peers NONE = new Peers(null, null, null, null);
+  }
 
   /** How long one Keystone call may take on behalf of a waiting request. */
   private static final Duration KEYSTONE_TIMEOUT = Duration.ofSeconds(10);
@@ -61,7 +90,7 @@ final class Tenants {
   static TenantGate gate(ServiceCredentials account, boolean maintenance, boolean homeClouds,
       Supplier<TenantPolicy> policy, Path jwsKeys, String bypassRole, Duration fresh) throws IOException {
     return policy(account, maintenance, homeClouds, policy, jwsKeys, bypassRole, fresh, TenantEvents.LOG_ONLY,
-        result -> { }).gate();
+        result -> { }, Peers.NONE).gate();
   }
 
   /**
@@ -71,22 +100,68 @@ final class Tenants {
    * @param events where refusals and toggles are told
    * @param introspected told the result of each token introspection: {@code valid}, {@code invalid} or
    *     {@code unavailable}
+   * @param peers how other clouds' tokens are checked
    */
   static Policy policy(ServiceCredentials account, boolean maintenance, boolean homeClouds,
       Supplier<TenantPolicy> policy, Path jwsKeys, String bypassRole, Duration fresh, TenantEvents events,
-      Consumer<String> introspected) throws IOException {
+      Consumer<String> introspected, Peers peers) throws IOException {
     HttpClient client = HttpClient.create();
     ServiceTokens tokens = new ServiceTokens(account, client, Clock.systemUTC());
     Supplier<JwsVerifier> jws = () -> null;
     if (jwsKeys != null) jws = JwsKeyDirectory.load(jwsKeys, JWS_SKEW, InstantSource.system());
-    TokenIdentities identities = new TokenIdentities(jws,
-        counted(new TokenIntrospection(tokens, client, account.authUrl(), KEYSTONE_TIMEOUT), introspected),
-        TokenIdentities.Settings.DEFAULT, Ticker.systemTicker(), InstantSource.system());
+    boolean states = maintenance || homeClouds;
     KeystoneProjects projects = new KeystoneProjects(tokens, client, account.authUrl(), KEYSTONE_TIMEOUT);
-    TenantStates states = maintenance || homeClouds
-        ? new TenantStates(projects::state, fresh, STALE, Ticker.systemTicker()) : null;
-    return new Policy(new TenantGate(identities, states, maintenance, bypassRole, policy, homeClouds, events),
-        maintenance ? new MaintenanceToggles(projects, states, events, "admin", Clock.systemUTC()) : null);
+    IdentityCloud local = identityCloud(new LocalKeystone(tokens, client, account.authUrl()), jws, states, fresh,
+        introspected);
+    TenantGate gate = new TenantGate(local.identities(), local.states(), maintenance, bypassRole, policy, homeClouds,
+        events).withPeers(peers(peers, client, states, fresh, introspected));
+    return new Policy(gate,
+        maintenance ? new MaintenanceToggles(projects, local.states(), events, "admin", Clock.systemUTC()) : null);
+  }
+
+  /** The caches of one identity cloud, whose Keystone {@code keystone} reaches. */
+  private static IdentityCloud identityCloud(KeystoneAccess keystone, Supplier<JwsVerifier> jws, boolean states,
+      Duration fresh, Consumer<String> introspected) {
+    TokenIdentities identities = new TokenIdentities(jws, counted(new TokenIntrospection(keystone, KEYSTONE_TIMEOUT),
+        introspected), TokenIdentities.Settings.DEFAULT, Ticker.systemTicker(), InstantSource.system());
+    KeystoneProjects projects = new KeystoneProjects(keystone, KEYSTONE_TIMEOUT);
+    return new IdentityCloud(identities,
+        states ? new TenantStates(projects::state, fresh, STALE, Ticker.systemTicker()) : null);
+  }
+
+  /**
+   * The other clouds' caches, made on a cloud's first token and kept (one per cloud of the route
+   * file); none without the peers' secret, or for a cloud the route table of the moment does not
+   * know. Their tokens are introspected: this proxy has no JWS keys of theirs.
+   */
+  private static Function<String, IdentityCloud> peers(Peers peers, HttpClient client, boolean states, Duration fresh,
+      Consumer<String> introspected) {
+    if (peers.trust() == null) return cloud -> null;
+    PeerSignature signature = PeerSignature.of(peers.trust().secret(), Clock.systemUTC());
+    Supplier<HttpClient> https = memoised(() -> {
+      try {
+        SslContext context = TlsContexts.of(peers.tls()).upstream();
+        return HttpClient.create().secure(spec -> spec.sslContext(context));
+      } catch (IOException | GeneralSecurityException e) {
+        throw new IllegalStateException("no TLS context for https peers: " + e.getMessage(), e);
+      }
+    });
+    Map<String, IdentityCloud> clouds = new ConcurrentHashMap<>();
+    return cloud -> !peers.table().get().hasCloud(cloud) ? null : clouds.computeIfAbsent(cloud, name ->
+        identityCloud(new PeerKeystone(peers.cloud(), name, signature, peers.table(), client, https), () -> null,
+            states, fresh, introspected));
+  }
+
+  private static <T> Supplier<T> memoised(Supplier<T> make) {
+    return new Supplier<>() {
+      private T value;
+
+      @Override
+      public synchronized T get() {
+        if (value == null) value = make.get();
+        return value;
+      }
+    };
   }
 
   /** {@code introspection}, telling {@code results} how each call ended. */

@@ -27,19 +27,25 @@ public final class KeystoneProjects {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_BODY = 4 << 20;
 
-  private final ServiceTokens tokens;
-  private final HttpClient client;
-  private final String identityUrl;
+  private final KeystoneAccess keystone;
   private final Duration timeout;
 
   /**
+   * The projects of this proxy's own Keystone, or of the Keystone an operator names.
+   *
    * @param identityUrl Keystone's v3 URL without a trailing '/', e.g. {@code http://127.0.0.1:5000/v3}: a
    *     {@link ServiceCredentials#authUrl()}, which is kept so
    */
   public KeystoneProjects(ServiceTokens tokens, HttpClient client, String identityUrl, Duration timeout) {
-    this.tokens = tokens;
-    this.client = client;
-    this.identityUrl = identityUrl;
+    this(new LocalKeystone(tokens, client, identityUrl), timeout);
+  }
+
+  /**
+   * The projects of {@code keystone}, each call taking at most {@code timeout}. A peer's Keystone
+   * ({@link PeerKeystone}) answers {@link #state} alone: its proxy lets no other call of ours through.
+   */
+  public KeystoneProjects(KeystoneAccess keystone, Duration timeout) {
+    this.keystone = keystone;
     this.timeout = timeout;
   }
 
@@ -100,21 +106,21 @@ public final class KeystoneProjects {
   }
 
   private Mono<JsonNode> call(HttpMethod method, String path, String body) {
-    return tokens.current().flatMap(token -> client
+    return keystone.call(method, path, null).flatMap(call -> call.client()
         .headers(headers -> {
-          headers.set("X-Auth-Token", token);
+          call.headers().accept(headers);
           if (body != null) headers.set("Content-Type", "application/json");
         })
         .request(method)
-        .uri(identityUrl + path)
+        .uri(call.uri())
         .send(body == null ? Mono.empty() : ByteBufMono.fromString(Mono.just(body)))
         .responseSingle((response, content) -> content.asString(StandardCharsets.UTF_8).defaultIfEmpty("{}")
             .flatMap(text -> {
               int status = response.status().code();
               if (status == 404) return Mono.error(new UnknownProjectException("Keystone knows no " + path));
-              if (status == 401) tokens.refused(token);
+              if (status == 401) keystone.refused(call);
               if (status / 100 != 2) {
-                return Mono.error(new IOException("Keystone at " + identityUrl + " answered " + status + " to "
+                return Mono.error(new IOException(keystone.describe() + " answered " + status + " to "
                     + method + " " + path + keystoneMessage(text)));
               }
               try {
@@ -123,7 +129,7 @@ public final class KeystoneProjects {
                 return Mono.error(e);
               }
             })))
-        .timeout(timeout, Mono.error(() -> new IOException("Keystone at " + identityUrl + " did not answer within " + timeout)));
+        .timeout(timeout, Mono.error(() -> new IOException(keystone.describe() + " did not answer within " + timeout)));
   }
 
   private static String keystoneMessage(String body) {

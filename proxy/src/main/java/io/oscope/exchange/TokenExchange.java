@@ -13,9 +13,15 @@ import reactor.netty.resources.ConnectionProvider;
  * So B's proxy signs the call ({@link PeerSignature}), and A's proxy, seeing a valid signature,
  * replaces B's service token with a token of its own service account on A's Keystone. Nothing else
  * is rewritten, and calls without a valid signature pass untouched.
+ *
+ * <p>B's tenant layer asks A's Keystone the same way ({@link PeerKeystone}): who a token of A names,
+ * and the state of one of A's projects. That read is signed by B's tenant layer alone, never on the
+ * forwarding path, so that no client can have B's proxy sign it.
  */
 public final class TokenExchange implements AutoCloseable {
   private static final String AUTH_TOKENS = "/auth/tokens";
+  private static final String PROJECTS = "/projects/";
+  private static final String V3 = "/v3";
 
   private final String cloud;
   private final PeerSignature signature;
@@ -50,11 +56,27 @@ public final class TokenExchange implements AutoCloseable {
     return new TokenExchange(cloud, PeerSignature.of(trust.secret(), clock), tokens, null);
   }
 
-  /** Whether a call is a token validation: {@code GET} or {@code HEAD} on identity's {@code …/auth/tokens}. */
-  public static boolean isValidation(HttpMethod method, String serviceType, String path) {
-    return (method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD))
-        && "identity".equals(serviceType)
-        && path.endsWith(AUTH_TOKENS);
+  /** What a call is to the exchange. */
+  public enum PeerCall {
+    /** None of its business. */
+    NONE,
+    /** A token validation, {@code GET} or {@code HEAD} on identity's {@code …/auth/tokens}: signed on its way to a peer. */
+    VALIDATION,
+    /** The read of one project, {@code GET …/v3/projects/{id}}: a peer's tenant layer asking; signed by it alone. */
+    PROJECT_READ
+  }
+
+  /** What a call of {@code method} on {@code serviceType}'s {@code path} (no query) is to the exchange. */
+  public static PeerCall kindOf(HttpMethod method, String serviceType, String path) {
+    if (!"identity".equals(serviceType)) return PeerCall.NONE;
+    boolean get = method.equals(HttpMethod.GET);
+    if ((get || method.equals(HttpMethod.HEAD)) && path.endsWith(AUTH_TOKENS)) return PeerCall.VALIDATION;
+    // Exactly …/v3/projects/{id}: not a list, not a project's sub-resource (tags, users' roles).
+    int projects = path.lastIndexOf(PROJECTS);
+    int id = projects + PROJECTS.length();
+    boolean oneProject = projects >= V3.length() && path.startsWith(V3, projects - V3.length())
+        && id < path.length() && path.indexOf('/', id) < 0;
+    return get && oneProject ? PeerCall.PROJECT_READ : PeerCall.NONE;
   }
 
   /**
@@ -66,9 +88,9 @@ public final class TokenExchange implements AutoCloseable {
   }
 
   /**
-   * Whether this proxy should swap the service token of a validation call it received: it has a
+   * Whether this proxy should swap the service token of a call of the exchange it received: it has a
    * service account, and the call bears a valid signature of a peer about {@code subjectToken} (as
-   * sent upstream, without scope).
+   * sent upstream, without scope; empty for a project read).
    */
   public boolean accepts(String peerHeader, String subjectToken, HttpMethod method, String path) {
     return tokens != null && subjectToken != null && signature.verify(peerHeader, method.name(), path, subjectToken) != null;

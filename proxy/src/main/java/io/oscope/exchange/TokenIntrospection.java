@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.oscope.token.InvalidTokenException;
 import io.oscope.token.TokenIdentities;
 import io.oscope.token.TokenIdentity;
+import io.netty.handler.codec.http.HttpMethod;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,57 +20,60 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
 /**
- * Asks a Keystone who a token names, with {@code GET /v3/auth/tokens} and this proxy's service
- * token, as keystonemiddleware does: 200 is an identity with roles, 404 (and 401 naming the subject
- * token) an invalid token; a refused service token is dropped for the next call to fetch a fresh
- * one, and that call, like any other failure, is Keystone being unavailable. Neither token is ever
- * logged or put in a message.
+ * Asks a Keystone who a token names, with {@code GET /v3/auth/tokens} and a service's token, as
+ * keystonemiddleware does: 200 is an identity with roles, 404 an invalid token; a 401 is the
+ * service token refused (dropped, so that the next call fetches a fresh one), and that call, like
+ * any other failure, is Keystone being unavailable. The Keystone is this proxy's own or a peer's
+ * ({@link KeystoneAccess}). Neither token is ever logged or put in a message.
  */
 public final class TokenIntrospection implements TokenIdentities.Introspection {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** A token with a large catalogue is a few hundred KiB; {@code nocatalog} keeps it small. */
   private static final int MAX_BODY = 1 << 20;
 
-  private final ServiceTokens serviceTokens;
-  private final HttpClient client;
-  private final String identityUrl;
+  private final KeystoneAccess keystone;
   private final Duration timeout;
 
   /**
+   * The introspection of this proxy's own Keystone.
+   *
    * @param identityUrl Keystone's v3 URL without a trailing '/', e.g. {@code http://127.0.0.1:5000/v3}: a
    *     {@link ServiceCredentials#authUrl()}, which is kept so
    * @param timeout how long one call may take before Keystone counts as unavailable
    */
   public TokenIntrospection(ServiceTokens serviceTokens, HttpClient client, String identityUrl, Duration timeout) {
-    this.serviceTokens = serviceTokens;
-    this.client = client;
-    this.identityUrl = identityUrl;
+    this(new LocalKeystone(serviceTokens, client, identityUrl), timeout);
+  }
+
+  /** The introspection of {@code keystone}, each call taking at most {@code timeout}. */
+  public TokenIntrospection(KeystoneAccess keystone, Duration timeout) {
+    this.keystone = keystone;
     this.timeout = timeout;
   }
 
   @Override
   public CompletableFuture<TokenIdentity> introspect(String token) {
-    return serviceTokens.current()
-        .flatMap(service -> ask(service, token))
-        .timeout(timeout, Mono.error(() -> new IOException("Keystone at " + identityUrl + " did not answer within " + timeout)))
+    return keystone.call(HttpMethod.GET, "/auth/tokens?nocatalog", token)
+        .flatMap(this::ask)
+        .timeout(timeout, Mono.error(() -> new IOException(keystone.describe() + " did not answer within " + timeout)))
         .toFuture();
   }
 
-  private Mono<TokenIdentity> ask(String service, String token) {
-    return client
-        .headers(headers -> headers.set("X-Auth-Token", service).set("X-Subject-Token", token))
+  private Mono<TokenIdentity> ask(KeystoneAccess.Call call) {
+    return call.client()
+        .headers(call.headers())
         .get()
-        .uri(identityUrl + "/auth/tokens?nocatalog")
+        .uri(call.uri())
         .responseSingle((response, content) -> {
           int status = response.status().code();
           if (status == 404) return Mono.error(new InvalidTokenException("Keystone does not know the token (404)"));
           if (status == 401) {
             // keystonemiddleware's rule: 401 means the service token was refused; the subject's
             // refusal is a 404. Drop ours, so the next call authenticates again.
-            serviceTokens.refused(service);
-            return Mono.error(new IOException("Keystone at " + identityUrl + " refused the service token (401)"));
+            keystone.refused(call);
+            return Mono.error(new IOException(keystone.describe() + " refused the service token (401)"));
           }
-          if (status != 200) return Mono.error(new IOException("Keystone at " + identityUrl + " answered " + status));
+          if (status != 200) return Mono.error(new IOException(keystone.describe() + " answered " + status));
           return content.asByteArray().defaultIfEmpty(new byte[0]).flatMap(body -> {
             try {
               return Mono.just(identityOf(body));

@@ -78,18 +78,25 @@ final class RequestPipeline {
   }
 
   /**
-   * What the token exchange does to a token validation call between peers: signs it when it goes
-   * to a peer, swaps its service token when a peer signed it; nothing for any other request.
+   * What the token exchange does to a call of its own between peers: signs a token validation
+   * when it goes to a peer; swaps the service token of a validation or a project read a peer
+   * signed; nothing for any other request. A project read is never signed here: only a peer's
+   * tenant layer signs one ({@link io.oscope.exchange.PeerKeystone}), so no client can have its own
+   * read signed on the way.
    */
   TokenValidation tokenHandling(RequestHead request, Route route) {
     TokenExchange exchange = context.tokenExchange();
     if (exchange == null) return TokenValidation.NONE;
     String path = ScopeRouter.pathOnly(route.pathAndQuery());
-    if (!TokenExchange.isValidation(request.method(), route.serviceType(), path)) return TokenValidation.NONE;
-    String subject = request.value(HeaderRules.X_SUBJECT_TOKEN);
-    if (subject != null) subject = ScopedToken.tokenOf(subject); // as it goes upstream
+    TokenExchange.PeerCall kind = TokenExchange.kindOf(request.method(), route.serviceType(), path);
+    if (kind == TokenExchange.PeerCall.NONE) return TokenValidation.NONE;
+    String subject = "";
+    if (kind == TokenExchange.PeerCall.VALIDATION) {
+      subject = request.value(HeaderRules.X_SUBJECT_TOKEN);
+      if (subject != null) subject = ScopedToken.tokenOf(subject); // as it goes upstream
+    }
     if (route.toPeer()) {
-      String signature = exchange.signature(request.method(), path, subject);
+      String signature = kind == TokenExchange.PeerCall.VALIDATION ? exchange.signature(request.method(), path, subject) : null;
       return signature == null ? TokenValidation.NONE : new TokenValidation(false, signature);
     }
     boolean swap = exchange.accepts(request.value(HeaderRules.X_OSCOPE_PEER), subject, request.method(), path);

@@ -38,8 +38,11 @@ final class TenantAdmission {
     if (!gate.concerns(route.serviceType(), request.method(), path, route.toPeer(), defaulted)) return null;
     String token = request.value(HeaderRules.X_AUTH_TOKEN);
     if (token != null) token = ScopedToken.tokenOf(token);
+    // The token is checked where it comes from: the cloud the scope names for identity.
+    String issuer = route.scope().identityCloud();
+    if (issuer != null && issuer.equals(router.table().localCloud())) issuer = null;
     TenantGate.Call call = new TenantGate.Call(route.serviceType(), request.method(), path, route.cloud(), route.toPeer(),
-        token, defaulted);
+        token, defaulted, issuer);
     return gate.admit(call).thenApply(admission -> {
       record.userId = admission.userId();
       record.projectId = admission.projectId();

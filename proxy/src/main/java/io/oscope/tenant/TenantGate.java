@@ -7,6 +7,7 @@ import io.oscope.token.TokenVerdict;
 import java.util.Collections;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -34,11 +35,19 @@ public final class TenantGate {
 
   /**
    * One request as the policies see it: its call, where it goes, its token (no scope suffix, or
-   * null), and whether its cloud is the default one (the client's scope names none for the service,
-   * which is not identity): then the project's home cloud, if it has one, serves it instead.
+   * null), whether its cloud is the default one (the client's scope names none for the service,
+   * which is not identity: then the project's home cloud, if it has one, serves it instead), and
+   * the cloud whose Keystone issued the token, which the scope names for identity ({@code null}:
+   * this proxy's own).
    */
   public record Call(String serviceType, HttpMethod method, String servicePath, String cloud, boolean remote,
-      String token, boolean defaulted) {}
+      String token, boolean defaulted, String identityCloud) {
+    /** A call whose token this proxy's own Keystone issued. */
+    public Call(String serviceType, HttpMethod method, String servicePath, String cloud, boolean remote, String token,
+        boolean defaulted) {
+      this(serviceType, method, servicePath, cloud, remote, token, defaulted, null);
+    }
+  }
 
   /**
    * The decision for one request, who sent it when that is known (for the access log), and the home
@@ -67,8 +76,9 @@ public final class TenantGate {
     record Unavailable(String reason) implements Refusal {}
   }
 
-  private final TokenIdentities identities;
-  private final TenantStates states;
+  private final IdentityCloud local;
+  /** The other identity clouds by name; null for a cloud whose Keystone cannot be asked from here. */
+  private final Function<String, IdentityCloud> peers;
   private final String bypassRole;
   private final Supplier<TenantPolicy> policy;
   private final boolean maintenanceOn;
@@ -96,14 +106,30 @@ public final class TenantGate {
   /** As above; {@code events} is where refusals are told (the log, and notifications when configured). */
   public TenantGate(TokenIdentities identities, TenantStates states, boolean maintenanceOn, String bypassRole,
       Supplier<TenantPolicy> policy, boolean homeClouds, TenantEvents events) {
-    if ((homeClouds || maintenanceOn) && states == null) throw new IllegalArgumentException("the projects' states are needed");
+    this(new IdentityCloud(identities, states), cloud -> null, maintenanceOn, bypassRole, policy, homeClouds, events);
+  }
+
+  private TenantGate(IdentityCloud local, Function<String, IdentityCloud> peers, boolean maintenanceOn,
+      String bypassRole, Supplier<TenantPolicy> policy, boolean homeClouds, TenantEvents events) {
+    if ((homeClouds || maintenanceOn) && local.states() == null) {
+      throw new IllegalArgumentException("the projects' states are needed");
+    }
     this.maintenanceOn = maintenanceOn;
-    this.identities = identities;
-    this.states = states;
+    this.local = local;
+    this.peers = peers;
     this.bypassRole = bypassRole;
     this.policy = policy;
     this.homeClouds = homeClouds;
     this.events = events;
+  }
+
+  /**
+   * This gate, the tokens of other clouds checked with {@code peers}: a cloud's {@link
+   * IdentityCloud} (its Keystone asked through its proxy), or {@code null} when it cannot be asked
+   * from here; a request with such a token that a policy concerns is then refused as unavailable.
+   */
+  public TenantGate withPeers(Function<String, IdentityCloud> peers) {
+    return new TenantGate(local, peers, maintenanceOn, bypassRole, policy, homeClouds, events);
   }
 
   /** Where the refusals of this gate are told. */
@@ -137,13 +163,19 @@ public final class TenantGate {
     if (call.token() == null) {
       return roles == null ? PASS : refused(new Refusal.RoleRequired(call.serviceType(), call.cloud(), roles), null);
     }
+    IdentityCloud issuer = call.identityCloud() == null ? local : peers.apply(call.identityCloud());
+    if (issuer == null) {
+      return refused(new Refusal.Unavailable("the token comes from " + call.identityCloud()
+          + ", whose Keystone this proxy cannot ask (it needs --peer-secret-file, and that cloud's proxy"
+          + " --service-credentials)"), null);
+    }
     // identify answers what is cached or verifiable offline as a done future: one hash of the token.
-    return identities.identify(call.token(), roles != null)
-        .thenCompose(v -> decide(v, call, rules, maintenance, roles, home));
+    return issuer.identities().identify(call.token(), roles != null)
+        .thenCompose(v -> decide(issuer, v, call, rules, maintenance, roles, home));
   }
 
-  private CompletableFuture<Admission> decide(TokenVerdict verdict, Call call, TenantPolicy rules, boolean maintenance,
-      Set<String> roles, boolean home) {
+  private CompletableFuture<Admission> decide(IdentityCloud issuer, TokenVerdict verdict, Call call, TenantPolicy rules,
+      boolean maintenance, Set<String> roles, boolean home) {
     if (verdict instanceof TokenVerdict.Unavailable unavailable) return refused(new Refusal.Unavailable(unavailable.reason()), null);
     if (!(verdict instanceof TokenVerdict.Known known)) {
       return roles == null ? PASS : refused(new Refusal.RoleRequired(call.serviceType(), call.cloud(), roles), null);
@@ -157,13 +189,14 @@ public final class TenantGate {
       return refused(new Refusal.CloudNotAllowed(who.projectId(), call.cloud(), allowed), who);
     }
     if (!maintenance && !home || who.projectId() == null) return admitted(who, null);
-    TenantStates.Lookup state = states.known(who.projectId());
-    if (state != null) return withState(state, who, call.token(), maintenance, home);
-    return states.lookup(who.projectId()).thenCompose(lookup -> withState(lookup, who, call.token(), maintenance, home));
+    TenantStates.Lookup state = issuer.states().known(who.projectId());
+    if (state != null) return withState(issuer, state, who, call.token(), maintenance, home);
+    return issuer.states().lookup(who.projectId())
+        .thenCompose(lookup -> withState(issuer, lookup, who, call.token(), maintenance, home));
   }
 
-  private CompletableFuture<Admission> withState(TenantStates.Lookup lookup, TokenIdentity who, String token,
-      boolean maintenance, boolean home) {
+  private CompletableFuture<Admission> withState(IdentityCloud issuer, TenantStates.Lookup lookup, TokenIdentity who,
+      String token, boolean maintenance, boolean home) {
     if (lookup instanceof TenantStates.Lookup.Unavailable unavailable) {
       return refused(new Refusal.Unavailable(unavailable.reason()), who);
     }
@@ -173,7 +206,7 @@ public final class TenantGate {
     Refusal refusal = new Refusal.InMaintenance(project);
     if (bypassRole == null) return refused(refusal, who);
     if (who.rolesKnown()) return who.hasRole(bypassRole) ? admitted(who, homeCloud) : refused(refusal, who);
-    return identities.identify(token, true).thenApply(verdict -> {
+    return issuer.identities().identify(token, true).thenApply(verdict -> {
       if (verdict instanceof TokenVerdict.Unavailable unavailable) {
         return admission(new Refusal.Unavailable(unavailable.reason()), who, null);
       }

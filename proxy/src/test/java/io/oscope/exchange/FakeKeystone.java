@@ -13,8 +13,9 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 
 /**
- * A Keystone stand-in that knows one user token and one service account: enough to check what
- * the proxies send on a token validation. The real Keystone runs in the end-to-end suite.
+ * A Keystone stand-in that knows one user token (of user {@code u1} in project {@code p1}, in
+ * maintenance), and one service account: enough to check what the proxies send on a token
+ * validation and a project read. The real Keystone runs in the end-to-end suite.
  */
 final class FakeKeystone implements AutoCloseable {
   static final String USER_TOKEN = "user-token";
@@ -22,6 +23,8 @@ final class FakeKeystone implements AutoCloseable {
   final AtomicInteger issued = new AtomicInteger();
   /** The X-Auth-Token of every validation call received. */
   final List<String> validationsSeenWith = new CopyOnWriteArrayList<>();
+  /** The X-Auth-Token of every project read received. */
+  final List<String> projectReadsSeenWith = new CopyOnWriteArrayList<>();
   private final DisposableServer server;
 
   FakeKeystone() {
@@ -40,9 +43,21 @@ final class FakeKeystone implements AutoCloseable {
             .get("/v3/auth/tokens", (request, response) -> {
               String auth = request.requestHeaders().get("X-Auth-Token");
               validationsSeenWith.add(auth);
-              boolean ok = validServiceTokens.contains(auth)
+              boolean ok = auth != null && validServiceTokens.contains(auth)
                   && USER_TOKEN.equals(request.requestHeaders().get("X-Subject-Token"));
-              return response.status(ok ? 200 : 401).sendString(Mono.just(ok ? "{\"token\": {}}" : "{\"error\": {}}"));
+              if (auth == null || !validServiceTokens.contains(auth)) return response.status(401).sendString(Mono.just("{\"error\": {}}"));
+              return response.status(ok ? 200 : 404).sendString(Mono.just(ok ? """
+                  {"token": {"user": {"id": "u1"}, "project": {"id": "p1"}, "roles": [{"name": "member"}],
+                   "methods": ["password"], "audit_ids": ["a1"], "expires_at": "%s"}}""".formatted(Instant.now().plusSeconds(3600))
+                  : "{\"error\": {}}"));
+            })
+            .get("/v3/projects/{id}", (request, response) -> {
+              String auth = request.requestHeaders().get("X-Auth-Token");
+              projectReadsSeenWith.add(String.valueOf(auth));
+              if (auth == null || !validServiceTokens.contains(auth)) return response.status(401).sendString(Mono.just("{\"error\": {}}"));
+              if (!request.param("id").equals("p1")) return response.status(404).sendString(Mono.just("{\"error\": {}}"));
+              return response.sendString(Mono.just(
+                  "{\"project\": {\"id\": \"p1\", \"name\": \"demo\", \"oscope_maintenance\": \"migrating\"}}"));
             }))
         .bindNow();
   }

@@ -85,6 +85,42 @@ class TenantGateTest {
     assertThat(projectsRead).containsExactly("p-staying");
   }
 
+  /**
+   * A token of another cloud is checked by that cloud's Keystone, and its project's state read
+   * there: the local Keystone, which would call it invalid and let it write, is not asked.
+   */
+  @Test
+  void aTokenOfAnotherCloudIsCheckedWhereItComesFrom() {
+    List<String> askedThere = new ArrayList<>();
+    TokenIdentities theirs = new TokenIdentities(() -> null, token -> {
+      askedThere.add(token);
+      return CompletableFuture.completedFuture(identity("p-theirs", "member"));
+    }, TokenIdentities.Settings.DEFAULT, Ticker.systemTicker(), InstantSource.system());
+    TenantState inMaintenanceThere = new TenantState("p-theirs", "theirs", "moving", null, null);
+    TenantStates statesThere = new TenantStates(project -> CompletableFuture.completedFuture(inMaintenanceThere),
+        Duration.ofSeconds(5), Duration.ofMinutes(10), Ticker.systemTicker());
+    TenantGate peered = gate.withPeers(cloud -> cloud.equals("CloudTwo") ? new IdentityCloud(theirs, statesThere) : null);
+
+    TenantGate.Admission there = peered.admit(new TenantGate.Call("compute", HttpMethod.POST, "/servers", "Solo", false,
+        "tok-of-cloudtwo", false, "CloudTwo")).join();
+
+    assertThat(there.refusal()).isEqualTo(new TenantGate.Refusal.InMaintenance(inMaintenanceThere));
+    assertThat(there.projectId()).isEqualTo("p-theirs");
+    assertThat(askedThere).containsExactly("tok-of-cloudtwo");
+    assertThat(introspected).isEmpty();
+    assertThat(projectsRead).isEmpty();
+  }
+
+  @Test
+  void aTokenOfACloudThatCannotBeAskedIsUnavailableNotPassed() {
+    TenantGate.Refusal refusal = gate.admit(new TenantGate.Call("compute", HttpMethod.POST, "/servers", "Solo", false,
+        "tok-of-cloudthree", false, "CloudThree")).join().refusal();
+
+    assertThat(refusal).isInstanceOf(TenantGate.Refusal.Unavailable.class);
+    assertThat(((TenantGate.Refusal.Unavailable) refusal).reason()).contains("CloudThree", "--peer-secret-file");
+    assertThat(introspected).isEmpty();
+  }
+
   @Test
   void theBypassRoleWritesThroughMaintenance() {
     assertThat(admit(HttpMethod.POST, "/servers", "tok-moving-admin")).isNull();
