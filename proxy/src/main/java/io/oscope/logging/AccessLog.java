@@ -46,7 +46,7 @@ public final class AccessLog {
   }
 
   /** The one appender of {@code logger} if the configuration is the shipped one; else null. */
-  private static BatchingConsoleAppender shippedAppender(org.slf4j.Logger logger) {
+  static BatchingConsoleAppender shippedAppender(org.slf4j.Logger logger) {
     if (!(logger instanceof Logger logback) || logback.isAdditive()) return null;
     if (!((LoggerContext) logback.getLoggerContext()).getTurboFilterList().isEmpty()) return null;
     Iterator<Appender<ILoggingEvent>> appenders = logback.iteratorForAppenders();

@@ -6,8 +6,9 @@ import java.time.ZoneOffset;
 
 /**
  * The time of a log line in ISO-8601, UTC, to the millisecond: {@code 2026-12-02T18:13:57.123Z},
- * as the shipped {@code logback.xml} writes application logs. The text up to the second is kept
- * for the second met last, so that a line costs three digits, not a date computation.
+ * as the shipped configuration ({@link ShippedConfiguration}) writes application logs. The text
+ * up to the second is kept for the second met last, so that a line costs three digits, not a date
+ * computation.
  */
 public final class LogTime {
   /** "yyyy-MM-ddTHH:mm:ss." of the second met last; shared by threads without a lock (immutable). */

@@ -14,11 +14,9 @@ class BatchingConsoleAppenderTest {
   @Test
   void everyLineArrivesInOrderEvenPastAFullQueueAndAtExit() throws Exception {
     // The shipped configuration, in a JVM of its own: its shutdown hook must write what is queued.
-    Path config = Path.of("target", "classes", "logback.xml").toAbsolutePath();
-    assertThat(config).exists();
     int count = 40_000; // more than the queue holds: the logging thread must wait, not drop
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dlogback.configurationFile=" + config, "-cp", System.getProperty("java.class.path"),
+        "-D" + ShippedConfiguration.FORCE_PROPERTY + "=shipped", "-cp", System.getProperty("java.class.path"),
         LogLines.class.getName(), Integer.toString(count)));
     Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     List<String> lines = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).lines()

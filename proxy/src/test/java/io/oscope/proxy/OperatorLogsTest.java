@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.oscope.logging.ShippedConfiguration;
 import io.oscope.testing.FreePorts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,9 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * oscope's logs as an operator reads them: a proxy in its own JVM with the shipped {@code
- * logback.xml}, its whole output read. Every line has a date and a zone; in JSON, every line is
- * one object and nothing else; no token, password or query string anywhere.
+ * oscope's logs as an operator reads them: a proxy in its own JVM with the shipped logging
+ * configuration ({@link ShippedConfiguration}), its whole output read. Every line has a date and a
+ * zone; in JSON, every line is one object and nothing else; no token, password or query string
+ * anywhere.
  */
 class OperatorLogsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -73,9 +75,8 @@ class OperatorLogsTest {
       Files.writeString(routes, String.format("{\"services\": [{\"Service Type\": \"image\", \"Interface\": \"public\","
           + " \"URL\": \"127.0.0.1:%d/image\", \"Region\": \"Solo\", \"Frontend\": \"127.0.0.1:%d\","
           + " \"Backend\": \"127.0.0.1:%d\"}]}", port, port, upstream.port()));
-      Path config = Path.of("target", "classes", "logback.xml").toAbsolutePath();
       List<String> lines;
-      try (ProxyProcess proxy = ProxyProcess.start(environment, List.of("-Xmx64m", "-Dlogback.configurationFile=" + config),
+      try (ProxyProcess proxy = ProxyProcess.start(environment, List.of("-Xmx64m", "-D" + ShippedConfiguration.FORCE_PROPERTY + "=shipped"),
           "proxy", "--services", routes.toString(), "--cloud", "Solo", "--listen", "127.0.0.1:" + port,
           "--access-log", format, "--health-interval", "60m")) {
         proxy.awaitLine("proxy listening on");
