@@ -28,24 +28,41 @@ public final class HealthChecker implements AutoCloseable {
 
   private final Balancer balancer;
   private final Supplier<Map<HostPort, Boolean>> addresses;
-  private final HttpClient http;
-  private final HttpClient https;
+  private final Supplier<SslContext> upstreamTls;
+  /** The clients of HTTP checks, made at the first (with a health path only; TCP checks need none). */
+  private HttpClient http;
+  private HttpClient https;
   private Disposable schedule;
   private Mono<Void> first = Mono.empty();
 
   /**
    * @param addresses the addresses to check, each with whether it speaks TLS; read again at each
    *     round (the table may change)
-   * @param upstreamTls the context requests to https upstreams use, or null for the JDK's defaults
+   * @param upstreamTls the context requests to https upstreams use, asked for at the first check
+   *     over TLS; null for the JDK's defaults
    */
-  public HealthChecker(Balancer balancer, Supplier<Map<HostPort, Boolean>> addresses, SslContext upstreamTls) {
+  public HealthChecker(Balancer balancer, Supplier<Map<HostPort, Boolean>> addresses,
+      Supplier<SslContext> upstreamTls) {
     this.balancer = balancer;
     this.addresses = addresses;
-    PoolSettings settings = balancer.settings();
-    this.http = HttpClient.create(ConnectionProvider.newConnection())
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.timeout().toMillis())
-        .responseTimeout(settings.timeout());
-    this.https = upstreamTls == null ? http.secure() : http.secure(spec -> spec.sslContext(upstreamTls));
+    this.upstreamTls = upstreamTls;
+  }
+
+  /**
+   * The client of HTTP checks, over TLS or not, made at its first use: not at start, where an
+   * https client's TLS context would cost JSSE's start (BENCHMARKS.md, "Start-up and size").
+   */
+  private synchronized HttpClient client(boolean tls) {
+    if (http == null) {
+      http = HttpClient.create(ConnectionProvider.newConnection())
+          .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) balancer.settings().timeout().toMillis())
+          .responseTimeout(balancer.settings().timeout());
+    }
+    if (tls && https == null) {
+      SslContext context = upstreamTls == null ? null : upstreamTls.get();
+      https = context == null ? http.secure() : http.secure(spec -> spec.sslContext(context));
+    }
+    return tls ? https : http;
   }
 
   /** Starts checking, the first round at once. */
@@ -92,7 +109,7 @@ public final class HealthChecker implements AutoCloseable {
             return Outcome.ANSWERED;
           });
     } else {
-      probe = (tls ? https : http).get().uri((tls ? "https://" : "http://") + address + settings.path())
+      probe = client(tls).get().uri((tls ? "https://" : "http://") + address + settings.path())
           .responseSingle((response, body) -> body.then(Mono.just(response.status().code() <= settings.healthyStatus()
               ? Outcome.ANSWERED : new Outcome.AddressFailure("health check answered " + response.status().code()))));
     }

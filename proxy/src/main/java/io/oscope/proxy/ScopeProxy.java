@@ -79,7 +79,6 @@ public final class ScopeProxy implements AutoCloseable {
   private final Balancer balancer;
   private final TlsContexts tls;
   private final SslContext serverTls;
-  private final SslContext upstreamTls;
   private final Transport transport = Transport.best();
   /** What makes the spans of requests, or null when tracing is off. */
   private final Tracing tracing;
@@ -106,13 +105,17 @@ public final class ScopeProxy implements AutoCloseable {
     try {
       this.tls = TlsContexts.of(settings.tls());
       this.serverTls = tls.server();
-      this.upstreamTls = tls.upstream();
+      // The upstream context at start only when something asks for it: else at the first https need
+      // (a route file reloaded with one), not paying JSSE's start (BENCHMARKS.md, "Start-up and size").
+      if (tls.upstreamConfigured() || table.upstreams().containsValue(true)) tls.upstream();
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalArgumentException("cannot read the TLS certificates or keys: " + e.getMessage(), e);
+    } catch (UncheckedIOException e) {
+      throw new IllegalArgumentException("cannot read the TLS certificates or keys: " + e.getCause().getMessage(), e);
     }
     this.loops = transport.loops(Math.max(1, Runtime.getRuntime().availableProcessors()), "oscope-loop");
     this.upstreams = new UpstreamChannels(transport, settings.connectTimeout(), settings.maxIdle(),
-        settings.maxUpstreamConnections(), upstreamTls, ticker);
+        settings.maxUpstreamConnections(), tls::upstream, ticker);
     this.tokenExchange = settings.peerTrust() == null ? null
         : TokenExchange.start(settings.cloud(), settings.peerTrust(), settings.maxIdle(), settings.responseTimeout());
     HeaderRules rules = new HeaderRules(settings.cloud(), settings.viaName(), settings.tls().serverTls() ? "https" : "http",
@@ -171,7 +174,7 @@ public final class ScopeProxy implements AutoCloseable {
     }
     proxy.router.set(new ScopeRouter(table, settings.allowed(), proxy.selfAddresses()));
     proxy.metrics.routeTable(table.version(), Instant.now());
-    proxy.healthChecker = new HealthChecker(proxy.balancer, proxy::checkedAddresses, proxy.upstreamTls).start();
+    proxy.healthChecker = new HealthChecker(proxy.balancer, proxy::checkedAddresses, proxy.tls::upstream).start();
     LOG.info("{} proxy listening on {} ({}) with route table {} ({} clouds: {})", settings.cloud(),
         proxy.address(), proxy.transport.name(), table.version(), table.clouds().size(),
         String.join(", ", table.clouds()));
@@ -277,6 +280,8 @@ public final class ScopeProxy implements AutoCloseable {
       throw new IllegalArgumentException("route table compiled for " + table.localCloud()
           + ", proxy runs for " + settings.cloud());
     }
+    // An https upstream now: its TLS context made here, not by an event loop at its first connection.
+    if (table.upstreams().containsValue(true)) tls.upstream();
     router.set(new ScopeRouter(table, settings.allowed(), router.get().self()));
     metrics.routeTable(table.version(), Instant.now());
   }

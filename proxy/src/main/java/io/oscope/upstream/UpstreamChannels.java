@@ -19,6 +19,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -42,7 +43,8 @@ import java.util.concurrent.TimeUnit;
 public final class UpstreamChannels implements AutoCloseable {
   private final Bootstrap bootstrap;
   private final DnsAddressResolverGroup resolver;
-  private final SslContext tls;
+  /** The context for https upstreams, made by its first call (see TlsContexts#upstream). */
+  private final Supplier<SslContext> tls;
   private final long maxIdleNanos;
   private final int maxConnections;
   private final Ticker ticker;
@@ -74,11 +76,11 @@ public final class UpstreamChannels implements AutoCloseable {
 
   /**
    * @param maxConnections how many connections to one address may be in use at a time
-   * @param tls the context for https upstreams
+   * @param tls the context for https upstreams, asked for at the first https connection
    * @param ticker the clock of the idle time
    */
   public UpstreamChannels(Transport transport, Duration connectTimeout, Duration maxIdle, int maxConnections,
-      SslContext tls, Ticker ticker) {
+      Supplier<SslContext> tls, Ticker ticker) {
     if (maxConnections < 1) throw new IllegalArgumentException("max upstream connections must be positive, got " + maxConnections);
     this.tls = tls;
     this.maxIdleNanos = maxIdle.toNanos();
@@ -126,7 +128,7 @@ public final class UpstreamChannels implements AutoCloseable {
     Bootstrap connect = bootstrap.clone(loop).handler(new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel channel) {
-        if (https) channel.pipeline().addLast(tls.newHandler(channel.alloc(), address.host(), address.port()));
+        if (https) channel.pipeline().addLast(tls.get().newHandler(channel.alloc(), address.host(), address.port()));
         // No codec: request heads are written as bytes (HeaderRules), responses read from the bytes (UpstreamHandler).
         channel.pipeline().addLast(handler);
       }
