@@ -32,6 +32,10 @@ public final class Oscope implements Callable<Integer> {
   public static final int BAD_INPUT = 2;
 
   public static void main(String[] args) {
+    // Netty 4.2 sends JFR events from its buffer allocators, which loads the JDK's Flight Recorder
+    // (~100 classes and its JMX beans) at start, before any recording asks for them; off, as any
+    // Netty property must be, before Netty's first class. -Dio.netty.jfr.enabled=true turns them on.
+    if (System.getProperty("io.netty.jfr.enabled") == null) System.setProperty("io.netty.jfr.enabled", "false");
     // Netty's leak detector records a stack trace for a sample of the buffers: CPU a busy proxy
     // spends on nothing it serves. Tests run with it on; -Dio.netty.leakDetection.level turns it back on.
     if (System.getProperty("io.netty.leakDetection.level") == null) {
