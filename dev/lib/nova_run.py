@@ -11,6 +11,8 @@ library alone (python3-nova) has the programs' modules, `nova.cmd.<name>`.
 import importlib
 import sys
 
+import sqlite_immediate  # noqa: F401  (Nova's processes share SQLite databases: see the module)
+
 PROGRAMS = ("api", "conductor", "scheduler", "compute", "manage")
 
 if len(sys.argv) < 2 or sys.argv[1] not in PROGRAMS:
