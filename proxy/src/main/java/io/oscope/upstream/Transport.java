@@ -13,6 +13,11 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringDatagramChannel;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -41,11 +46,40 @@ public record Transport(
    */
   public static final ByteBufAllocator BUFFERS = PooledByteBufAllocator.DEFAULT;
 
+  /** The transport {@code -Doscope.transport} names ({@link #named}). */
   public static Transport best() {
+    return named(System.getProperty("oscope.transport", ""));
+  }
+
+  /**
+   * The transport named {@code epoll}, {@code io_uring} or {@code nio}; the empty name is epoll
+   * where this machine has it, else NIO.
+   *
+   * @throws IllegalStateException when the one named cannot be loaded here, saying why
+   */
+  public static Transport named(String named) {
+    switch (named) {
+      case "io_uring" -> {
+        if (!IoUring.isAvailable()) {
+          throw new IllegalStateException("io_uring is not available here: " + IoUring.unavailabilityCause());
+        }
+        return new Transport("io_uring", IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class,
+            IoUringSocketChannel.class, IoUringDatagramChannel.class);
+      }
+      case "nio" -> {
+        return nio();
+      }
+      case "", "epoll" -> { }
+      default -> throw new IllegalStateException("-Doscope.transport=" + named + ": not epoll, io_uring or nio");
+    }
     if (Epoll.isAvailable()) {
       return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class,
           EpollSocketChannel.class, EpollDatagramChannel.class);
     }
+    return nio();
+  }
+
+  private static Transport nio() {
     return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class,
         NioSocketChannel.class, NioDatagramChannel.class);
   }
