@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,8 +28,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Tag("e2e")
 @ExtendWith(E2eExtension.class)
 class TenantMaintenanceE2eTest {
-  /** The proxies read a project's state every 5 s (--tenant-state-ttl): a toggle shows within it. */
-  private static final long TOGGLE_SECONDS = 60;
 
   @Test
   void aProjectInMaintenanceReadsButCannotWriteOthersAndTheAdminRoleCan(Clouds clouds, Cli cli, @org.junit.jupiter.api.io.TempDir Path tmp)
@@ -67,7 +64,7 @@ class TenantMaintenanceE2eTest {
       maintenance(clouds, cli, heard, demo, otherUser, migrator, imageFile, before, image, other);
     }
 
-    Cli.Result deleted = awaitAccepted(cli, "image delete (demo, maintenance off)", demo, "image", "delete", image);
+    Cli.Result deleted = MaintenanceToggle.awaitAccepted(cli, "image delete (demo, maintenance off)", demo, "image", "delete", image);
     ok(deleted);
     Servers.delete(cli, "server delete (demo, maintenance off)", demo, null, before);
     ok(cli.run("project delete (cleanup)", admin, "project", "delete", other));
@@ -86,7 +83,10 @@ class TenantMaintenanceE2eTest {
         Notifications.event("oscope.tenant.maintenance.on", "project_name", "demo"), 30).path("payload")
         .path("project_id").asText();
     try {
-      Cli.Result refused = awaitRefused(cli, "network create (demo, in maintenance)", demo,
+      // A network created before the toggle reached the proxy is not the test's business: deleted.
+      MaintenanceToggle.Undo deleteNetwork = created -> cli.run("network delete (created before the toggle arrived)",
+          demo, "network", "delete", created.command().get(created.command().size() - 1));
+      Cli.Result refused = MaintenanceToggle.awaitRefused(cli, deleteNetwork, "network create (demo, in maintenance)", demo,
           "network", "create", Servers.uniqueName("net"));
       assertThat(refused.err()).contains("409").contains("is in maintenance").contains("Pumphouse: migrating to CloudTwo");
 
@@ -151,36 +151,5 @@ class TenantMaintenanceE2eTest {
   private static void assertRefused(Cli.Result r) {
     assertThat(r.exit()).as(r.describe()).isNotZero();
     assertThat(r.err()).as(r.describe()).contains("is in maintenance");
-  }
-
-  /** Runs the command until the proxy refuses it (the toggle has reached it), within {@link #TOGGLE_SECONDS}. */
-  private static Cli.Result awaitRefused(Cli cli, String step, Map<String, String> env, String... args) throws Exception {
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(TOGGLE_SECONDS);
-    Cli.Result r;
-    do {
-      r = cli.run(step, env, args);
-      if (r.exit() != 0 && r.err().contains("is in maintenance")) return r;
-      if (r.exit() == 0) cleanUpNetwork(cli, env, r);
-    } while (System.nanoTime() < until);
-    throw new AssertionError("maintenance did not reach the proxy within " + TOGGLE_SECONDS + " s: " + r.describe());
-  }
-
-  /** A network created before the toggle reached the proxy is not the test's business: deleted. */
-  private static void cleanUpNetwork(Cli cli, Map<String, String> env, Cli.Result created) throws Exception {
-    String name = created.command().get(created.command().size() - 1);
-    cli.run("network delete (created before the toggle arrived)", env, "network", "delete", name);
-  }
-
-  /** Runs the command until it succeeds (the end of maintenance has reached the proxy). */
-  private static Cli.Result awaitAccepted(Cli cli, String step, Map<String, String> env, String... args) throws Exception {
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(TOGGLE_SECONDS);
-    Cli.Result r;
-    do {
-      r = cli.run(step, env, args);
-      if (r.exit() == 0) return r;
-      assertThat(r.err()).as(r.describe()).contains("is in maintenance");
-    } while (System.nanoTime() < until);
-    throw new AssertionError("the end of maintenance did not reach the proxy within " + TOGGLE_SECONDS + " s: "
-        + r.describe());
   }
 }
