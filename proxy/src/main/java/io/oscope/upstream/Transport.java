@@ -26,7 +26,9 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
  * Netty's native epoll transport where this machine has it (Linux), else NIO: the event loops and
- * the channel classes that go with them.
+ * the channel classes that go with them. {@code -Doscope.transport=io_uring} runs on io_uring
+ * instead: it cost less CPU per forwarded request in bench/run, but is not the default while two
+ * tests behave differently on it (BENCHMARKS.md, "io_uring").
  *
  * <pre>{@code
  * Transport transport = Transport.best();
@@ -52,8 +54,8 @@ public record Transport(
   }
 
   /**
-   * The transport named {@code epoll}, {@code io_uring} or {@code nio}; the empty name is epoll
-   * where this machine has it, else NIO.
+   * The transport named {@code io_uring}, {@code epoll} or {@code nio}; the empty name is epoll where
+   * this machine has it, else NIO.
    *
    * @throws IllegalStateException when the one named cannot be loaded here, saying why
    */
@@ -63,20 +65,29 @@ public record Transport(
         if (!IoUring.isAvailable()) {
           throw new IllegalStateException("io_uring is not available here: " + IoUring.unavailabilityCause());
         }
-        return new Transport("io_uring", IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class,
-            IoUringSocketChannel.class, IoUringDatagramChannel.class);
+        return ioUring();
+      }
+      case "epoll" -> {
+        if (!Epoll.isAvailable()) throw new IllegalStateException("epoll is not available here: " + Epoll.unavailabilityCause());
+        return epoll();
       }
       case "nio" -> {
         return nio();
       }
-      case "", "epoll" -> { }
-      default -> throw new IllegalStateException("-Doscope.transport=" + named + ": not epoll, io_uring or nio");
+      case "" -> { }
+      default -> throw new IllegalStateException("-Doscope.transport=" + named + ": not io_uring, epoll or nio");
     }
-    if (Epoll.isAvailable()) {
-      return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class,
-          EpollSocketChannel.class, EpollDatagramChannel.class);
-    }
-    return nio();
+    return Epoll.isAvailable() ? epoll() : nio();
+  }
+
+  private static Transport ioUring() {
+    return new Transport("io_uring", IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class,
+        IoUringSocketChannel.class, IoUringDatagramChannel.class);
+  }
+
+  private static Transport epoll() {
+    return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class,
+        EpollSocketChannel.class, EpollDatagramChannel.class);
   }
 
   private static Transport nio() {

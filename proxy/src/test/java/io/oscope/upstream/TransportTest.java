@@ -2,6 +2,7 @@ package io.oscope.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -11,6 +12,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.uring.IoUring;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
@@ -25,6 +28,8 @@ class TransportTest {
   @ParameterizedTest
   @ValueSource(strings = {"epoll", "io_uring", "nio"})
   void carriesBytesBothWays(String name) throws Exception {
+    assumeTrue(!name.equals("io_uring") || IoUring.isAvailable(), "io_uring is not offered by this kernel");
+    assumeTrue(!name.equals("epoll") || Epoll.isAvailable(), "epoll is not offered here");
     Transport transport = Transport.named(name);
     assertThat(transport.name()).isEqualTo(name);
     EventLoopGroup loops = transport.loops(1, "transport-test");
@@ -60,8 +65,13 @@ class TransportTest {
   }
 
   @Test
+  void theDefaultIsEpollWhereThisMachineHasIt() {
+    assertThat(Transport.named("").name()).isEqualTo(Epoll.isAvailable() ? "epoll" : "nio");
+  }
+
+  @Test
   void anUnknownNameIsRefusedSayingWhichExist() {
     assertThatThrownBy(() -> Transport.named("kqueue")).isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("epoll, io_uring or nio");
+        .hasMessageContaining("io_uring, epoll or nio");
   }
 }
