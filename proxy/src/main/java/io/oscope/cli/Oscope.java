@@ -4,7 +4,10 @@ import io.netty.util.ResourceLeakDetector;
 import io.oscope.build.BuildInfo;
 import io.oscope.routes.ConfigException;
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
@@ -20,10 +23,17 @@ import picocli.CommandLine;
     name = "oscope",
     mixinStandardHelpOptions = true,
     versionProvider = Oscope.Version.class,
-    description = "A scope-routing proxy for collaborating OpenStack clouds.",
-    subcommands = {ProxyCommand.class, RoutesCommand.class, TenantCommand.class, DemoCommand.class,
-        CommandLine.HelpCommand.class})
+    description = "A scope-routing proxy for collaborating OpenStack clouds.")
 public final class Oscope implements Callable<Integer> {
+  /**
+   * The subcommands, in the order help lists them. Added by {@link #commandLine(String...)}:
+   * picocli builds the model of every command it is given, from its annotations, by reflection.
+   */
+  private static final List<Map.Entry<String, Supplier<Object>>> SUBCOMMANDS = List.of(
+      Map.entry("proxy", ProxyCommand::new), Map.entry("routes", RoutesCommand::new),
+      Map.entry("tenant", TenantCommand::new), Map.entry("demo", DemoCommand::new),
+      Map.entry("help", CommandLine.HelpCommand::new));
+
   /** Success. */
   public static final int OK = 0;
   /** A failure at run time: an address in use, an I/O error. */
@@ -41,12 +51,27 @@ public final class Oscope implements Callable<Integer> {
     if (System.getProperty("io.netty.leakDetection.level") == null) {
       ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
     }
-    System.exit(commandLine().execute(args));
+    System.exit(commandLine(args).execute(args));
   }
 
   /** The command line with oscope's exit codes and error printing; tests call execute on it. */
   public static CommandLine commandLine() {
-    CommandLine commandLine = new CommandLine(new Oscope()).setCaseInsensitiveEnumValuesAllowed(true);
+    return commandLine(new String[0]);
+  }
+
+  /**
+   * {@link #commandLine()} for running {@code arguments}: when they start with a subcommand
+   * (help aside, which may name any), only that one is added. Building the models of the others
+   * took ~0.2 s of a proxy's start (BENCHMARKS.md, "Start-up and size").
+   */
+  static CommandLine commandLine(String... arguments) {
+    CommandLine commandLine = new CommandLine(new Oscope());
+    String first = arguments.length > 0 && !arguments[0].equals("help") ? arguments[0] : null;
+    boolean named = SUBCOMMANDS.stream().anyMatch(sub -> sub.getKey().equals(first));
+    for (Map.Entry<String, Supplier<Object>> sub : SUBCOMMANDS) {
+      if (!named || sub.getKey().equals(first)) commandLine.addSubcommand(sub.getKey(), sub.getValue().get());
+    }
+    commandLine.setCaseInsensitiveEnumValuesAllowed(true); // after the subcommands: set on them too
     commandLine.setExecutionExceptionHandler(Oscope::handle);
     commandLine.setParameterExceptionHandler((e, args) -> {
       e.getCommandLine().getErr().println("oscope: " + e.getMessage());
