@@ -396,11 +396,8 @@ final class ProxyCommand implements Callable<Integer> {
       proxy.close(Duration.ZERO);
       throw e;
     }
-    LOG.info("admin listener on {} (GET /healthz /readyz /metrics /routes /pools, POST /reload{}){}",
-        adminServer.address(), tenants == null || tenants.toggles() == null ? ""
-            : ", GET /tenants, PUT|DELETE /tenants/{project}/maintenance",
-        token == null ? "" : ", token required");
     CountDownLatch stopped = new CountDownLatch(1);
+    // Before the last start line: whoever waits for it (a supervisor, a test) may signal at once.
     Signals.onTerminate(() -> {
       LOG.info("stopping: no new connections, {} for requests in flight", gracePeriod);
       proxy.close(gracePeriod);
@@ -410,6 +407,10 @@ final class ProxyCommand implements Callable<Integer> {
       LOG.info("stopped");
       stopped.countDown();
     });
+    LOG.info("admin listener on {} (GET /healthz /readyz /metrics /routes /pools, POST /reload{}){}",
+        adminServer.address(), tenants == null || tenants.toggles() == null ? ""
+            : ", GET /tenants, PUT|DELETE /tenants/{project}/maintenance",
+        token == null ? "" : ", token required");
     // The server stops accepting at once on SIGTERM; this thread waits for the graceful end.
     stopped.await();
     return Oscope.OK;

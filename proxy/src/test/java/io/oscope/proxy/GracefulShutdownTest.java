@@ -43,7 +43,8 @@ class GracefulShutdownTest {
         port, port, slow.port()));
     try (ProxyProcess proxy = ProxyProcess.start(List.of("-Xmx64m"), "proxy", "--services", routes.toString(),
         "--cloud", "Solo", "--listen", "127.0.0.1:" + port, "--admin", "127.0.0.1:0", "--grace-period", "20s")) {
-      proxy.awaitLine("proxy listening on");
+      // The last start line: the signal handlers are in place once it is logged.
+      proxy.awaitLine("admin listener on");
       HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
       for (int i = 0; i < inFlight; i++) {

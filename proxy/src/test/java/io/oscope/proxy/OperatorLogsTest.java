@@ -79,7 +79,8 @@ class OperatorLogsTest {
       try (ProxyProcess proxy = ProxyProcess.start(environment, List.of("-Xmx64m", "-D" + ShippedConfiguration.FORCE_PROPERTY + "=shipped"),
           "proxy", "--services", routes.toString(), "--cloud", "Solo", "--listen", "127.0.0.1:" + port,
           "--access-log", format, "--health-interval", "60m")) {
-        proxy.awaitLine("proxy listening on");
+        // The last start line: the signal handlers are in place once it is logged.
+        proxy.awaitLine("admin listener on");
         for (int i = 0; i < 3; i++) {
           String response = RawHttp.exchange(port, "GET /image/v2/images?password=QUERY-SECRET HTTP/1.1\r\n"
               + "Host: 127.0.0.1:" + port + "\r\nX-Auth-Token: TOKEN-SECRET\r\nX-OpenStack-Request-ID: " + GLOBAL_ID

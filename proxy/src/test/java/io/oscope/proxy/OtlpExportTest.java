@@ -61,7 +61,8 @@ class OtlpExportTest {
           "--cloud", "Solo", "--listen", "127.0.0.1:" + port, "--admin", "127.0.0.1:0", "--no-watch",
           "--health-interval", "60m", "--tracing",
           "--otlp-endpoint", "http://127.0.0.1:" + receiver.getAddress().getPort())) {
-        proxy.awaitLine("proxy listening on");
+        // The last start line: the signal handlers are in place once it is logged.
+        proxy.awaitLine("admin listener on");
         String response = RawHttp.exchange(port, "GET /image/v2/images?marker=QUERY-SECRET HTTP/1.1\r\n"
             + "Host: 127.0.0.1:" + port + "\r\nX-Auth-Token: TOKEN-SECRET\r\ntraceparent: 00-" + TRACE_ID
             + "-00f067aa0ba902b7-01\r\nConnection: close\r\n\r\n");

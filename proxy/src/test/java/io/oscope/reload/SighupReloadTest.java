@@ -36,7 +36,8 @@ class SighupReloadTest {
           process.drain();
           return;
         }
-        process.awaitLine("proxy listening on");
+        // The last start line: the signal handlers are in place once it is logged.
+        process.awaitLine("admin listener on");
         assertThat(get(front)).contains("\"service\" : \"first\"");
         Files.writeString(file, routes(front, second.address()));
 
