@@ -78,7 +78,7 @@ class OperatorLogsTest {
       List<String> lines;
       try (ProxyProcess proxy = ProxyProcess.start(environment, List.of("-Xmx64m", "-D" + ShippedConfiguration.FORCE_PROPERTY + "=shipped"),
           "proxy", "--services", routes.toString(), "--cloud", "Solo", "--listen", "127.0.0.1:" + port,
-          "--access-log", format, "--health-interval", "60m")) {
+          "--access-log", format, "--health-interval", "60m", "--admin", "127.0.0.1:0")) {
         // The last start line: the signal handlers are in place once it is logged.
         proxy.awaitLine("admin listener on");
         for (int i = 0; i < 3; i++) {
