@@ -27,8 +27,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 /**
  * Netty's native epoll transport where this machine has it (Linux), else NIO: the event loops and
  * the channel classes that go with them. {@code -Doscope.transport=io_uring} runs on io_uring
- * instead: it cost less CPU per forwarded request in bench/run, but is not the default while two
- * tests behave differently on it (BENCHMARKS.md, "io_uring").
+ * instead: it cost less CPU per forwarded request in bench/run, but is not the default while a
+ * released upstream connection may miss the next request there (BENCHMARKS.md, "io_uring").
  *
  * <pre>{@code
  * Transport transport = Transport.best();
