@@ -532,6 +532,7 @@ final class Forwarding extends Exchange implements UpstreamListener {
     LOG.debug("{} {}: trying {} instead", from.describeUpstream(), why, to.cloud());
     context.metrics().failover(to.serviceType(), from.cloud(), to.cloud());
     record.failedOver(from.cloud());
+    if (record.spans != null) record.spans.failedOver(to.cloud());
     retryEnded(); // a retry that found no address left holds a slot of the old pool's budget
     moveTo(to);
     tries = new Tries();

@@ -74,6 +74,15 @@ public final class RequestSpans {
   }
 
   /**
+   * The request fails over ({@code |}) to {@code cloud}: the next tries' CLIENT spans, and the
+   * SERVER span, name the cloud that is now asked, as the access log does.
+   */
+  public void failedOver(String cloud) {
+    this.cloud = cloud;
+    server.setAttribute(CLOUD, cloud);
+  }
+
+  /**
    * Starts the CLIENT span of the next try, to {@code label} at {@code host}:{@code port}.
    *
    * @param target what the upstream request asks for: only its path goes into the span

@@ -223,6 +223,26 @@ class TracingTest {
   }
 
   @Test
+  void aFailedOverTryNamesTheCloudItAsks() throws Exception {
+    clouds = new TwoClouds(settings -> settings, this::tracing);
+    HostPort down = clouds.oneImage.address();
+    clouds.oneImage.close(); // CloudOne's Glance refuses connections: '|' moves on to CloudTwo
+
+    Http.Reply reply = http.get(clouds.oneUrl("/image/v2/images"), Map.of("X-Scope", "{\"image\": \"CloudOne | CloudTwo\"}"));
+
+    assertThat(reply.status()).isEqualTo(200);
+    List<SpanData> ofOne = spans(clouds.one, clouds.two).stream()
+        .filter(span -> "oscope-CloudOne".equals(span.getResource().getAttribute(INSTANCE))).toList();
+    List<SpanData> tries = ofOne.stream().filter(span -> span.getKind() == SpanKind.CLIENT).toList();
+    assertThat(tries).filteredOn(span -> down.toString().equals(attribute(span, "oscope.upstream"))).isNotEmpty()
+        .allSatisfy(span -> assertThat(attribute(span, "oscope.cloud")).isEqualTo("CloudOne"));
+    assertThat(tries).filteredOn(span -> clouds.twoFrontend.toString().equals(attribute(span, "oscope.upstream")))
+        .singleElement().satisfies(span -> assertThat(attribute(span, "oscope.cloud")).isEqualTo("CloudTwo"));
+    assertThat(only(ofOne, "oscope-CloudOne", SpanKind.SERVER)).satisfies(
+        span -> assertThat(attribute(span, "oscope.cloud")).as("the cloud that answered").isEqualTo("CloudTwo"));
+  }
+
+  @Test
   void aHopWithTracingOffPassesTheTraceContextOnUntouched() throws Exception {
     clouds = new TwoClouds(settings -> settings, cloud -> cloud.equals("CloudOne") ? tracing(cloud) : null);
     String twoLine;
