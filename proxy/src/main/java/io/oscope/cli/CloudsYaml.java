@@ -69,7 +69,7 @@ final class CloudsYaml {
       throw new IllegalArgumentException("cloud '" + cloud + "' in " + file + " has no auth " + String.join(", ", missing));
     }
     String domain = text(auth, "domain_name", "Default");
-    return new ServiceCredentials(TenantCommand.identityV3(text(auth, "auth_url", null)), text(auth, "username", null),
+    return new ServiceCredentials(ServiceCredentials.identityV3(text(auth, "auth_url", null)), text(auth, "username", null),
         password, text(auth, "project_name", null), text(auth, "user_domain_name", domain),
         text(auth, "project_domain_name", domain));
   }

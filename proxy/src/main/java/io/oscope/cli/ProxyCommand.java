@@ -374,7 +374,7 @@ final class ProxyCommand implements Callable<Integer> {
     Tenants.Policy tenants = tenants(settings.viaName(), notifier, result -> {
       ScopeProxy running = started.get();
       if (running != null) running.metrics().tokenIntrospection(result);
-    }, new Tenants.Peers(cloud, settings.peerTrust(), tables, settings.tls()));
+    }, new Tenants.Peers(cloud, settings.peerTrust(), tables, () -> started.get().upstreamTls()));
     ScopeProxy proxy = ScopeProxy.start(table, settings, io.netty.util.concurrent.Ticker.systemTicker(),
         tenants == null ? null : tenants.gate());
     started.set(proxy);

@@ -100,14 +100,8 @@ public final class TenantCommand implements Callable<Integer> {
       throw new IllegalArgumentException("no credentials: set " + String.join(", ", missing)
           + " (source an openrc), OS_CLOUD (a cloud of clouds.yaml), or give --service-credentials FILE");
     }
-    return new ServiceCredentials(identityV3(env.get("OS_AUTH_URL")), env.get("OS_USERNAME"), env.get("OS_PASSWORD"), env.get("OS_PROJECT_NAME"),
+    return new ServiceCredentials(ServiceCredentials.identityV3(env.get("OS_AUTH_URL")), env.get("OS_USERNAME"), env.get("OS_PASSWORD"), env.get("OS_PROJECT_NAME"),
         env.getOrDefault("OS_USER_DOMAIN_NAME", "Default"), env.getOrDefault("OS_PROJECT_DOMAIN_NAME", "Default"));
-  }
-
-  /** Keystone's v3 URL from an {@code auth_url} as clients write it: with or without {@code /v3} or a final {@code /}. */
-  static String identityV3(String authUrl) {
-    String url = authUrl.replaceAll("/+$", "");
-    return url.endsWith("/v3") ? url : url + "/v3";
   }
 
   /** Runs one maintenance toggle as {@link #change} does. */

@@ -28,12 +28,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.security.GeneralSecurityException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import io.oscope.tls.TlsContexts;
-import io.oscope.tls.TlsSettings;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import reactor.netty.http.client.HttpClient;
@@ -62,9 +59,9 @@ final class Tenants {
    * @param cloud this proxy's cloud
    * @param trust the peers' secret, or {@code null}: then other clouds' tokens cannot be checked
    * @param table the route table of the moment, which says where each cloud's identity and proxies are
-   * @param tls how https peers are verified
+   * @param upstreamTls the proxy's context for https upstreams, which https peers are asked with too
    */
-  record Peers(String cloud, PeerTrust trust, Supplier<RouteTable> table, TlsSettings tls) {
+  record Peers(String cloud, PeerTrust trust, Supplier<RouteTable> table, Supplier<SslContext> upstreamTls) {
     static final Peers NONE = new Peers(null, null, null, null);
   }
 
@@ -110,13 +107,13 @@ final class Tenants {
     Supplier<JwsVerifier> jws = () -> null;
     if (jwsKeys != null) jws = JwsKeyDirectory.load(jwsKeys, JWS_SKEW, InstantSource.system());
     boolean states = maintenance || homeClouds;
-    KeystoneProjects projects = new KeystoneProjects(tokens, client, account.authUrl(), KEYSTONE_TIMEOUT);
-    IdentityCloud local = identityCloud(new LocalKeystone(tokens, client, account.authUrl()), jws, states, fresh,
-        introspected);
+    KeystoneAccess keystone = new LocalKeystone(tokens, client, account.authUrl());
+    IdentityCloud local = identityCloud(keystone, jws, states, fresh, introspected);
     TenantGate gate = new TenantGate(local.identities(), local.states(), maintenance, bypassRole, policy, homeClouds,
         events).withPeers(peers(peers, client, states, fresh, introspected));
     return new Policy(gate,
-        maintenance ? new MaintenanceToggles(projects, local.states(), events, "admin", Clock.systemUTC()) : null);
+        maintenance ? new MaintenanceToggles(new KeystoneProjects(keystone, KEYSTONE_TIMEOUT), local.states(), events,
+            "admin", Clock.systemUTC()) : null);
   }
 
   /** The caches of one identity cloud, whose Keystone {@code keystone} reaches. */
@@ -130,38 +127,19 @@ final class Tenants {
   }
 
   /**
-   * The other clouds' caches, made on a cloud's first token and kept (one per cloud of the route
-   * file); none without the peers' secret, or for a cloud the route table of the moment does not
-   * know. Their tokens are introspected: this proxy has no JWS keys of theirs.
+   * The other clouds' caches, made on a cloud's first token and kept: one per cloud of the route
+   * file, whose names the router has checked before a request reaches the gate. None without the
+   * peers' secret. Their tokens are introspected: this proxy has no JWS keys of theirs.
    */
   private static Function<String, IdentityCloud> peers(Peers peers, HttpClient client, boolean states, Duration fresh,
       Consumer<String> introspected) {
     if (peers.trust() == null) return cloud -> null;
     PeerSignature signature = PeerSignature.of(peers.trust().secret(), Clock.systemUTC());
-    Supplier<HttpClient> https = memoised(() -> {
-      try {
-        SslContext context = TlsContexts.of(peers.tls()).upstream();
-        return HttpClient.create().secure(spec -> spec.sslContext(context));
-      } catch (IOException | GeneralSecurityException e) {
-        throw new IllegalStateException("no TLS context for https peers: " + e.getMessage(), e);
-      }
-    });
+    Supplier<HttpClient> https = () -> client.secure(spec -> spec.sslContext(peers.upstreamTls().get()));
     Map<String, IdentityCloud> clouds = new ConcurrentHashMap<>();
-    return cloud -> !peers.table().get().hasCloud(cloud) ? null : clouds.computeIfAbsent(cloud, name ->
+    return cloud -> clouds.computeIfAbsent(cloud, name ->
         identityCloud(new PeerKeystone(peers.cloud(), name, signature, peers.table(), client, https), () -> null,
             states, fresh, introspected));
-  }
-
-  private static <T> Supplier<T> memoised(Supplier<T> make) {
-    return new Supplier<>() {
-      private T value;
-
-      @Override
-      public synchronized T get() {
-        if (value == null) value = make.get();
-        return value;
-      }
-    };
   }
 
   /** {@code introspection}, telling {@code results} how each call ended. */

@@ -56,8 +56,7 @@ public final class PeerKeystone implements KeystoneAccess {
       if (identity == null || proxies == null) {
         return Mono.error(new IOException("the route table has no identity service or proxy for " + peerCloud));
       }
-      String v3 = identity.path().endsWith("/v3") ? identity.path() : identity.path() + "/v3";
-      String pathAndQuery = v3 + path;
+      String pathAndQuery = ServiceCredentials.identityV3(identity.path()) + path;
       int query = pathAndQuery.indexOf('?');
       String signed = signature.sign(ownCloud, method.name(), query < 0 ? pathAndQuery : pathAndQuery.substring(0, query),
           subjectToken == null ? "" : subjectToken);

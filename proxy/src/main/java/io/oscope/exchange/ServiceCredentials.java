@@ -24,6 +24,15 @@ public record ServiceCredentials(String authUrl, String username, String passwor
     if (authUrl != null && authUrl.endsWith("/")) authUrl = authUrl.substring(0, authUrl.length() - 1);
   }
 
+  /**
+   * Keystone's v3 URL, or path, from one as catalogues and clients write it: with or without
+   * {@code /v3} or a final {@code /} ({@code http://h:5000}, {@code /identity}, {@code /identity/v3/}).
+   */
+  public static String identityV3(String url) {
+    String trimmed = url.replaceAll("/+$", "");
+    return trimmed.endsWith("/v3") ? trimmed : trimmed + "/v3";
+  }
+
   /** Reads the file, naming every missing field at once. */
   public static ServiceCredentials read(Path file) throws IOException {
     JsonNode json = new ObjectMapper().readTree(file.toFile());

@@ -265,6 +265,11 @@ public final class ScopeProxy implements AutoCloseable {
     return (InetSocketAddress) server.localAddress();
   }
 
+  /** The context requests to https upstreams use (made at its first use). */
+  public SslContext upstreamTls() {
+    return tls.upstream();
+  }
+
   /** The route table in use. */
   public RouteTable table() {
     return router.get().table();
