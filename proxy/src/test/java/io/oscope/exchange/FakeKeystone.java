@@ -1,6 +1,9 @@
 package io.oscope.exchange;
 
+import io.oscope.routes.ConfigException;
 import io.oscope.routes.HostPort;
+import io.oscope.routes.RouteFile;
+import io.oscope.routes.ServiceEntry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -64,6 +67,24 @@ final class FakeKeystone implements AutoCloseable {
 
   HostPort address() {
     return new HostPort("127.0.0.1", server.port());
+  }
+
+  /** The service account it knows (a cloud's Glance), for a proxy's --service-credentials. */
+  ServiceCredentials account() {
+    return new ServiceCredentials("http://" + address() + "/v3", "glance", "pw", "service", "Default", "Default");
+  }
+
+  /**
+   * The route file of two clouds' identity services: CloudOne's this Keystone behind the proxy
+   * {@code proxyOne}, CloudTwo's {@code keystoneTwo} behind {@code proxyTwo}.
+   */
+  List<ServiceEntry> routes(HostPort proxyOne, HostPort keystoneTwo, HostPort proxyTwo) throws ConfigException {
+    String routes = """
+        {"services": [
+          {"Service Type": "identity", "Interface": "public", "URL": "http://%1$s/v3", "Region": "CloudOne", "Frontend": "%2$s", "Backend": "%1$s"},
+          {"Service Type": "identity", "Interface": "public", "URL": "http://%3$s/v3", "Region": "CloudTwo", "Frontend": "%4$s", "Backend": "%3$s"}
+        ]}""".formatted(address(), proxyOne, keystoneTwo, proxyTwo);
+    return RouteFile.parse("exchange", routes.getBytes(StandardCharsets.UTF_8));
   }
 
   @Override

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.oscope.proxy.ProxySettings;
 import io.oscope.proxy.ScopeProxy;
 import io.oscope.routes.HostPort;
-import io.oscope.routes.RouteFile;
 import io.oscope.routes.RouteTable;
 import io.oscope.tenant.TenantState;
 import io.oscope.testing.FreePorts;
@@ -17,7 +16,6 @@ import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
@@ -45,16 +43,9 @@ class PeerKeystoneTest {
     HostPort p1 = new HostPort("127.0.0.1", FreePorts.next());
     HostPort p2 = new HostPort("127.0.0.1", FreePorts.next());
     // CloudTwo's Keystone is never called here: any address of the table's.
-    String routes = """
-        {"services": [
-          {"Service Type": "identity", "Interface": "public", "URL": "http://%1$s/v3", "Region": "CloudOne", "Frontend": "%2$s", "Backend": "%1$s"},
-          {"Service Type": "identity", "Interface": "public", "URL": "http://127.0.0.2:5000/v3", "Region": "CloudTwo", "Frontend": "%3$s", "Backend": "127.0.0.2:5000"}
-        ]}""".formatted(keystoneOne.address(), p1, p2);
-    var entries = RouteFile.parse("peers", routes.getBytes(StandardCharsets.UTF_8));
-    ServiceCredentials account = new ServiceCredentials(
-        "http://" + keystoneOne.address() + "/v3", "glance", "pw", "service", "Default", "Default");
+    var entries = keystoneOne.routes(p1, new HostPort("127.0.0.2", 5000), p2);
     one = ScopeProxy.start(RouteTable.compile("peers", entries, "CloudOne"),
-        ProxySettings.of("CloudOne", p1).toBuilder().peerTrust(new PeerTrust(SECRET, account)).build());
+        ProxySettings.of("CloudOne", p1).toBuilder().peerTrust(new PeerTrust(SECRET, keystoneOne.account())).build());
     tableOfTwo = RouteTable.compile("peers", entries, "CloudTwo");
     two = ScopeProxy.start(tableOfTwo, ProxySettings.of("CloudTwo", p2).toBuilder().peerTrust(new PeerTrust(SECRET, null)).build());
   }

@@ -6,7 +6,6 @@ import io.oscope.demo.StandInService;
 import io.oscope.proxy.ProxySettings;
 import io.oscope.proxy.ScopeProxy;
 import io.oscope.routes.HostPort;
-import io.oscope.routes.RouteFile;
 import io.oscope.routes.RouteTable;
 import io.oscope.testing.FreePorts;
 import java.net.InetSocketAddress;
@@ -15,7 +14,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,16 +36,9 @@ class TokenExchangeTest {
     keystoneTwo = StandInService.start("CloudTwo", "identity", new HostPort("127.0.0.1", 0));
     HostPort p1 = new HostPort("127.0.0.1", FreePorts.next());
     HostPort p2 = new HostPort("127.0.0.1", FreePorts.next());
-    String routes = """
-        {"services": [
-          {"Service Type": "identity", "Interface": "public", "URL": "http://%1$s/v3", "Region": "CloudOne", "Frontend": "%2$s", "Backend": "%1$s"},
-          {"Service Type": "identity", "Interface": "public", "URL": "http://%3$s/v3", "Region": "CloudTwo", "Frontend": "%4$s", "Backend": "%3$s"}
-        ]}""".formatted(keystoneOne.address(), p1, keystoneTwo.address(), p2);
-    var entries = RouteFile.parse("exchange", routes.getBytes(StandardCharsets.UTF_8));
-    ServiceCredentials glanceOfCloudOne = new ServiceCredentials(
-        "http://" + keystoneOne.address() + "/v3", "glance", "pw", "service", "Default", "Default");
+    var entries = keystoneOne.routes(p1, keystoneTwo.address(), p2);
     one = ScopeProxy.start(RouteTable.compile("exchange", entries, "CloudOne"),
-        ProxySettings.of("CloudOne", p1).toBuilder().peerTrust(new PeerTrust(SECRET, glanceOfCloudOne)).build());
+        ProxySettings.of("CloudOne", p1).toBuilder().peerTrust(new PeerTrust(SECRET, keystoneOne.account())).build());
     two = ScopeProxy.start(RouteTable.compile("exchange", entries, "CloudTwo"),
         ProxySettings.of("CloudTwo", p2).toBuilder().peerTrust(new PeerTrust(SECRET, null)).build());
   }
