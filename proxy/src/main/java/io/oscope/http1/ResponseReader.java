@@ -105,6 +105,15 @@ public final class ResponseReader {
     state = State.IDLE;
   }
 
+  /**
+   * Whether the response that just ended ended where the upstream's own framing said (its length,
+   * its last chunk). False when its end follows from the request or the status alone (a HEAD, a 204
+   * or 304): a server that sent a body there anyway may have bytes of it still on their way.
+   */
+  public boolean endedByItsFraming() {
+    return head.framing() == ResponseHead.Framing.LENGTH || head.framing() == ResponseHead.Framing.CHUNKED;
+  }
+
   /** Whether a response is awaited or being read. */
   public boolean busy() {
     return state != State.IDLE;

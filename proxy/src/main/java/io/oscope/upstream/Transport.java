@@ -25,10 +25,11 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
- * Netty's native epoll transport where this machine has it (Linux), else NIO: the event loops and
- * the channel classes that go with them. {@code -Doscope.transport=io_uring} runs on io_uring
- * instead: it cost less CPU per forwarded request in bench/run, but is not the default while a
- * released upstream connection may miss the next request there (BENCHMARKS.md, "io_uring").
+ * The event loops and the channel classes that go with them: Netty's io_uring transport where this
+ * kernel lets a process use it, else epoll (Linux), else NIO. io_uring costs less CPU per forwarded
+ * request (BENCHMARKS.md, "io_uring"); container runtimes' default seccomp profiles and
+ * {@code kernel.io_uring_disabled} refuse it, and then epoll serves. {@code -Doscope.transport}
+ * names one instead.
  *
  * <pre>{@code
  * Transport transport = Transport.best();
@@ -54,8 +55,8 @@ public record Transport(
   }
 
   /**
-   * The transport named {@code io_uring}, {@code epoll} or {@code nio}; the empty name is epoll where
-   * this machine has it, else NIO.
+   * The transport named {@code io_uring}, {@code epoll} or {@code nio}; the empty name is the first
+   * of them this machine has.
    *
    * @throws IllegalStateException when the one named cannot be loaded here, saying why
    */
@@ -77,6 +78,7 @@ public record Transport(
       case "" -> { }
       default -> throw new IllegalStateException("-Doscope.transport=" + named + ": not io_uring, epoll or nio");
     }
+    if (IoUring.isAvailable()) return ioUring();
     return Epoll.isAvailable() ? epoll() : nio();
   }
 

@@ -88,13 +88,21 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Takes the connection back from its user without closing it, for the pool. It joins the pool
-   * only after the event loop's pending reads: bytes the upstream sent after its response (which a
-   * response without a length may leave) close it there rather than reach the next request.
+   * Takes the connection back from its user without closing it, for the pool. A response that
+   * ended by its own framing pools it at once, so the next request on this event loop finds it
+   * whatever order the loop handles its events in (io_uring handles new completions before tasks).
+   * A response whose end the proxy inferred (HEAD, 204, 304) pools it only after the loop's
+   * pending reads: a body the upstream sent anyway closes it there rather than reach the next
+   * request. Idle connections that receive anything are closed either way.
    */
   public void release() {
+    boolean framed = reader.endedByItsFraming();
     stop();
     idleSince = owner.now();
+    if (framed && channel.eventLoop().inEventLoop()) {
+      pool();
+      return;
+    }
     try {
       channel.eventLoop().execute(pool);
     } catch (RejectedExecutionException e) {

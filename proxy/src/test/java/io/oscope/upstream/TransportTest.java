@@ -65,8 +65,9 @@ class TransportTest {
   }
 
   @Test
-  void theDefaultIsEpollWhereThisMachineHasIt() {
-    assertThat(Transport.named("").name()).isEqualTo(Epoll.isAvailable() ? "epoll" : "nio");
+  void theDefaultIsTheFirstOfIoUringEpollAndNioThisMachineHas() {
+    String expected = IoUring.isAvailable() ? "io_uring" : Epoll.isAvailable() ? "epoll" : "nio";
+    assertThat(Transport.named("").name()).isEqualTo(expected);
   }
 
   @Test
